@@ -1,0 +1,22 @@
+"""autograd_lite: a scalar reverse-mode autodiff engine for learning backprop."""
+
+from .engine import Value, topological_order, wsum, zero_grad
+from .gradcheck import GradcheckReport, gradcheck, numerical_grad
+from .modes import detect_anomaly, no_grad
+from .ops import OPS, Op
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "OPS",
+    "GradcheckReport",
+    "Op",
+    "Value",
+    "detect_anomaly",
+    "gradcheck",
+    "no_grad",
+    "numerical_grad",
+    "topological_order",
+    "wsum",
+    "zero_grad",
+]

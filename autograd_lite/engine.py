@@ -1,0 +1,480 @@
+"""`Value`: a number (or a lane of numbers) that remembers how it was made.
+
+Every operator reads the op table in `ops.py`: the forward function gives the
+output, the local rule gives one local derivative per parent, and both are
+kept on the node. `backward()` then needs one line per edge:
+`parent.grad += local * node.grad`.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import numbers
+
+import numpy as np
+
+from .modes import state
+from .ops import OPS, WSUM, Op, OpError
+
+ndarray = np.ndarray
+_new = object.__new__
+
+ACCEPTED = "a Value holds a number (int or float) or a 1-D numpy array of floats, one per example (lanes)"
+
+
+def _as_data(x, what: str = "Value()"):
+    """Check and convert what a user passed as data: a float or 1-D float64 lanes."""
+    t = type(x)
+    if t is float:
+        return x
+    if t is int:
+        try:
+            return float(x)
+        except OverflowError:
+            digits = len(str(abs(x)))
+            raise ValueError(
+                f"{what} got an int of {digits} digits, too large for a float (max ~1.8e308)"
+            ) from None
+    if isinstance(x, bool | np.bool_):
+        raise TypeError(f"{what} got the bool {x!r}: {ACCEPTED}; write 1.0 or 0.0 for a number")
+    if isinstance(x, Value):
+        raise TypeError(f"{what} got a Value: use the Value itself, or Value(v.data) for a copy")
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind not in "fiu":
+            hint = " (convert a mask with .astype(float))" if x.dtype.kind == "b" else ""
+            raise TypeError(f"{what} got a numpy array of dtype {x.dtype}{hint}: {ACCEPTED}")
+        if x.ndim == 0:
+            return float(x)
+        if x.ndim != 1:
+            raise ValueError(
+                f"{what} got a {x.ndim}-D array of shape {x.shape}: {ACCEPTED}; "
+                "pass one column per Value (X[:, j]), or call an nn model on the 2-D batch"
+            )
+        if len(x) == 0:
+            raise ValueError(f"{what} got an empty array: lanes need at least one number")
+        return np.array(x, dtype=np.float64)  # a copy: later changes to x do not leak in
+    if isinstance(x, str):
+        raise TypeError(f"{what} got the string {x!r}: {ACCEPTED}; convert text with float() first")
+    if isinstance(x, list | tuple):
+        raise TypeError(
+            f"{what} got a {t.__name__}: {ACCEPTED}; for lanes pass np.array(...), "
+            "for several numbers make one Value each"
+        )
+    if isinstance(x, numbers.Real):  # numpy scalars, Fraction, Decimal-like
+        return float(x)
+    if isinstance(x, numbers.Complex):
+        raise TypeError(f"{what} got the complex number {x!r}: {ACCEPTED}; only real numbers")
+    raise TypeError(f"{what} got {t.__name__} {x!r}: {ACCEPTED}")
+
+
+def _fmt(x) -> str:
+    """A number or lanes, short enough for a message or a picture."""
+    if type(x) is ndarray:
+        return f"[{len(x)} lanes] mean {_fmt(float(x.mean()))}"
+    text = f"{x:.4g}"
+    return text if any(ch in text for ch in ".eni") else text + ".0"  # 1.0, not 1
+
+
+class Value:
+    """A scalar, or a lane of scalars (one per example), in a computation graph.
+
+    `data` is the number, `grad` the derivative of the last `backward()` root
+    with respect to it, `op` the operation that made it (None for a leaf),
+    `parents` its operands in order, `local_grads` d(self)/d(parent) for each,
+    and `arg` the constant operand of ops like `x * 3` or `x ** 2`.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "arg")
+    __array_ufunc__ = None  # `ndarray - value` calls Value.__rsub__, not numpy
+
+    def __init__(self, data, label: str | None = None):
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"label must be a string or None, got {type(label).__name__}")
+        self.data = _as_data(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = None
+        self.parents = ()
+        self.local_grads = ()
+        self.arg = None
+
+    # --- reading ---------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        parts = [f"data={_fmt(self.data)}", f"grad={_fmt(self.grad)}"]
+        if self.label is not None:
+            parts.append(f"label={self.label!r}")
+        if self.op is not None:
+            parts.append(f"op={str(self.op)!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __float__(self) -> float:
+        if type(self.data) is ndarray:
+            raise TypeError(f"float() of a Value with {len(self.data)} lanes: reduce with .sum() or .mean()")
+        return self.data
+
+    @property
+    def is_lanes(self) -> bool:
+        """True when data holds one number per example."""
+        return type(self.data) is ndarray
+
+    @property
+    def name(self) -> str:
+        """The label, or a short description for unlabelled values."""
+        if self.label is not None:
+            return self.label
+        return f"({_fmt(self.data)})" if self.op is None else f"{self.op}(...)"
+
+    # --- arithmetic: each operator picks its table entry ---------------------
+
+    def __add__(self, other):
+        o = _operand(other, "+")
+        return _binary(ADD, self, o) if type(o) is Value else _unary(ADD_C, self, o)
+
+    def __radd__(self, other):  # other + self
+        o = _operand(other, "+")
+        return _binary(ADD, o, self) if type(o) is Value else _unary(ADD_C, self, o)
+
+    def __sub__(self, other):
+        o = _operand(other, "-")
+        return _binary(SUB, self, o) if type(o) is Value else _unary(SUB_C, self, o)
+
+    def __rsub__(self, other):  # other - self
+        o = _operand(other, "-")
+        return _binary(SUB, o, self) if type(o) is Value else _unary(RSUB_C, self, o)
+
+    def __mul__(self, other):
+        o = _operand(other, "*")
+        return _binary(MUL, self, o) if type(o) is Value else _unary(MUL_C, self, o)
+
+    def __rmul__(self, other):  # other * self
+        o = _operand(other, "*")
+        return _binary(MUL, o, self) if type(o) is Value else _unary(MUL_C, self, o)
+
+    def __truediv__(self, other):
+        o = _operand(other, "/")
+        return _binary(DIV, self, o) if type(o) is Value else _unary(DIV_C, self, o)
+
+    def __rtruediv__(self, other):  # other / self
+        o = _operand(other, "/")
+        return _binary(DIV, o, self) if type(o) is Value else _unary(RDIV_C, self, o)
+
+    def __pow__(self, other):
+        o = _operand(other, "**")
+        return _binary(POW, self, o) if type(o) is Value else _unary(POW_C, self, o)
+
+    def __rpow__(self, other):  # other ** self
+        o = _operand(other, "**")
+        return _binary(POW, o, self) if type(o) is Value else _unary(RPOW_C, self, o)
+
+    def __neg__(self):
+        return _unary(OPS["neg"], self)
+
+    def __abs__(self):
+        return _unary(OPS["abs"], self)
+
+    def exp(self):
+        return _unary(OPS["exp"], self)
+
+    def log(self):
+        return _unary(OPS["log"], self)
+
+    def tanh(self):
+        return _unary(OPS["tanh"], self)
+
+    def sigmoid(self):
+        return _unary(OPS["sigmoid"], self)
+
+    def relu(self):
+        return _unary(OPS["relu"], self)
+
+    def leaky_relu(self, slope: float = 0.01):
+        s = _operand(slope, "leaky_relu slope")
+        if type(s) is not float:
+            raise TypeError("leaky_relu(slope=...) takes one number, not lanes or a Value")
+        return _unary(OPS["leaky_relu"], self, s)
+
+    def sin(self):
+        return _unary(OPS["sin"], self)
+
+    def cos(self):
+        return _unary(OPS["cos"], self)
+
+    def sum(self):
+        """Add up the lanes into one number (a scalar Value is returned as it is)."""
+        return _unary(OPS["sum"], self) if type(self.data) is ndarray else self
+
+    def mean(self):
+        """Average the lanes into one number (a scalar Value is returned as it is)."""
+        return _unary(OPS["mean"], self) if type(self.data) is ndarray else self
+
+    # --- backward ----------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Fill `grad` of every node with d(self)/d(node).
+
+        Leaf grads accumulate across calls, as in PyTorch (call `zero_grad`
+        between steps); interior grads are recomputed on every call.
+        """
+        if type(self.data) is ndarray:
+            raise ValueError(
+                f"backward() needs a single number, but {self.name} holds {len(self.data)} lanes "
+                "(one per example): reduce them first, e.g. loss.mean().backward() or loss.sum().backward()"
+            )
+        order = topological_order(self)
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
+        if self.parents:
+            self.grad = 1.0
+        else:
+            self.grad += 1.0
+        paused = gc.isenabled()
+        gc.disable()  # the backward pass makes no reference cycles; collecting only costs time
+        try:
+            if state.anomaly:
+                for node in reversed(order):
+                    propagate(node, check=True)
+                return
+            for node in reversed(order):
+                parents = node.parents
+                if not parents:
+                    continue
+                g = node.grad
+                if type(node.data) is float:  # every contribution is a float or lanes for lanes
+                    for p, local in zip(parents, node.local_grads):
+                        p.grad += local * g
+                else:
+                    for p, local in zip(parents, node.local_grads):
+                        c = local * g
+                        if type(c) is ndarray and type(p.data) is float:
+                            c = float(c.sum())  # lanes flowing into a weight: sum over examples
+                        p.grad += c
+        finally:
+            if paused:
+                gc.enable()
+
+    def zero_grad(self) -> None:
+        """Set the grad of every node in this Value's graph to zero."""
+        for node in topological_order(self):
+            node.grad = 0.0
+
+    def backward_steps(self):
+        """An iterator that runs the backward pass one node at a time (see `stepper`)."""
+        from .stepper import backward_steps
+
+        return backward_steps(self)
+
+
+def propagate(node: Value, check: bool = False) -> list:
+    """Pass node.grad to its parents by the chain rule; return the contributions.
+
+    The same rule as the loop in `backward()`, one node at a time, for the
+    stepper and for `detect_anomaly()`.
+    """
+    g = node.grad
+    contributions = []
+    for p, local in zip(node.parents, node.local_grads):
+        c = local * g
+        if type(c) is ndarray and type(p.data) is float:
+            c = float(c.sum())
+        if check and not _finite(c):
+            raise FloatingPointError(
+                f"detect_anomaly: backward through {_describe(node)} sent {_fmt(c)} to {p.name} "
+                f"(local derivative {_fmt(local)} * upstream grad {_fmt(g)})"
+            )
+        p.grad += c
+        contributions.append(c)
+    return contributions
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node of root's graph once, leaves first, each after all its parents.
+
+    Iterative (an explicit stack), so a chain of a million nodes is fine.
+    """
+    order = []
+    seen = set()
+    stack = [(root, False)]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        push((node, True))
+        for p in node.parents:
+            if p not in seen:
+                push((p, False))
+    return order
+
+
+def zero_grad(root: Value) -> None:
+    """Set the grad of every node in root's graph to zero."""
+    root.zero_grad()
+
+
+# --- building nodes from the table -----------------------------------------------
+
+ADD, SUB, MUL, DIV, POW = OPS["add"], OPS["sub"], OPS["mul"], OPS["div"], OPS["pow"]
+ADD_C, SUB_C, RSUB_C, MUL_C = OPS["add_c"], OPS["sub_c"], OPS["rsub_c"], OPS["mul_c"]
+DIV_C, RDIV_C, POW_C, RPOW_C = OPS["div_c"], OPS["rdiv_c"], OPS["pow_c"], OPS["rpow_c"]
+
+
+def _node(data, parents: tuple, local_grads: tuple, op: Op | None, arg=None) -> Value:
+    """A new Value without the checks of Value() (the data came from an op)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = None
+    v.op = op
+    v.parents = parents
+    v.local_grads = local_grads
+    v.arg = arg
+    return v
+
+
+def _operand(other, symbol: str):
+    """A Value stays a Value; a number becomes a float constant; an array becomes a lane leaf."""
+    t = type(other)
+    if t is Value or t is float:
+        return other
+    if t is int:
+        return _as_data(other, f"Value {symbol}")
+    if isinstance(other, np.ndarray) and other.ndim == 1:
+        return Value(other)
+    if isinstance(other, Value):
+        return other
+    return _as_data(other, f"Value {symbol}")
+
+
+def _binary(op: Op, a: Value, b: Value) -> Value:
+    x, y = a.data, b.data
+    try:
+        out = op.forward(x, y)
+    except OpError as e:
+        raise _domain_error(op, (a, b), None, e) from None
+    except ValueError:
+        _check_lanes((a, b), op)
+        raise
+    if not state.grad_enabled:
+        return _node(out, (), (), None)
+    node = _node(out, (a, b), op.local(out, x, y), op)
+    if state.anomaly and not _finite(out):
+        _raise_forward_anomaly(node)
+    return node
+
+
+def _unary(op: Op, a: Value, c=None) -> Value:
+    x = a.data
+    try:
+        out = op.forward(x) if c is None else op.forward(x, c)
+    except OpError as e:
+        raise _domain_error(op, (a,), c, e) from None
+    if not state.grad_enabled:
+        return _node(out, (), (), None)
+    local = op.local(out, x) if c is None else op.local(out, x, c)
+    node = _node(out, (a,), local, op, c)
+    if state.anomaly and not _finite(out):
+        _raise_forward_anomaly(node)
+    return node
+
+
+def wsum(ws, xs, b=None) -> Value:
+    """A neuron's weighted sum `Σ w_i * x_i + b` as one node.
+
+    Its parents are (w1, x1, w2, x2, ..., b): one node instead of 2n, which
+    keeps pictures of whole networks readable and the batch path fast.
+    Numbers among the operands become leaf Values.
+    """
+    ws = [w if type(w) is Value else Value(w) for w in ws]
+    xs = [x if type(x) is Value else Value(x) for x in xs]
+    if len(ws) != len(xs):
+        raise ValueError(f"wsum needs one weight per input, got {len(ws)} weights and {len(xs)} inputs")
+    if not ws:
+        raise ValueError("wsum needs at least one weight and input")
+    if b is not None and type(b) is not Value:
+        b = Value(b)
+    wd = [w.data for w in ws]
+    xd = [x.data for x in xs]
+    bd = 0.0 if b is None else b.data
+    operands = [v for pair in zip(ws, xs) for v in pair] + ([b] if b is not None else [])
+    try:
+        out = WSUM.forward(wd, xd, bd)
+    except ValueError:
+        _check_lanes(operands, WSUM)
+        raise
+    if not state.grad_enabled:
+        return _node(out, (), (), None)
+    node = _node(out, tuple(operands), WSUM.local(out, wd, xd, None if b is None else bd), WSUM)
+    if state.anomaly and not _finite(out):
+        _raise_forward_anomaly(node)
+    return node
+
+
+# --- errors that name the op, the operands and their labels -------------------------
+
+
+def _finite(x) -> bool:
+    if type(x) is ndarray:
+        return bool(np.isfinite(x).all())
+    return math.isfinite(x)
+
+
+def _names(operands, arg) -> dict[str, str]:
+    """Template names for an op's operands: labels where the user gave them."""
+    names = {"c": _fmt(arg) if arg is not None else "c"}
+    for key, v in zip(("x", "y"), operands):
+        names[key] = v.label if v.label is not None else key
+    if names.get("y") == names["x"] and operands[0] is not operands[1]:
+        names["y"] = names["x"] + "'"
+    return names
+
+
+def _describe(node: Value) -> str:
+    """`log(a)` or `a * b` for a node, with its operands' labels."""
+    op = node.op
+    if op is WSUM:
+        return f"Σw·x+b over {len(node.parents)} operands" + (f" ({node.label})" if node.label else "")
+    names = _names(node.parents, node.arg)
+    text = op.expr.format(**names)
+    return f"{text} (= {node.label})" if node.label else text
+
+
+def _domain_error(op: Op, operands, arg, err: OpError) -> Exception:
+    names = _names(operands, arg)
+    got = []
+    for key, v in zip(("x", "y"), operands):
+        d = v.data
+        if type(d) is ndarray and err.lane is not None:
+            got.append(f"{names[key]} = {d[err.lane]:.4g} in lane {err.lane}")
+        else:
+            got.append(f"{names[key]} = {_fmt(d)}")
+    needs = err.needs.format(**names)
+    return err.kind(f"{op.expr.format(**names)} needs {needs}, but got {', '.join(got)}")
+
+
+def _check_lanes(operands, op: Op) -> None:
+    """Raise a clear ValueError if the operands hold lanes of different lengths."""
+    lengths = {len(v.data) for v in operands if type(v.data) is ndarray}
+    if len(lengths) > 1:
+        detail = ", ".join(
+            f"{v.label or f'operand {i + 1}'} has {len(v.data)}"
+            for i, v in enumerate(operands)
+            if type(v.data) is ndarray
+        )
+        raise ValueError(
+            f"{op} got lanes of different lengths ({detail}): every lane Value in one graph "
+            "holds one number per example of the same batch"
+        ) from None
+
+
+def _raise_forward_anomaly(node: Value) -> None:
+    kind = "nan" if np.isnan(node.data).any() else "an infinity"
+    got = ", ".join(f"{p.name} = {_fmt(p.data)}" for p in node.parents)
+    raise FloatingPointError(f"detect_anomaly: {_describe(node)} produced {kind} from {got}")

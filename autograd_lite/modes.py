@@ -1,0 +1,44 @@
+"""Switches that change what the engine records: `no_grad()` and `detect_anomaly()`."""
+
+from __future__ import annotations
+
+import contextlib
+
+
+class _State:
+    """The engine reads these two flags on every op."""
+
+    grad_enabled = True
+    anomaly = False
+
+
+state = _State()
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Build no graph inside the block: results are leaves with no parents.
+
+    Use it for inference, plotting and optimizer updates; it costs nothing extra.
+    """
+    before = state.grad_enabled
+    state.grad_enabled = False
+    try:
+        yield
+    finally:
+        state.grad_enabled = before
+
+
+@contextlib.contextmanager
+def detect_anomaly():
+    """Raise FloatingPointError at the first NaN or infinity, forward or backward.
+
+    The error names the op, its operands and their labels, so the first bad
+    number can be traced instead of the last.
+    """
+    before = state.anomaly
+    state.anomaly = True
+    try:
+        yield
+    finally:
+        state.anomaly = before

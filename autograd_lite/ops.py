@@ -1,0 +1,356 @@
+"""The op table: every operation the engine knows, declared once, as data.
+
+Each entry holds the op's name, its symbol, its forward function, its
+local-derivative rule and the text of both. The engine (`engine.py`) calls
+`forward` and `local`; the stepper, `explain()` and the graph renderer read
+`expr` and `rules`. No derivative is written anywhere else.
+
+Every function here works on a Python float or on a 1-D numpy array of lanes,
+so the same rule serves one example and a whole batch.
+
+Names in the templates: `{x}` and `{y}` are the Value operands, `{c}` a
+constant operand (held on the node as `arg`), `{out}` the op's output.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+ndarray = np.ndarray
+
+
+class OpError(Exception):
+    """Raised by a forward function when its inputs are outside the op's domain.
+
+    The engine turns it into the user's error (`kind`), naming the op, the
+    operands and their labels.
+    """
+
+    def __init__(self, kind: type[Exception], needs: str, lane: int | None = None):
+        super().__init__(needs)
+        self.kind = kind
+        self.needs = needs  # a template such as "{x} > 0"
+        self.lane = lane
+
+
+class Op(str):
+    """One operation. The string value is its name (`v.op == "tanh"`)."""
+
+    key: str  # unique key in OPS ("mul" and "mul_c" are both named "mul")
+    symbol: str  # what a picture shows in the op's node
+    expr: str  # the output written from its operands, e.g. "tanh({x})"
+    forward: Callable  # (x[, y | c]) -> output
+    local: Callable  # (out, x[, y | c]) -> one local derivative per Value operand
+    rules: tuple[str, ...]  # the local derivatives as text, one per Value operand
+    arity: int  # how many Value operands (0 for n-ary)
+    has_const: bool  # whether the node keeps a constant operand in `arg`
+
+    def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False):
+        op = super().__new__(cls, name)
+        op.key, op.symbol, op.expr = key, symbol, expr
+        op.forward, op.local, op.rules = forward, local, tuple(rules)
+        op.arity, op.has_const = len(rules), const
+        return op
+
+    def formula(self) -> list[str]:
+        """The local-derivative rules in textbook form, one per operand."""
+        out = self.expr.format(x="x", y="y", c="c")
+        names = ["x", "y"][: self.arity]
+        return [
+            f"d({out})/d{n} = " + rule.format(out=out, x="x", y="y", c="c")
+            for n, rule in zip(names, self.rules)
+        ]
+
+
+def _lanes_where(mask) -> int:
+    """The index of the first True lane."""
+    return int(np.flatnonzero(mask)[0])
+
+
+# --- forward functions with their domain checks ------------------------------
+
+
+def _div(x, y):
+    if type(y) is ndarray:
+        bad = y == 0
+        if bad.any():
+            raise OpError(ZeroDivisionError, "{y} != 0", _lanes_where(bad))
+    elif y == 0:
+        raise OpError(ZeroDivisionError, "{y} != 0")
+    return x / y
+
+
+def _div_c(x, c):  # x / c
+    if c == 0:
+        raise OpError(ZeroDivisionError, "{c} != 0")
+    return x / c
+
+
+def _rdiv(x, c):  # c / x
+    if type(x) is ndarray:
+        bad = x == 0
+        if bad.any():
+            raise OpError(ZeroDivisionError, "{x} != 0", _lanes_where(bad))
+    elif x == 0:
+        raise OpError(ZeroDivisionError, "{x} != 0")
+    return c / x
+
+
+def _pow_c(x, c):  # x ** c, c a constant
+    whole = float(c).is_integer()
+    if type(x) is ndarray:
+        if c < 0 and (x == 0).any():
+            raise OpError(
+                ZeroDivisionError,
+                "{x} != 0 when the exponent is negative",
+                _lanes_where(x == 0),
+            )
+        if not whole and (x < 0).any():
+            raise OpError(
+                ValueError,
+                "{x} >= 0 when the exponent is not a whole number",
+                _lanes_where(x < 0),
+            )
+        return np.power(x, c)
+    if c < 0 and x == 0:
+        raise OpError(ZeroDivisionError, "{x} != 0 when the exponent is negative")
+    if not whole and x < 0:
+        raise OpError(ValueError, "{x} >= 0 when the exponent is not a whole number")
+    try:
+        return x**c
+    except OverflowError:
+        raise OpError(OverflowError, "{x} ** {c} to fit in a float") from None
+
+
+def _pow_c_local(out, x, c):
+    if c == 0:
+        return (0.0 * x,)
+    if type(x) is ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (c * np.power(x, c - 1),)
+    if x == 0 and c < 1:  # d sqrt(x)/dx at 0: infinite, as in PyTorch
+        return (math.inf,)
+    return (c * x ** (c - 1),)
+
+
+def _positive_base(x, needs):
+    if type(x) is ndarray:
+        if (x <= 0).any():
+            raise OpError(ValueError, needs, _lanes_where(x <= 0))
+    elif x <= 0:
+        raise OpError(ValueError, needs)
+
+
+def _pow(x, y):  # x ** y, both Values
+    _positive_base(x, "{x} > 0 when the exponent is a Value")
+    return _pow_c(x, y) if type(y) is not ndarray else np.power(x, y)
+
+
+def _pow_local(out, x, y):
+    return (y * out / x, out * _log(x))
+
+
+def _rpow(x, c):  # c ** x, c a constant base
+    if c <= 0:
+        raise OpError(ValueError, "the base {c} > 0 when the exponent is a Value")
+    if type(x) is ndarray:
+        with np.errstate(over="ignore"):
+            out = np.power(float(c), x)
+        if np.isinf(out).any():
+            raise OpError(OverflowError, "{c} ** {x} to fit in a float", _lanes_where(np.isinf(out)))
+        return out
+    try:
+        return c**x
+    except OverflowError:
+        raise OpError(OverflowError, "{c} ** {x} to fit in a float") from None
+
+
+def _log(x):
+    _positive_base(x, "{x} > 0")
+    return np.log(x) if type(x) is ndarray else math.log(x)
+
+
+def _exp(x):
+    if type(x) is ndarray:
+        with np.errstate(over="ignore"):
+            out = np.exp(x)
+        bad = np.isinf(out) & np.isfinite(x)
+        if bad.any():
+            raise OpError(OverflowError, "{x} <= 709.78 so that exp({x}) fits in a float", _lanes_where(bad))
+        return out
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise OpError(OverflowError, "{x} <= 709.78 so that exp({x}) fits in a float") from None
+
+
+def _tanh(x):
+    return np.tanh(x) if type(x) is ndarray else math.tanh(x)
+
+
+def _sigmoid(x):
+    # Two forms, each exp of a non-positive number: no overflow, exact limits.
+    if type(x) is ndarray:
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _step(x):
+    """1 where x > 0, else 0: the derivative of relu."""
+    return (x > 0).astype(float) if type(x) is ndarray else (1.0 if x > 0 else 0.0)
+
+
+def _relu(x):
+    return np.maximum(x, 0.0) if type(x) is ndarray else (x if x > 0 else 0.0)
+
+
+def _leaky_relu(x, c):
+    return np.where(x > 0, x, c * x) if type(x) is ndarray else (x if x > 0 else c * x)
+
+
+def _leaky_step(x, c):
+    return np.where(x > 0, 1.0, c) if type(x) is ndarray else (1.0 if x > 0 else c)
+
+
+def _sin(x):
+    return np.sin(x) if type(x) is ndarray else math.sin(x)
+
+
+def _cos(x):
+    return np.cos(x) if type(x) is ndarray else math.cos(x)
+
+
+def _sign(x):
+    return np.sign(x) if type(x) is ndarray else (x > 0) - (x < 0) + 0.0
+
+
+def _sum(x):
+    return float(x.sum())
+
+
+def _mean(x):
+    return float(x.mean())
+
+
+# --- the table ----------------------------------------------------------------
+
+_ENTRIES = [
+    # Two Value operands.
+    Op("add", key="add", symbol="+", expr="{x} + {y}",
+       forward=lambda x, y: x + y, local=lambda out, x, y: (1.0, 1.0),
+       rules=["1", "1"]),
+    Op("sub", key="sub", symbol="-", expr="{x} - {y}",
+       forward=lambda x, y: x - y, local=lambda out, x, y: (1.0, -1.0),
+       rules=["1", "-1"]),
+    Op("mul", key="mul", symbol="*", expr="{x} * {y}",
+       forward=lambda x, y: x * y, local=lambda out, x, y: (y, x),
+       rules=["{y}", "{x}"]),
+    Op("div", key="div", symbol="/", expr="{x} / {y}",
+       forward=_div, local=lambda out, x, y: (1.0 / y, -out / y),
+       rules=["1 / {y}", "-{x} / {y}^2"]),
+    Op("pow", key="pow", symbol="**", expr="{x} ** {y}",
+       forward=_pow, local=_pow_local,
+       rules=["{y} * {x} ** ({y} - 1)", "{x} ** {y} * log({x})"]),
+    # One Value operand and a constant `c` (`x * 3`, `2 - x`, `x ** 2`, ...).
+    Op("add", key="add_c", symbol="+", expr="{x} + {c}", const=True,
+       forward=lambda x, c: x + c, local=lambda out, x, c: (1.0,),
+       rules=["1"]),
+    Op("sub", key="sub_c", symbol="-", expr="{x} - {c}", const=True,
+       forward=lambda x, c: x - c, local=lambda out, x, c: (1.0,),
+       rules=["1"]),
+    Op("sub", key="rsub_c", symbol="-", expr="{c} - {x}", const=True,
+       forward=lambda x, c: c - x, local=lambda out, x, c: (-1.0,),
+       rules=["-1"]),
+    Op("mul", key="mul_c", symbol="*", expr="{x} * {c}", const=True,
+       forward=lambda x, c: x * c, local=lambda out, x, c: (c,),
+       rules=["{c}"]),
+    Op("div", key="div_c", symbol="/", expr="{x} / {c}", const=True,
+       forward=_div_c, local=lambda out, x, c: (1.0 / c,),
+       rules=["1 / {c}"]),
+    Op("div", key="rdiv_c", symbol="/", expr="{c} / {x}", const=True,
+       forward=_rdiv, local=lambda out, x, c: (-out / x,),
+       rules=["-{c} / {x}^2"]),
+    Op("pow", key="pow_c", symbol="**", expr="{x} ** {c}", const=True,
+       forward=_pow_c, local=_pow_c_local,
+       rules=["{c} * {x} ** ({c} - 1)"]),
+    Op("pow", key="rpow_c", symbol="**", expr="{c} ** {x}", const=True,
+       forward=_rpow, local=lambda out, x, c: (out * math.log(c),),
+       rules=["{c} ** {x} * log({c})"]),
+    Op("leaky_relu", key="leaky_relu", symbol="leaky_relu", expr="leaky_relu({x}, {c})",
+       const=True, forward=_leaky_relu, local=lambda out, x, c: (_leaky_step(x, c),),
+       rules=["1 if {x} > 0 else {c}"]),
+    # One Value operand.
+    Op("neg", key="neg", symbol="-", expr="-{x}",
+       forward=lambda x: -x, local=lambda out, x: (-1.0,),
+       rules=["-1"]),
+    Op("abs", key="abs", symbol="abs", expr="abs({x})",
+       forward=abs, local=lambda out, x: (_sign(x),),
+       rules=["sign({x})"]),
+    Op("exp", key="exp", symbol="exp", expr="exp({x})",
+       forward=_exp, local=lambda out, x: (out,),
+       rules=["{out}"]),
+    Op("log", key="log", symbol="log", expr="log({x})",
+       forward=_log, local=lambda out, x: (1.0 / x,),
+       rules=["1 / {x}"]),
+    Op("tanh", key="tanh", symbol="tanh", expr="tanh({x})",
+       forward=_tanh, local=lambda out, x: (1.0 - out * out,),
+       rules=["1 - {out}^2"]),
+    Op("sigmoid", key="sigmoid", symbol="σ", expr="sigmoid({x})",
+       forward=_sigmoid, local=lambda out, x: (out * (1.0 - out),),
+       rules=["{out} * (1 - {out})"]),
+    Op("relu", key="relu", symbol="relu", expr="relu({x})",
+       forward=_relu, local=lambda out, x: (_step(x),),
+       rules=["1 if {x} > 0 else 0"]),
+    Op("sin", key="sin", symbol="sin", expr="sin({x})",
+       forward=_sin, local=lambda out, x: (_cos(x),),
+       rules=["cos({x})"]),
+    Op("cos", key="cos", symbol="cos", expr="cos({x})",
+       forward=_cos, local=lambda out, x: (-_sin(x),),
+       rules=["-sin({x})"]),
+    # Lanes reduced to one number.
+    Op("sum", key="sum", symbol="Σ", expr="sum({x})",
+       forward=_sum, local=lambda out, x: (np.ones_like(x),),
+       rules=["1"]),
+    Op("mean", key="mean", symbol="mean", expr="mean({x})",
+       forward=_mean, local=lambda out, x: (np.full_like(x, 1.0 / len(x)),),
+       rules=["1 / n"]),
+]  # fmt: skip
+
+
+def _wsum_forward(ws, xs, b):
+    """Σ w·x + b over the data of the operands."""
+    total = b
+    for w, x in zip(ws, xs):
+        total = total + w * x
+    return total
+
+
+def _wsum_local(out, ws, xs, b):
+    """d/dw_i = x_i, d/dx_i = w_i, d/db = 1, in parent order (w1, x1, w2, x2, ..., b)."""
+    grads = []
+    for w, x in zip(ws, xs):
+        grads.append(x)
+        grads.append(w)
+    if b is not None:
+        grads.append(1.0)
+    return tuple(grads)
+
+
+#: The n-ary weighted sum of a neuron, `Σ w_i * x_i + b`, one node with all
+#: weights and inputs as parents, in the order (w1, x1, w2, x2, ..., b).
+WSUM = Op("wsum", key="wsum", symbol="Σw·x+b", expr="Σ {w}*{x} + {b}",
+          forward=_wsum_forward, local=_wsum_local,
+          rules=["{x}", "{w}", "1"])  # fmt: skip
+
+OPS: dict[str, Op] = {op.key: op for op in _ENTRIES}
+OPS[WSUM.key] = WSUM
+
+#: The functions an expression may call, by name (`tanh(x)`), for the CLI.
+FUNCTIONS = ("exp", "log", "tanh", "sigmoid", "relu", "leaky_relu", "sin", "cos", "abs")

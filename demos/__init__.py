@@ -1,0 +1,1 @@
+"""Runnable lessons: `python -m demos.NAME [--quick] [--out DIR]`."""

@@ -1,0 +1,1 @@
+"""nn: modules, losses, optimizers, datasets and a training loop on top of autograd_lite."""

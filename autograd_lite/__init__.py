@@ -1,6 +1,6 @@
 """autograd_lite: a scalar reverse-mode autodiff engine for learning backprop."""
 
-from .engine import Value, topological_order, wsum, zero_grad
+from .engine import Parameter, Value, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
@@ -11,6 +11,7 @@ __all__ = [
     "OPS",
     "GradcheckReport",
     "Op",
+    "Parameter",
     "Value",
     "detect_anomaly",
     "gradcheck",

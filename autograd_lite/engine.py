@@ -129,44 +129,54 @@ class Value:
     # --- arithmetic: each operator picks its table entry ---------------------
 
     def __add__(self, other):
+        if type(other) is Value:
+            return _binary(ADD, self, other)
         o = _operand(other, "+")
-        return _binary(ADD, self, o) if type(o) is Value else _unary(ADD_C, self, o)
+        return _unary(ADD_C, self, o) if type(o) is float else _binary(ADD, self, o)
 
     def __radd__(self, other):  # other + self
         o = _operand(other, "+")
-        return _binary(ADD, o, self) if type(o) is Value else _unary(ADD_C, self, o)
+        return _unary(ADD_C, self, o) if type(o) is float else _binary(ADD, o, self)
 
     def __sub__(self, other):
+        if type(other) is Value:
+            return _binary(SUB, self, other)
         o = _operand(other, "-")
-        return _binary(SUB, self, o) if type(o) is Value else _unary(SUB_C, self, o)
+        return _unary(SUB_C, self, o) if type(o) is float else _binary(SUB, self, o)
 
     def __rsub__(self, other):  # other - self
         o = _operand(other, "-")
-        return _binary(SUB, o, self) if type(o) is Value else _unary(RSUB_C, self, o)
+        return _unary(RSUB_C, self, o) if type(o) is float else _binary(SUB, o, self)
 
     def __mul__(self, other):
+        if type(other) is Value:
+            return _binary(MUL, self, other)
         o = _operand(other, "*")
-        return _binary(MUL, self, o) if type(o) is Value else _unary(MUL_C, self, o)
+        return _unary(MUL_C, self, o) if type(o) is float else _binary(MUL, self, o)
 
     def __rmul__(self, other):  # other * self
         o = _operand(other, "*")
-        return _binary(MUL, o, self) if type(o) is Value else _unary(MUL_C, self, o)
+        return _unary(MUL_C, self, o) if type(o) is float else _binary(MUL, o, self)
 
     def __truediv__(self, other):
+        if type(other) is Value:
+            return _binary(DIV, self, other)
         o = _operand(other, "/")
-        return _binary(DIV, self, o) if type(o) is Value else _unary(DIV_C, self, o)
+        return _unary(DIV_C, self, o) if type(o) is float else _binary(DIV, self, o)
 
     def __rtruediv__(self, other):  # other / self
         o = _operand(other, "/")
-        return _binary(DIV, o, self) if type(o) is Value else _unary(RDIV_C, self, o)
+        return _unary(RDIV_C, self, o) if type(o) is float else _binary(DIV, o, self)
 
     def __pow__(self, other):
+        if type(other) is Value:
+            return _binary(POW, self, other)
         o = _operand(other, "**")
-        return _binary(POW, self, o) if type(o) is Value else _unary(POW_C, self, o)
+        return _unary(POW_C, self, o) if type(o) is float else _binary(POW, self, o)
 
     def __rpow__(self, other):  # other ** self
         o = _operand(other, "**")
-        return _binary(POW, o, self) if type(o) is Value else _unary(RPOW_C, self, o)
+        return _unary(RPOW_C, self, o) if type(o) is float else _binary(POW, o, self)
 
     def __neg__(self):
         return _unary(OPS["neg"], self)
@@ -267,6 +277,16 @@ class Value:
         return backward_steps(self)
 
 
+class Parameter(Value):
+    """A leaf that training updates (a weight or a bias).
+
+    It behaves exactly like a Value; pictures colour it as a parameter, and
+    `nn` makes every weight one.
+    """
+
+    __slots__ = ()
+
+
 def propagate(node: Value, check: bool = False) -> list:
     """Pass node.grad to its parents by the chain rule; return the contributions.
 
@@ -340,7 +360,10 @@ def _node(data, parents: tuple, local_grads: tuple, op: Op | None, arg=None) -> 
 
 
 def _operand(other, symbol: str):
-    """A Value stays a Value; a number becomes a float constant; an array becomes a lane leaf."""
+    """A Value stays a Value; a number becomes a float constant; an array becomes a lane leaf.
+
+    The operators then dispatch on `type(o) is float`: a constant, kept on the node.
+    """
     t = type(other)
     if t is Value or t is float:
         return other
@@ -364,7 +387,14 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
         raise
     if not state.grad_enabled:
         return _node(out, (), (), None)
-    node = _node(out, (a, b), op.local(out, x, y), op)
+    node = _new(Value)  # _node() inlined: this is the hottest path
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node.op = op
+    node.parents = (a, b)
+    node.local_grads = op.local(out, x, y)
+    node.arg = None
     if state.anomaly and not _finite(out):
         _raise_forward_anomaly(node)
     return node
@@ -392,13 +422,13 @@ def wsum(ws, xs, b=None) -> Value:
     keeps pictures of whole networks readable and the batch path fast.
     Numbers among the operands become leaf Values.
     """
-    ws = [w if type(w) is Value else Value(w) for w in ws]
-    xs = [x if type(x) is Value else Value(x) for x in xs]
+    ws = [w if isinstance(w, Value) else Value(w) for w in ws]
+    xs = [x if isinstance(x, Value) else Value(x) for x in xs]
     if len(ws) != len(xs):
         raise ValueError(f"wsum needs one weight per input, got {len(ws)} weights and {len(xs)} inputs")
     if not ws:
         raise ValueError("wsum needs at least one weight and input")
-    if b is not None and type(b) is not Value:
+    if b is not None and not isinstance(b, Value):
         b = Value(b)
     wd = [w.data for w in ws]
     xd = [x.data for x in xs]

@@ -15,6 +15,7 @@ constant operand (held on the node as `arg`), `{out}` the op's output.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -244,13 +245,13 @@ def _mean(x):
 _ENTRIES = [
     # Two Value operands.
     Op("add", key="add", symbol="+", expr="{x} + {y}",
-       forward=lambda x, y: x + y, local=lambda out, x, y: (1.0, 1.0),
+       forward=operator.add, local=lambda out, x, y: (1.0, 1.0),
        rules=["1", "1"]),
     Op("sub", key="sub", symbol="-", expr="{x} - {y}",
-       forward=lambda x, y: x - y, local=lambda out, x, y: (1.0, -1.0),
+       forward=operator.sub, local=lambda out, x, y: (1.0, -1.0),
        rules=["1", "-1"]),
     Op("mul", key="mul", symbol="*", expr="{x} * {y}",
-       forward=lambda x, y: x * y, local=lambda out, x, y: (y, x),
+       forward=operator.mul, local=lambda out, x, y: (y, x),
        rules=["{y}", "{x}"]),
     Op("div", key="div", symbol="/", expr="{x} / {y}",
        forward=_div, local=lambda out, x, y: (1.0 / y, -out / y),
@@ -288,7 +289,7 @@ _ENTRIES = [
        rules=["1 if {x} > 0 else {c}"]),
     # One Value operand.
     Op("neg", key="neg", symbol="-", expr="-{x}",
-       forward=lambda x: -x, local=lambda out, x: (-1.0,),
+       forward=operator.neg, local=lambda out, x: (-1.0,),
        rules=["-1"]),
     Op("abs", key="abs", symbol="abs", expr="abs({x})",
        forward=abs, local=lambda out, x: (_sign(x),),

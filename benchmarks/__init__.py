@@ -1,0 +1,1 @@
+"""Speed and memory against micrograd and PyTorch: `python -m benchmarks.NAME`."""

@@ -1,0 +1,143 @@
+"""Toy datasets, seeded and made with numpy alone: each returns (X, y).
+
+X is a float array (n, features); y holds class indices 0..k-1 for
+classification (use 2*y - 1 for ±1 labels) and floats for regression.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def _check(n, noise=0.0, name="n", minimum=1):
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {n!r}")
+    if not isinstance(noise, int | float) or isinstance(noise, bool) or not (0 <= noise < math.inf):
+        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+
+
+def _split(n: int, k: int) -> list[int]:
+    """n examples over k classes, as evenly as possible."""
+    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+
+
+def xor(n: int = 4, noise: float = 0.0, seed: int | None = None):
+    """The XOR table: (0,0)->0, (0,1)->1, (1,0)->1, (1,1)->0; n > 4 repeats it with noise."""
+    _check(n, noise, minimum=4)
+    rng = np.random.default_rng(seed)
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    X = corners[np.arange(n) % 4] + rng.normal(0.0, noise, size=(n, 2)) * (noise > 0)
+    y = np.array([0, 1, 1, 0])[np.arange(n) % 4]
+    return X, y
+
+
+def moons(n: int = 100, noise: float = 0.1, seed: int | None = None):
+    """Two interleaving half circles (scikit-learn's make_moons, without scikit-learn)."""
+    _check(n, noise, minimum=2)
+    rng = np.random.default_rng(seed)
+    n_out, n_in = _split(n, 2)
+    t_out = np.linspace(0, math.pi, n_out)
+    t_in = np.linspace(0, math.pi, n_in)
+    outer = np.stack([np.cos(t_out), np.sin(t_out)], axis=1)
+    inner = np.stack([1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5], axis=1)
+    X = np.concatenate([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_out, int), np.ones(n_in, int)])
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None):
+    """A small circle inside a big one (class 1 inside)."""
+    _check(n, noise, minimum=2)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor (inner radius / outer radius) must be between 0 and 1, got {factor!r}")
+    rng = np.random.default_rng(seed)
+    n_out, n_in = _split(n, 2)
+    t_out = np.linspace(0, 2 * math.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * math.pi, n_in, endpoint=False)
+    X = np.concatenate(
+        [np.stack([np.cos(t_out), np.sin(t_out)], 1), factor * np.stack([np.cos(t_in), np.sin(t_in)], 1)]
+    )
+    X = X + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_out, int), np.ones(n_in, int)])
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int | None = None):
+    """Interleaved spiral arms, one per class (the CS231n dataset)."""
+    _check(n, noise, minimum=2)
+    _check(classes, name="classes", minimum=2)
+    rng = np.random.default_rng(seed)
+    Xs, ys = [], []
+    for k, m in enumerate(_split(n, classes)):
+        r = np.linspace(0.0, 1.0, m)
+        t = np.linspace(k * 4.0, (k + 1) * 4.0, m) + rng.normal(0.0, noise, size=m)
+        Xs.append(np.stack([r * np.sin(t), r * np.cos(t)], axis=1))
+        ys.append(np.full(m, k))
+    X, y = np.concatenate(Xs), np.concatenate(ys)
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def blobs(n: int = 100, centers: int = 3, spread: float = 0.5, seed: int | None = None):
+    """Gaussian clusters around centers spaced on a circle of radius 2."""
+    _check(n, spread, minimum=1)
+    _check(centers, name="centers", minimum=1)
+    rng = np.random.default_rng(seed)
+    angles = 2 * math.pi * np.arange(centers) / centers
+    mids = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    y = np.concatenate([np.full(m, k) for k, m in enumerate(_split(n, centers))])
+    X = mids[y] + rng.normal(0.0, spread, size=(n, 2))
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def line(
+    n: int = 50, slope: float = 2.0, intercept: float = -1.0, noise: float = 0.1, seed: int | None = None
+):
+    """1-D regression: y = slope * x + intercept + noise, x in [-1, 1]."""
+    _check(n, noise, minimum=1)
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-1.0, 1.0, size=n))
+    return x[:, None], slope * x + intercept + rng.normal(0.0, noise, size=n)
+
+
+def sine(n: int = 100, noise: float = 0.1, seed: int | None = None):
+    """1-D regression: y = sin(x) + noise, x in [-π, π] (needs a non-linear model)."""
+    _check(n, noise, minimum=1)
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-math.pi, math.pi, size=n))
+    return x[:, None], np.sin(x) + rng.normal(0.0, noise, size=n)
+
+
+def train_test_split(X, y, test_size: float = 0.25, seed: int | None = None):
+    """Shuffle, then split: returns X_train, X_test, y_train, y_test."""
+    X, y = np.asarray(X), np.asarray(y)
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    if not 0 < test_size < 1:
+        raise ValueError(f"test_size is a fraction between 0 and 1, got {test_size!r}")
+    n_test = max(1, round(len(X) * test_size))
+    if n_test >= len(X):
+        raise ValueError(f"test_size={test_size} leaves no training examples out of {len(X)}")
+    order = np.random.default_rng(seed).permutation(len(X))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+def standardize(X, stats: tuple | None = None):
+    """Scale each column to mean 0 and standard deviation 1.
+
+    Returns (X_scaled, (mean, std)); pass those stats to scale test data the
+    same way: standardize(X_test, stats).
+    """
+    X = np.asarray(X, dtype=float)
+    if stats is None:
+        mean, std = X.mean(axis=0), X.std(axis=0)
+        std = np.where(std > 0, std, 1.0)  # a constant column stays as it is
+    else:
+        mean, std = stats
+    return (X - mean) / std, (mean, std)

@@ -1,0 +1,60 @@
+"""Activations by name, and softmax / log-softmax over a list of Values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from autograd_lite import Value
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,
+    "linear": lambda v: v,
+}
+
+
+def activation(name: str | None) -> Callable[[Value], Value]:
+    """The activation function called `name` (None means linear)."""
+    if name is None:
+        return ACTIVATIONS["linear"]
+    try:
+        return ACTIVATIONS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}") from None
+
+
+def _max_data(logits: Sequence[Value]):
+    """The largest logit per lane (a constant: subtracting it changes no gradient)."""
+    import numpy as np
+
+    datas = [v.data for v in logits]
+    return np.maximum.reduce(datas) if any(isinstance(d, np.ndarray) for d in datas) else max(datas)
+
+
+def log_softmax(logits: Sequence[Value]) -> list[Value]:
+    """log(softmax(logits)), stable for logits of any size: z - m - log Σ exp(z - m)."""
+    logits = list(logits)
+    if not logits:
+        raise ValueError("log_softmax needs at least one logit")
+    m = _max_data(logits)
+    shifted = [z - m for z in logits]
+    total = shifted[0].exp()
+    for z in shifted[1:]:
+        total = total + z.exp()
+    log_total = total.log()
+    return [z - log_total for z in shifted]
+
+
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """Probabilities from logits, summing to 1 (stable: the largest logit is subtracted first)."""
+    logits = list(logits)
+    if not logits:
+        raise ValueError("softmax needs at least one logit")
+    m = _max_data(logits)
+    exps = [(z - m).exp() for z in logits]
+    total = exps[0]
+    for e in exps[1:]:
+        total = total + e
+    return [e / total for e in exps]

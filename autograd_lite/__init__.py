@@ -4,11 +4,20 @@ from .engine import Parameter, Value, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
+from .stepper import BackwardStep, BackwardStepper, backward_steps, explain
+from .viz import draw, render_svg, text_tree
 
 __version__ = "0.1.0"
 
 __all__ = [
     "OPS",
+    "BackwardStep",
+    "BackwardStepper",
+    "backward_steps",
+    "draw",
+    "explain",
+    "render_svg",
+    "text_tree",
     "GradcheckReport",
     "Op",
     "Parameter",

@@ -68,12 +68,13 @@ def _as_data(x, what: str = "Value()"):
     raise TypeError(f"{what} got {t.__name__} {x!r}: {ACCEPTED}")
 
 
-def _fmt(x) -> str:
-    """A number or lanes, short enough for a message or a picture."""
+def fmt(x) -> str:
+    """A number (4 significant digits; whole numbers as 3.0, not 3) or a lane summary."""
     if type(x) is ndarray:
-        return f"[{len(x)} lanes] mean {_fmt(float(x.mean()))}"
-    text = f"{x:.4g}"
-    return text if any(ch in text for ch in ".eni") else text + ".0"  # 1.0, not 1
+        return f"[{len(x)} lanes] mean {fmt(float(x.mean()))}"
+    if float(x).is_integer() and abs(x) < 1e9:
+        return f"{x:.1f}"
+    return f"{x:.4g}"
 
 
 class Value:
@@ -102,7 +103,7 @@ class Value:
     # --- reading ---------------------------------------------------------------
 
     def __repr__(self) -> str:
-        parts = [f"data={_fmt(self.data)}", f"grad={_fmt(self.grad)}"]
+        parts = [f"data={fmt(self.data)}", f"grad={fmt(self.grad)}"]
         if self.label is not None:
             parts.append(f"label={self.label!r}")
         if self.op is not None:
@@ -124,7 +125,7 @@ class Value:
         """The label, or a short description for unlabelled values."""
         if self.label is not None:
             return self.label
-        return f"({_fmt(self.data)})" if self.op is None else f"{self.op}(...)"
+        return f"({fmt(self.data)})" if self.op is None else f"{self.op}(...)"
 
     # --- arithmetic: each operator picks its table entry ---------------------
 
@@ -301,8 +302,8 @@ def propagate(node: Value, check: bool = False) -> list:
             c = float(c.sum())
         if check and not _finite(c):
             raise FloatingPointError(
-                f"detect_anomaly: backward through {_describe(node)} sent {_fmt(c)} to {p.name} "
-                f"(local derivative {_fmt(local)} * upstream grad {_fmt(g)})"
+                f"detect_anomaly: backward through {_describe(node)} sent {fmt(c)} to {p.name} "
+                f"(local derivative {fmt(local)} * upstream grad {fmt(g)})"
             )
         p.grad += c
         contributions.append(c)
@@ -328,7 +329,7 @@ def topological_order(root: Value) -> list[Value]:
             continue
         seen.add(node)
         push((node, True))
-        for p in node.parents:
+        for p in reversed(node.parents):  # the first operand is explored first
             if p not in seen:
                 push((p, False))
     return order
@@ -458,7 +459,7 @@ def _finite(x) -> bool:
 
 def _names(operands, arg) -> dict[str, str]:
     """Template names for an op's operands: labels where the user gave them."""
-    names = {"c": _fmt(arg) if arg is not None else "c"}
+    names = {"c": fmt(arg) if arg is not None else "c"}
     for key, v in zip(("x", "y"), operands):
         names[key] = v.label if v.label is not None else key
     if names.get("y") == names["x"] and operands[0] is not operands[1]:
@@ -484,7 +485,7 @@ def _domain_error(op: Op, operands, arg, err: OpError) -> Exception:
         if type(d) is ndarray and err.lane is not None:
             got.append(f"{names[key]} = {d[err.lane]:.4g} in lane {err.lane}")
         else:
-            got.append(f"{names[key]} = {_fmt(d)}")
+            got.append(f"{names[key]} = {fmt(d)}")
     needs = err.needs.format(**names)
     return err.kind(f"{op.expr.format(**names)} needs {needs}, but got {', '.join(got)}")
 
@@ -506,5 +507,5 @@ def _check_lanes(operands, op: Op) -> None:
 
 def _raise_forward_anomaly(node: Value) -> None:
     kind = "nan" if np.isnan(node.data).any() else "an infinity"
-    got = ", ".join(f"{p.name} = {_fmt(p.data)}" for p in node.parents)
+    got = ", ".join(f"{p.name} = {fmt(p.data)}" for p in node.parents)
     raise FloatingPointError(f"detect_anomaly: {_describe(node)} produced {kind} from {got}")

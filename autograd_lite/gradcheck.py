@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import Value, _fmt
+from .engine import Value, fmt
 from .modes import no_grad
 
 
@@ -102,7 +102,7 @@ class GradcheckReport:
         lines = [head, "-" * len(head)]
         for r in self.rows:
             mark = "yes" if r.ok else "NO"
-            a, n = _fmt(r.analytic), _fmt(r.numeric)
+            a, n = fmt(r.analytic), fmt(r.numeric)
             lines.append(f"{r.name:<12} {a:>14} {n:>14} {r.error:>10.2e}  {mark}")
         verdict = "all agree" if self else "MISMATCH"
         lines.append(f"{verdict} (atol={self.atol:g}, rtol={self.rtol:g})")

@@ -49,20 +49,23 @@ class Op(str):
     arity: int  # how many Value operands (0 for n-ary)
     has_const: bool  # whether the node keeps a constant operand in `arg`
 
-    def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False):
+    def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False, operands=("x", "y")):
         op = super().__new__(cls, name)
         op.key, op.symbol, op.expr = key, symbol, expr
         op.forward, op.local, op.rules = forward, local, tuple(rules)
         op.arity, op.has_const = len(rules), const
+        op.operands = tuple(operands)[: len(rules)]  # what `formula()` calls them
         return op
 
     def formula(self) -> list[str]:
         """The local-derivative rules in textbook form, one per operand."""
-        out = self.expr.format(x="x", y="y", c="c")
-        names = ["x", "y"][: self.arity]
+        generic = {"x": "x", "y": "y", "c": "c", "w": "w_i", "b": "b"}
+        if self.key == "wsum":
+            generic["x"] = "x_i"
+        out = self.expr.format(**generic)
         return [
-            f"d({out})/d{n} = " + rule.format(out=out, x="x", y="y", c="c")
-            for n, rule in zip(names, self.rules)
+            f"d({out})/d{n} = " + rule.format(out=out, **generic)
+            for n, rule in zip(self.operands, self.rules)
         ]
 
 
@@ -86,7 +89,7 @@ def _div(x, y):
 
 def _div_c(x, c):  # x / c
     if c == 0:
-        raise OpError(ZeroDivisionError, "{c} != 0")
+        raise OpError(ZeroDivisionError, "a divisor other than 0")
     return x / c
 
 
@@ -123,7 +126,7 @@ def _pow_c(x, c):  # x ** c, c a constant
     try:
         return x**c
     except OverflowError:
-        raise OpError(OverflowError, "{x} ** {c} to fit in a float") from None
+        raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)") from None
 
 
 def _pow_c_local(out, x, c):
@@ -161,12 +164,12 @@ def _rpow(x, c):  # c ** x, c a constant base
         with np.errstate(over="ignore"):
             out = np.power(float(c), x)
         if np.isinf(out).any():
-            raise OpError(OverflowError, "{c} ** {x} to fit in a float", _lanes_where(np.isinf(out)))
+            raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)", _lanes_where(np.isinf(out)))
         return out
     try:
         return c**x
     except OverflowError:
-        raise OpError(OverflowError, "{c} ** {x} to fit in a float") from None
+        raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)") from None
 
 
 def _log(x):
@@ -348,7 +351,7 @@ def _wsum_local(out, ws, xs, b):
 #: weights and inputs as parents, in the order (w1, x1, w2, x2, ..., b).
 WSUM = Op("wsum", key="wsum", symbol="Σw·x+b", expr="Σ {w}*{x} + {b}",
           forward=_wsum_forward, local=_wsum_local,
-          rules=["{x}", "{w}", "1"])  # fmt: skip
+          rules=["{x}", "{w}", "1"], operands=("w_i", "x_i", "b"))  # fmt: skip
 
 OPS: dict[str, Op] = {op.key: op for op in _ENTRIES}
 OPS[WSUM.key] = WSUM

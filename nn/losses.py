@@ -1,0 +1,312 @@
+"""Loss functions: one number that says how wrong the model is, ready for `.backward()`.
+
+Each loss takes the model's output and the target and returns a scalar Value,
+mean-reduced over examples like PyTorch's defaults (`sse` sums). The output
+may be one example (a scalar Value), a batch (a lane Value, one number per
+example, with targets as a numpy array) or a list of Values; targets are data:
+numbers or numpy arrays, never Values. Every loss stays finite for logits of
+±1000.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from autograd_lite import Value, wsum
+
+from .functional import log_softmax
+
+LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at -100: a wrong certain answer costs 100
+
+
+# --- checking what the caller passed -------------------------------------------------
+
+
+def _target_data(t, what: str):
+    """A target as a float or a 1-D float array, or a clear error."""
+    if isinstance(t, Value):
+        raise TypeError(
+            f"{what}: the target is data, not a Value: pass a number or a numpy array (got {t!r})"
+        )
+    if isinstance(t, bool | np.bool_):
+        return float(t)
+    if isinstance(t, numbers.Real):
+        x = float(t)
+    else:
+        try:
+            arr = np.asarray(t, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{what}: the target must be a number or a numpy array of numbers, got {type(t).__name__}"
+            ) from None
+        if arr.ndim > 1:
+            raise ValueError(f"{what}: expected a 1-D target (one number per example), got shape {arr.shape}")
+        x = float(arr) if arr.ndim == 0 else arr
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{what}: the target holds nan or infinity")
+    return x
+
+
+def _as_prediction(v, what: str) -> Value:
+    if not isinstance(v, Value):
+        raise TypeError(
+            f"{what}: the prediction must be a Value (the model's output), got {type(v).__name__}; "
+            "numbers have no gradient to follow"
+        )
+    return v
+
+
+def _pairs(pred, target, what: str) -> list[tuple[Value, float | np.ndarray]]:
+    """Match predictions with targets: (Value, target data) pairs of the same shape.
+
+    A Value pairs with a number or, when it holds lanes, with one number per
+    lane. A list of k Values pairs with k targets, or with the k columns of a
+    2-D target array (a model with k outputs called on a batch).
+    """
+    if isinstance(pred, Value):
+        pairs = [(pred, _target_data(target, what))]
+    elif isinstance(pred, Sequence) and not isinstance(pred, str):
+        preds = [_as_prediction(v, what) for v in pred]
+        if not preds:
+            raise ValueError(f"{what}: got an empty list of predictions")
+        if isinstance(target, Value):
+            _target_data(target, what)  # raises
+        try:
+            shape = np.shape(target)
+        except ValueError:  # a ragged list: one target per prediction, checked one by one below
+            shape = (len(target),)
+        if len(shape) == 2 and shape[1] == len(preds):  # (batch, outputs): one column per output
+            targets = [np.asarray(target)[:, j] for j in range(len(preds))]
+        elif len(shape) >= 1 and shape[0] == len(preds):
+            targets = list(target)
+        else:
+            got = "one number" if not shape else f"shape {shape}"
+            raise ValueError(
+                f"{what}: {len(preds)} predictions but the target has {got}; "
+                f"pass {len(preds)} targets (or a 2-D array with {len(preds)} columns)"
+            )
+        pairs = [(p, _target_data(t, what)) for p, t in zip(preds, targets)]
+    else:
+        _as_prediction(pred, what)
+    for p, t in pairs:
+        _check_shapes(p, t, what)
+    return pairs
+
+
+def _check_shapes(p: Value, t, what: str) -> None:
+    if p.is_lanes:
+        if isinstance(t, np.ndarray) and len(t) != len(p.data):
+            raise ValueError(
+                f"{what}: the prediction holds {len(p.data)} examples (lanes) but the target has {len(t)}"
+            )
+    elif isinstance(t, np.ndarray) and len(t) != 1:
+        raise ValueError(
+            f"{what}: the prediction is one number but the target has {len(t)}; "
+            "for a batch, call the model on the 2-D array of inputs to get one lane per example"
+        )
+
+
+def _count(p: Value) -> int:
+    return len(p.data) if p.is_lanes else 1
+
+
+def _reduce(terms: list[Value], counts: list[int], mean: bool) -> Value:
+    """Add up per-example loss terms (scalars or lanes); divide by their number for the mean."""
+    if len(terms) == 1:
+        return terms[0].mean() if mean else terms[0].sum()
+    total = terms[0].sum()
+    for term in terms[1:]:
+        total = total + term.sum()
+    return total / sum(counts) if mean else total
+
+
+def _elementwise(pred, target, what: str, term, mean: bool = True) -> Value:
+    pairs = _pairs(pred, target, what)
+    return _reduce([term(p, t) for p, t in pairs], [_count(p) for p, _ in pairs], mean)
+
+
+# --- regression -----------------------------------------------------------------------
+
+
+def mse(pred, target) -> Value:
+    """Mean squared error, mean((pred - target)²): the regression loss of every course."""
+    return _elementwise(pred, target, "mse", lambda p, t: (p - t) ** 2)
+
+
+def sse(pred, target) -> Value:
+    """Sum of squared errors, Σ(pred - target)²: mse without the division by n."""
+    return _elementwise(pred, target, "sse", lambda p, t: (p - t) ** 2, mean=False)
+
+
+def mae(pred, target) -> Value:
+    """Mean absolute error, mean(|pred - target|): less swayed by outliers than mse."""
+    return _elementwise(pred, target, "mae", lambda p, t: abs(p - t))
+
+
+# --- two classes ------------------------------------------------------------------------
+
+
+def _check_range(t, lo: float, hi: float, what: str, hint: str) -> None:
+    if np.any(np.asarray(t) < lo) or np.any(np.asarray(t) > hi):
+        bad = np.asarray(t)[(np.asarray(t) < lo) | (np.asarray(t) > hi)].flat[0]
+        raise ValueError(f"{what} needs targets between {lo:g} and {hi:g}, got {bad:g}{hint}")
+
+
+def _clamped_log(p: Value) -> Value:
+    """log(p), floored at -100 as PyTorch does, so p = 0 costs 100 instead of infinity.
+
+    Where the floor applies the gradient is zero (the output no longer depends on p).
+    """
+    floor = math.exp(LOG_FLOOR)
+    d = p.data
+    if p.is_lanes:
+        low = d < floor
+        if not low.any():
+            return p.log()
+        keep = (~low).astype(float)
+        return (p * keep + low * 1.0).log() + low * LOG_FLOOR  # log(1) = 0 in the floored lanes
+    if d < floor:
+        return p * 0.0 + LOG_FLOOR
+    return p.log()
+
+
+def binary_cross_entropy(prob, target) -> Value:
+    """-(t·log p + (1-t)·log(1-p)) for probabilities p in [0, 1] and targets t in [0, 1].
+
+    Each log is floored at -100 (PyTorch's rule). For a model without a sigmoid
+    on its output, use `bce_with_logits`: exact and stable for any logit.
+    """
+    what = "binary_cross_entropy"
+
+    def term(p: Value, t):
+        _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
+        d = np.asarray(p.data)
+        if np.any(d < 0) or np.any(d > 1) or np.any(np.isnan(d)):
+            bad = d[(d < 0) | (d > 1) | np.isnan(d)].flat[0]
+            raise ValueError(
+                f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
+                "for raw scores (logits) use bce_with_logits"
+            )
+        return -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
+
+    return _elementwise(prob, target, what, term)
+
+
+def bce_with_logits(logit, target) -> Value:
+    """binary_cross_entropy(sigmoid(z), t) computed from the logit z, stable for any z.
+
+    Written as z·(m - t) + log(1 + exp(-|z|)) with m = 1 where z >= 0, else 0:
+    the exp never overflows, and the gradient is exactly sigmoid(z) - t, at
+    z = 0 too (m and the sign of z are constants read from the data).
+    """
+    what = "bce_with_logits"
+
+    def term(z: Value, t):
+        _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
+        d = z.data
+        if z.is_lanes:
+            m = (d >= 0).astype(float)
+            neg_sign = 1.0 - 2.0 * m  # -1 where z >= 0, +1 where z < 0, so z·neg_sign = -|z|
+        else:
+            m = 1.0 if d >= 0 else 0.0
+            neg_sign = -1.0 if d >= 0 else 1.0
+        return z * (m - t) + ((z * neg_sign).exp() + 1.0).log()
+
+    return _elementwise(logit, target, what, term)
+
+
+def hinge(score, target) -> Value:
+    """The max-margin loss mean(max(0, 1 - t·score)) for labels t of -1 or +1 (micrograd's demo)."""
+    what = "hinge"
+
+    def term(s: Value, t):
+        bad = np.asarray(t)[(np.asarray(t) != 1) & (np.asarray(t) != -1)]
+        if bad.size:
+            raise ValueError(
+                f"hinge needs labels of -1 or +1, got {bad.flat[0]:g} (for 0/1 labels pass 2 * y - 1)"
+            )
+        return (1.0 - s * t).relu()
+
+    return _elementwise(score, target, what, term)
+
+
+# --- several classes ----------------------------------------------------------------------
+
+
+def _class_targets(target, k: int, lanes: int | None):
+    what = "cross_entropy"
+    if isinstance(target, Value):
+        raise TypeError(f"{what}: the target is data (class indices), not a Value")
+    t = np.asarray(target)
+    if t.dtype.kind not in "iuf" or (t.dtype.kind == "f" and not np.all(t == np.round(t))):
+        raise ValueError(
+            f"{what} needs class indices (whole numbers 0..{k - 1}), got {target!r}"
+            if t.ndim == 0
+            else f"{what} needs class indices (whole numbers 0..{k - 1}), got an array of {t.dtype}"
+        )
+    if t.ndim > 1:
+        raise ValueError(f"{what} needs one class index per example (1-D), got shape {t.shape}")
+    if np.any(t < 0) or np.any(t >= k):
+        bad = t[(t < 0) | (t >= k)].flat[0]
+        raise ValueError(f"{what}: class index {bad:g} is out of range for {k} logits (0..{k - 1})")
+    t = t.astype(int)
+    if lanes is None:
+        if t.ndim == 1 and len(t) != 1:
+            raise ValueError(
+                f"{what}: the logits are for one example but the target has {len(t)} class indices; "
+                "for a batch, call the model on the 2-D array of inputs"
+            )
+        return int(t.reshape(-1)[0])
+    if t.ndim == 1 and len(t) != lanes:
+        raise ValueError(f"{what}: the logits hold {lanes} examples (lanes) but the target has {len(t)}")
+    return t
+
+
+def cross_entropy(logits: Sequence[Value], target) -> Value:
+    """-log softmax(logits)[target]: the multi-class loss, through a stable log-softmax.
+
+    `logits` holds one Value per class (each a scalar or lanes); `target` is the
+    class index (an int, or one int per lane).
+    """
+    if isinstance(logits, Value) or not isinstance(logits, Sequence) or isinstance(logits, str):
+        raise TypeError(
+            "cross_entropy takes a list of logits, one Value per class; "
+            "for one output and two classes use bce_with_logits or hinge"
+        )
+    logits = [_as_prediction(z, "cross_entropy") for z in logits]
+    if len(logits) < 2:
+        raise ValueError(f"cross_entropy needs at least 2 logits (one per class), got {len(logits)}")
+    lengths = {len(z.data) for z in logits if z.is_lanes}
+    if len(lengths) > 1:
+        raise ValueError(f"cross_entropy: the logits hold different numbers of lanes: {sorted(lengths)}")
+    lanes = lengths.pop() if lengths else None
+    t = _class_targets(target, len(logits), lanes)
+    logp = log_softmax(logits)
+    if lanes is None:
+        return -logp[t]
+    # Pick each lane's target class with one-hot masks (constants): -Σ_k onehot_k · log p_k.
+    picked = wsum([Value((t == k).astype(float)) for k in range(len(logits))], logp)
+    return -picked.mean()
+
+
+# --- regularisation -----------------------------------------------------------------------
+
+
+def l2_penalty(params: Iterable[Value]) -> Value:
+    """Σ p² over the parameters (add `alpha * l2_penalty(model.parameters())` to a loss).
+
+    One node, Σ p·p, whose gradient is 2p for each parameter.
+    """
+    if hasattr(params, "parameters"):
+        params = params.parameters()
+    params = list(params)
+    for p in params:
+        if not isinstance(p, Value):
+            raise TypeError(f"l2_penalty takes Values (model.parameters()), got {type(p).__name__}")
+    if not params:
+        raise ValueError("l2_penalty got no parameters")
+    return wsum(params, params)

@@ -1,0 +1,464 @@
+"""Optimizers and learning-rate schedules, following torch.optim's documented update rules.
+
+Each optimizer has PyTorch's name, arguments, defaults and update rule (see
+the class docstrings; `step` t counts from 1), so a student's numbers match
+PyTorch's. `step()` updates every parameter's `data` in place from its
+`grad` (no graph is built), `zero_grad()` clears the grads, `lr` may be set at
+any time, and the per-parameter state (`opt.state[p]`, keyed by the Value
+itself) is created on first use under PyTorch's names.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+from autograd_lite import Value
+
+# --- checking arguments ------------------------------------------------------------
+
+
+def _number(name: str, x, *, low: float = 0.0, below: float | None = None) -> float:
+    """x as a float with low <= x (< below), or a ValueError naming the argument."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(x).__name__} {x!r}")
+    x = float(x)
+    if not math.isfinite(x) or x < low or (below is not None and x >= below):
+        accepted = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
+        raise ValueError(f"{name} must be a finite number {accepted}, got {x!r}")
+    return x
+
+
+def _betas(betas) -> tuple[float, float]:
+    try:
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        raise ValueError(f"betas must be a pair (beta1, beta2), e.g. (0.9, 0.999); got {betas!r}") from None
+    return _number("betas[0]", b1, below=1.0), _number("betas[1]", b2, below=1.0)
+
+
+def _parameters(params) -> list[Value]:
+    if hasattr(params, "parameters") and callable(params.parameters):
+        params = params.parameters()  # a Module
+    if isinstance(params, Value) or not isinstance(params, Iterable):
+        raise TypeError(
+            "an optimizer takes an iterable of parameters, e.g. model.parameters(); "
+            f"got {type(params).__name__}"
+        )
+    params = list(params)
+    if not params:
+        raise ValueError("the optimizer got an empty list of parameters")
+    seen = set()
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"parameter {i} is a {type(p).__name__}, not a Value")
+        if p.is_lanes:
+            raise ValueError(
+                f"parameter {i} ({p.name}) holds lanes: an optimizer updates single numbers (weights)"
+            )
+        if p in seen:
+            raise ValueError(f"parameter {i} ({p.name}) appears twice: it would be updated twice per step")
+        seen.add(p)
+    return params
+
+
+# --- the optimizers ---------------------------------------------------------------
+
+
+class Optimizer:
+    """Holds the parameters, the learning rate and per-parameter state; subclasses define `step`."""
+
+    def __init__(self, params, lr: float):
+        self.params: list[Value] = _parameters(params)
+        self.lr = lr
+        self.state: dict[Value, dict] = {}
+
+    @property
+    def lr(self) -> float:
+        """The learning rate used by the next `step()`; schedules set it."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = _number("lr", value)
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0 (gradients accumulate across backward calls)."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def step(self) -> None:
+        """Update every parameter from its grad."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
+        return f"{type(self).__name__}({len(self.params)} parameters, {args})"
+
+    def _hyper(self) -> dict:
+        return {"lr": self.lr}
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with momentum (torch.optim.SGD).
+
+    g ← grad + λ·θ;  with momentum μ: b ← g on the first step, then
+    b ← μ·b + (1 - τ)·g, and g ← g + μ·b (Nesterov) or g ← b;  θ ← θ - lr·g.
+    `noise` > 0 adds N(0, noise²) to every update ("give it a whack" to leave a
+    local minimum); it is not part of PyTorch's rule and is off by default.
+    """
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+        noise: float = 0.0,
+        seed: int | None = None,
+    ):
+        super().__init__(params, lr)
+        self.momentum = _number("momentum", momentum)
+        self.dampening = _number("dampening", dampening)
+        self.weight_decay = _number("weight_decay", weight_decay)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
+            raise ValueError(
+                f"nesterov=True needs momentum > 0 and dampening = 0, "
+                f"got momentum={self.momentum:g}, dampening={self.dampening:g}"
+            )
+        self.noise = _number("noise", noise)
+        self.rng = np.random.default_rng(seed)
+
+    def step(self) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        whacks = self.rng.normal(0.0, self.noise, size=len(self.params)) if self.noise else None
+        if mu == 0 and wd == 0 and whacks is None:  # plain gradient descent: the common, hot case
+            for p in self.params:
+                p.data -= lr * p.grad
+            return
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            if mu:
+                state = self.state.get(p)
+                if state is None:
+                    buf = g  # the first step starts the buffer at the gradient
+                    self.state[p] = {"momentum_buffer": buf}
+                else:
+                    buf = mu * state["momentum_buffer"] + (1 - self.dampening) * g
+                    state["momentum_buffer"] = buf
+                g = g + mu * buf if self.nesterov else buf
+            p.data = p.data - lr * g + (whacks[i] if whacks is not None else 0.0)
+
+    def _hyper(self) -> dict:
+        h = {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
+        if self.dampening:
+            h["dampening"] = self.dampening
+        if self.nesterov:
+            h["nesterov"] = True
+        if self.noise:
+            h["noise"] = self.noise
+        return h
+
+
+class RMSProp(Optimizer):
+    """RMSProp (torch.optim.RMSprop): divide each step by a running RMS of the gradient.
+
+    g ← grad + λ·θ;  v ← α·v + (1 - α)·g²;  centered: g̅ ← α·g̅ + (1 - α)·g, ṽ = v - g̅²;
+    d = √ṽ + ε;  with momentum μ: b ← μ·b + g/d, θ ← θ - lr·b;  else θ ← θ - lr·g/d.
+    """
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ):
+        super().__init__(params, lr)
+        self.alpha = _number("alpha", alpha)
+        self.eps = _number("eps", eps)
+        self.weight_decay = _number("weight_decay", weight_decay)
+        self.momentum = _number("momentum", momentum)
+        self.centered = bool(centered)
+
+    def step(self) -> None:
+        lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
+        for p in self.params:
+            s = self.state.get(p)
+            if s is None:
+                s = self.state[p] = {"step": 0, "square_avg": 0.0}
+                if mu > 0:
+                    s["momentum_buffer"] = 0.0
+                if self.centered:
+                    s["grad_avg"] = 0.0
+            s["step"] += 1
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            s["square_avg"] = v = a * s["square_avg"] + (1 - a) * g * g
+            if self.centered:
+                s["grad_avg"] = ga = a * s["grad_avg"] + (1 - a) * g
+                v = v - ga * ga
+            d = math.sqrt(v) + eps
+            if mu > 0:
+                s["momentum_buffer"] = b = mu * s["momentum_buffer"] + g / d
+                p.data = p.data - lr * b
+            else:
+                p.data = p.data - lr * g / d
+
+    def _hyper(self) -> dict:
+        h = {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
+        h.update(momentum=self.momentum, centered=self.centered)
+        return h
+
+
+RMSprop = RMSProp  # PyTorch's spelling
+
+
+class Adam(Optimizer):
+    """Adam (torch.optim.Adam): momentum and RMSProp, with bias correction.
+
+    g ← grad + λ·θ;  m ← β1·m + (1 - β1)·g;  v ← β2·v + (1 - β2)·g²;
+    m̂ = m/(1 - β1^t);  v̂ = v/(1 - β2^t) (amsgrad: the running max of v, then corrected);
+    θ ← θ - lr·m̂/(√v̂ + ε).
+    """
+
+    decoupled = False
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ):
+        super().__init__(params, lr)
+        self.betas = _betas(betas)
+        self.eps = _number("eps", eps)
+        self.weight_decay = _number("weight_decay", weight_decay)
+        self.amsgrad = bool(amsgrad)
+
+    def step(self) -> None:
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        for p in self.params:
+            s = self.state.get(p)
+            if s is None:
+                s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
+                if self.amsgrad:
+                    s["max_exp_avg_sq"] = 0.0
+            s["step"] = t = s["step"] + 1
+            g = p.grad
+            theta = p.data
+            if wd:
+                if self.decoupled:
+                    theta = theta * (1 - lr * wd)  # AdamW: shrink the weight, apart from the gradient
+                else:
+                    g = g + wd * theta  # Adam: L2 penalty folded into the gradient
+            s["exp_avg"] = m = b1 * s["exp_avg"] + (1 - b1) * g
+            s["exp_avg_sq"] = v = b2 * s["exp_avg_sq"] + (1 - b2) * g * g
+            if self.amsgrad:
+                s["max_exp_avg_sq"] = v = max(s["max_exp_avg_sq"], v)
+            # PyTorch's arrangement of m̂ / (√v̂ + ε): the same numbers, the same rounding.
+            denom = math.sqrt(v) / math.sqrt(1 - b2**t) + eps
+            p.data = theta - (lr / (1 - b1**t)) * (m / denom)
+
+    def _hyper(self) -> dict:
+        h = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+        if self.amsgrad:
+            h["amsgrad"] = True
+        return h
+
+
+class AdamW(Adam):
+    """AdamW (torch.optim.AdamW): Adam with decoupled weight decay.
+
+    θ ← θ·(1 - lr·λ) first, then the Adam step with the raw gradient
+    (m and v never see the decay). Default λ = 0.01, as in PyTorch.
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ):
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+
+class Adamax(Optimizer):
+    """Adamax (torch.optim.Adamax): Adam with the infinity norm in place of the RMS.
+
+    g ← grad + λ·θ;  m ← β1·m + (1 - β1)·g;  u ← max(β2·u, |g| + ε);
+    θ ← θ - lr·m/((1 - β1^t)·u).
+    """
+
+    def __init__(
+        self,
+        params,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(params, lr)
+        self.betas = _betas(betas)
+        self.eps = _number("eps", eps)
+        self.weight_decay = _number("weight_decay", weight_decay)
+
+    def step(self) -> None:
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        for p in self.params:
+            s = self.state.get(p)
+            if s is None:
+                s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_inf": 0.0}
+            s["step"] = t = s["step"] + 1
+            g = p.grad
+            if wd:
+                g = g + wd * p.data
+            s["exp_avg"] = m = b1 * s["exp_avg"] + (1 - b1) * g
+            s["exp_inf"] = u = max(b2 * s["exp_inf"], abs(g) + eps)
+            p.data = p.data - (lr / (1 - b1**t)) * (m / u)
+
+    def _hyper(self) -> dict:
+        return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
+
+
+#: Optimizers by the names the CLI and `fit(optimizer="adam")` accept.
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    "sgd": SGD,
+    "rmsprop": RMSProp,
+    "adam": Adam,
+    "adamw": AdamW,
+    "adamax": Adamax,
+}
+
+
+def make(name: str, params, lr: float | None = None, **options) -> Optimizer:
+    """An optimizer by name (`"adam"`), with its default lr unless one is given."""
+    try:
+        cls = OPTIMIZERS[name.lower()]
+    except (KeyError, AttributeError):
+        raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(OPTIMIZERS)}") from None
+    if lr is not None:
+        options["lr"] = lr
+    return cls(params, **options)
+
+
+# --- learning-rate schedules ----------------------------------------------------------
+
+
+class LRScheduler:
+    """Sets `optimizer.lr` from a formula of the epoch k: call `step()` once per epoch.
+
+    k starts at 0 with the optimizer's lr at construction (`base_lr`); the
+    formulas are PyTorch's closed forms for the scheduler of the same name.
+    """
+
+    def __init__(self, optimizer: Optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"a schedule drives an Optimizer, got {type(optimizer).__name__}")
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, k: int) -> float:
+        """The learning rate at epoch k."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Move to the next epoch and set its learning rate."""
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.lr
+
+
+def _count(name: str, n) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
+    return int(n)
+
+
+class StepLR(LRScheduler):
+    """Step decay: lr = base_lr · gamma^(k // step_size)."""
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
+        self.step_size = _count("step_size", step_size)
+        self.gamma = _number("gamma", gamma)
+        super().__init__(optimizer)
+
+    def lr_at(self, k: int) -> float:
+        return self.base_lr * self.gamma ** (k // self.step_size)
+
+
+class ExponentialLR(LRScheduler):
+    """Exponential decay: lr = base_lr · gamma^k."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float):
+        self.gamma = _number("gamma", gamma)
+        super().__init__(optimizer)
+
+    def lr_at(self, k: int) -> float:
+        return self.base_lr * self.gamma**k
+
+
+class LinearLR(LRScheduler):
+    """Linear change of a factor from start_factor to end_factor over total_iters epochs, then constant.
+
+    lr = base_lr · (s + (e - s)·min(k, total_iters)/total_iters). micrograd's
+    demo schedule 1.0 - 0.9·k/100 is LinearLR(SGD(params, lr=1.0), 1.0, 0.1, 100).
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+    ):
+        self.start_factor = _number("start_factor", start_factor)
+        self.end_factor = _number("end_factor", end_factor)
+        if not (0 < self.start_factor <= 1 and self.end_factor <= 1):  # PyTorch's limits
+            raise ValueError(
+                "LinearLR needs 0 < start_factor <= 1 and 0 <= end_factor <= 1 (factors of the base lr), "
+                f"got start_factor={self.start_factor:g}, end_factor={self.end_factor:g}"
+            )
+        self.total_iters = _count("total_iters", total_iters)
+        super().__init__(optimizer)
+
+    def lr_at(self, k: int) -> float:
+        s, e = self.start_factor, self.end_factor
+        return self.base_lr * (s + (e - s) * min(k, self.total_iters) / self.total_iters)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing: lr = eta_min + (base_lr - eta_min)·(1 + cos(π·k/T_max))/2."""
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0):  # noqa: N803 - PyTorch's name
+        self.T_max = _count("T_max", T_max)
+        self.eta_min = _number("eta_min", eta_min)
+        super().__init__(optimizer)
+
+    def lr_at(self, k: int) -> float:
+        return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * k / self.T_max)) / 2

@@ -1,0 +1,178 @@
+"""Pictures of training: a classifier's decision regions, a regression fit, loss and accuracy curves.
+
+Figures are built with matplotlib's object API (`Figure`, drawn by Agg or
+the SVG backend when saved), never through pyplot: no window opens, nothing
+piles up in pyplot's figure list, and a notebook still shows the returned
+figure. A `path` ending in .png or .svg writes the file.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from .train import History, _check_X, _class_indices, _decide, _threshold, predict
+
+FORMATS = (".png", ".svg")
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+def check_path(path: str | os.PathLike) -> str:
+    """The path as a string if it names a .png or .svg file in an existing directory, else an error."""
+    path = os.fspath(path)
+    ext = os.path.splitext(path)[1].lower()
+    if ext not in FORMATS:
+        raise ValueError(f"cannot write a plot to {path!r}: the name must end in .png or .svg")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"cannot write a plot to {path!r}: the folder {folder!r} does not exist")
+    return path
+
+
+def _save(fig: Figure, path) -> None:
+    if path is None:
+        return
+    path = check_path(path)
+    try:
+        fig.savefig(path, dpi=120)
+    except OSError as e:
+        raise OSError(f"cannot write a plot to {path!r}: {e.strerror or e}") from None
+
+
+def _describe(model) -> str:
+    if hasattr(model, "nouts"):
+        sizes = "-".join(str(n) for n in [model.nin, *model.nouts])
+        return f"MLP {sizes} ({model.activation})"
+    return type(model).__name__
+
+
+def _class_names(y) -> list[str]:
+    y = np.asarray(y)
+    if y.min() < 0:  # -1/+1 labels
+        return ["class -1", "class +1"]
+    return [f"class {k}" for k in range(int(y.max()) + 1)]
+
+
+def decision_boundary(
+    model,
+    X,
+    y,
+    path: str | os.PathLike | None = None,
+    *,
+    resolution: int = 200,
+    threshold: float | None = None,
+    title: str | None = None,
+) -> Figure:
+    """The plane coloured by the class the model predicts, the boundary line, and the data points.
+
+    The mesh of resolution² points runs through the model as lanes in one
+    pass under no_grad. X must have two features; y holds class labels.
+    """
+    X = _check_X(model, X)
+    if X.shape[1] != 2:
+        raise ValueError(f"decision_boundary draws two input features, X has {X.shape[1]}")
+    labels = _class_indices(y)
+    if len(labels) != len(X):
+        raise ValueError(f"X has {len(X)} examples but y has {len(labels)} labels")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 2000:
+        raise ValueError(f"resolution must be a whole number from 2 to 2000, got {resolution!r}")
+    cut = _threshold(model, threshold)
+
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
+    gx = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+    gy = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    mx, my = np.meshgrid(gx, gy)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = predict(model, np.column_stack([mx.ravel(), my.ravel()]))
+    regions = _decide(out, cut).reshape(mx.shape)
+    k = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
+    names = _class_names(y) + [f"class {j}" for j in range(len(_class_names(y)), k)]
+
+    fig = Figure(figsize=(7.6, 5.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.contourf(mx, my, regions, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(COLORS[:k]), alpha=0.22)
+    if out.ndim == 1:  # one output: the boundary is where it crosses the threshold
+        score = out.reshape(mx.shape)
+        if score.min() < cut < score.max():
+            ax.contour(mx, my, score, levels=[cut], colors="black", linewidths=1.5)
+    else:
+        ax.contour(mx, my, regions, levels=np.arange(k) + 0.5, colors="black", linewidths=1.0)
+    for j in range(k):
+        pts = X[labels == j]
+        if len(pts):
+            ax.scatter(pts[:, 0], pts[:, 1], s=22, color=COLORS[j % len(COLORS)], edgecolors="black",
+                       linewidths=0.5, label=names[j], zorder=3)  # fmt: skip
+    ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
+    acc = float(np.mean(_decide(predict(model, X), cut) == labels))
+    ax.set_title(title or f"Decision boundary\n{_describe(model)}, accuracy {acc:.1%} on {len(X)} points")
+    ax.set_xlabel("x₁ (feature 1)")
+    ax.set_ylabel("x₂ (feature 2)")
+    ax.set_xlim(gx[0], gx[-1])
+    ax.set_ylim(gy[0], gy[-1])
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0, fontsize=9)  # off the data
+    _save(fig, path)
+    return fig
+
+
+def regression(model, X, y, path: str | os.PathLike | None = None, *, title: str | None = None) -> Figure:
+    """The data points of a 1-D regression and the model's curve through them."""
+    X = _check_X(model, X)
+    if X.shape[1] != 1:
+        raise ValueError(f"regression plots one input feature, X has {X.shape[1]}")
+    y = np.asarray(y, dtype=float)
+    grid = np.linspace(X.min(), X.max(), 400)[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        curve = predict(model, grid)
+        mse = float(np.mean((predict(model, X) - y) ** 2))
+    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = fig.add_subplot()
+    ax.scatter(X[:, 0], y, s=16, color=COLORS[0], alpha=0.7, label="data")
+    ax.plot(grid[:, 0], curve, color=COLORS[1], linewidth=2, label="model")
+    ax.set_title(title or f"Regression fit\n{_describe(model)}, mse {mse:.4g} on {len(X)} points")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="best")
+    _save(fig, path)
+    return fig
+
+
+def history(history: History, path: str | os.PathLike | None = None, *, title: str | None = None) -> Figure:
+    """Loss per epoch (train and validation), and accuracy when it was measured."""
+    if not isinstance(history, History):
+        raise TypeError(f"history() plots the History that fit() returns, got {type(history).__name__}")
+    if not history.loss:
+        raise ValueError("the history holds no epochs to plot")
+    panels = 2 if history.accuracy else 1
+    fig = Figure(figsize=(5.2 * panels, 4.2), layout="constrained")
+    axes = [fig.add_subplot(1, panels, i + 1) for i in range(panels)]
+    epochs = np.arange(1, history.epochs + 1)
+
+    def curves(ax, train, val, ylabel):
+        ax.plot(epochs, train, color=COLORS[0], linewidth=1.8, label="training")
+        if val:
+            ax.plot(epochs, val, color=COLORS[1], linewidth=1.8, label="validation")
+        if history.best_epoch is not None:
+            ax.axvline(
+                history.best_epoch, color="gray", linestyle="--", linewidth=1, label="best epoch (kept)"
+            )
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="best")
+
+    curves(axes[0], history.loss, history.val_loss, f"{history.loss_name} loss")
+    axes[0].set_title("Loss")
+    if panels == 2:
+        curves(axes[1], [100 * a for a in history.accuracy], [100 * a for a in history.val_accuracy],
+               "accuracy (%)")  # fmt: skip
+        axes[1].set_title("Accuracy")
+    heading = title or f"Training: {history.epochs} epochs" + (
+        ", stopped early" if history.stopped_early else ""
+    )
+    fig.suptitle(heading)
+    _save(fig, path)
+    return fig

@@ -85,7 +85,9 @@ def register_graph(commands) -> None:
     )
     _add_expression_arguments(parser)
     parser.add_argument("-o", "--output", metavar="FILE", help="where to write (default: the terminal)")
-    parser.add_argument("--format", choices=["svg", "dot", "text"], help="default: from FILE's extension, else text")
+    parser.add_argument(
+        "--format", choices=["svg", "dot", "text"], help="default: from FILE's extension, else text"
+    )
     parser.set_defaults(run=run_graph)
 
 
@@ -97,7 +99,9 @@ def run_graph(args: argparse.Namespace) -> int:
     if fmt is None and args.output:
         suffix = args.output[args.output.rfind(".") :].lower() if "." in args.output else ""
         if suffix not in FORMATS:
-            raise CLIError(f"cannot tell the format of {args.output!r}: use .svg, .dot or .txt, or pass --format")
+            raise CLIError(
+                f"cannot tell the format of {args.output!r}: use .svg, .dot or .txt, or pass --format"
+            )
         fmt = FORMATS[suffix]
     fmt = fmt or "text"
     if root.is_lanes:
@@ -135,7 +139,9 @@ def register_step(commands) -> None:
         epilog="example: " + EXAMPLE.format(cmd="step"),
     )
     _add_expression_arguments(parser)
-    parser.add_argument("--svg-dir", metavar="DIR", help="also write one SVG per step (step-00.svg, ...) to DIR")
+    parser.add_argument(
+        "--svg-dir", metavar="DIR", help="also write one SVG per step (step-00.svg, ...) to DIR"
+    )
     parser.set_defaults(run=run_step)
 
 
@@ -176,7 +182,8 @@ def run_step(args: argparse.Namespace) -> int:
         if interactive:
             try:
                 answer = input(f"\n[{stepper!r}] > ").strip().lower()
-            except EOFError:
+            except EOFError:  # Ctrl-D
+                print()
                 answer = "q"
             if answer in ("q", "quit", "exit"):
                 print(f"stopped after {stepper.position} of {stepper.total} steps")

@@ -74,7 +74,8 @@ def fmt(x) -> str:
         return f"[{len(x)} lanes] mean {fmt(float(x.mean()))}"
     if float(x).is_integer() and abs(x) < 1e9:
         return f"{x:.1f}"
-    return f"{x:.4g}"
+    text = f"{x:.4g}"
+    return text if any(ch in text for ch in ".ena") else text + ".0"  # 0.99999 -> 1.0, not 1
 
 
 class Value:

@@ -38,7 +38,9 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         if not sep or not name or not number:
             raise ExprError(f"--set takes name=number pairs such as x=2 or w=-3.5, got {item!r}")
         if not NAME.match(name):
-            raise ExprError(f"{name!r} is not a variable name (letters, digits and _, not starting with a digit)")
+            raise ExprError(
+                f"{name!r} is not a variable name (letters, digits and _, not starting with a digit)"
+            )
         if name in FUNCTIONS:
             raise ExprError(f"{name!r} is a function name; choose another variable name")
         try:
@@ -154,7 +156,7 @@ def _eval(node: ast.AST, env: dict[str, Value]):
         return _apply(symbol, left, right)
     if isinstance(node, ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            called = node.func.id if isinstance(node.func, ast.Name) else "that"
+            called = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)[:40]
             raise ExprError(f"unknown function {called!r}; the functions are {', '.join(FUNCTIONS)}")
         name = node.func.id
         if node.keywords:

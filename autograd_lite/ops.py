@@ -164,7 +164,9 @@ def _rpow(x, c):  # c ** x, c a constant base
         with np.errstate(over="ignore"):
             out = np.power(float(c), x)
         if np.isinf(out).any():
-            raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)", _lanes_where(np.isinf(out)))
+            raise OpError(
+                OverflowError, "a result that fits in a float (below 1.8e308)", _lanes_where(np.isinf(out))
+            )
         return out
     try:
         return c**x

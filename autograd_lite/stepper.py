@@ -232,7 +232,9 @@ def explain(value: Value) -> str:
         for p in node.parents:
             uses[id(p)] = uses.get(id(p), 0) + 1
     inline = {
-        id(n) for n in order if n.op is not None and n.label is None and n is not value and uses.get(id(n)) == 1
+        id(n)
+        for n in order
+        if n.op is not None and n.label is None and n is not value and uses.get(id(n)) == 1
     }
 
     def text(node: Value, numbers: bool, top: bool = False) -> tuple[str, int]:

@@ -63,6 +63,16 @@ def _op_label(node: Value) -> str:
     return (before.replace("{c}", c) + after.replace("{c}", c)).strip(" (),").replace(", ", " ")
 
 
+def _edge_label(node: Value, k: int) -> dict:
+    """Operand order where it matters: x/y for - / **, the term number for a weighted sum."""
+    if node.op in ("sub", "div", "pow") and len(node.parents) == 2:
+        return {"label": "xy"[k], "fontsize": "10"}
+    if node.op == "wsum":
+        bias = len(node.parents) % 2 == 1 and k == len(node.parents) - 1
+        return {"label": "b" if bias else str(k // 2 + 1), "fontsize": "10"}
+    return {}
+
+
 def _role_fill(node: Value, root: Value) -> str:
     if node is root:
         return ROOT
@@ -135,15 +145,21 @@ def draw(
             else:
                 fields.append(f"grad {escape(fmt(node.grad))}")
         label = " | ".join(fields)
-        style = {"shape": "record", "style": "filled", "margin": "0.15,0.05"}  # room for estimated text widths
+        style = {
+            "shape": "record",
+            "style": "filled",
+            "margin": "0.15,0.05",
+        }  # room for estimated text widths
         style["label"] = "{ " + label + " }" if horizontal else label
         style["fillcolor"] = _role_fill(node, root)
         if color_by_grad and show_grad and grad_state.get(node) == "final":
             style["fillcolor"] = _grad_fill(node.grad, biggest)
         if id(node) in highlight:
             style.update(fillcolor=HIGHLIGHT, color=HIGHLIGHT_EDGE, penwidth="3")
-        elif grad_state.get(node) == "final" and node.op is not None and not all(
-            v == "final" for v in grad_state.values()
+        elif (
+            grad_state.get(node) == "final"
+            and node.op is not None
+            and not all(v == "final" for v in grad_state.values())
         ):
             style.update(color=DONE_EDGE, penwidth="2")  # the stepper has passed through it
         dot.node(ids[node], **style)
@@ -151,10 +167,8 @@ def draw(
             op_id = ids[node] + "op"
             dot.node(op_id, label=escape(_op_label(node)), shape="ellipse", style="filled", fillcolor=OP_FILL)
             dot.edge(op_id, ids[node])
-            ordered = node.op in ("sub", "div", "pow") and len(node.parents) == 2
             for k, p in enumerate(node.parents):
-                attrs = {"label": "xy"[k], "fontsize": "10"} if ordered else {}
-                dot.edge(ids[p], op_id, **attrs)
+                dot.edge(ids[p], op_id, **_edge_label(node, k))
     return dot
 
 
@@ -172,7 +186,9 @@ def render_svg(what, path: str | Path | None = None) -> str:
         what = draw(what)
     source = what.source if isinstance(what, graphviz.Digraph | graphviz.Graph) else what
     if not isinstance(source, str):
-        raise TypeError(f"render_svg() takes a Value, a graphviz graph or DOT text, got {type(what).__name__}")
+        raise TypeError(
+            f"render_svg() takes a Value, a graphviz graph or DOT text, got {type(what).__name__}"
+        )
     with _render_lock:  # wasmtime crashes on concurrent renders; dot does not mind the wait
         try:
             svg = graphviz.Source(source).pipe(format="svg", encoding="utf-8")
@@ -190,7 +206,9 @@ def render_svg(what, path: str | Path | None = None) -> str:
     return svg
 
 
-def text_tree(root: Value, *, max_lines: int | None = 200, show_grad: bool = True, grad_state: dict | None = None) -> str:
+def text_tree(
+    root: Value, *, max_lines: int | None = 200, show_grad: bool = True, grad_state: dict | None = None
+) -> str:
     """The graph as an indented tree, root first: one line per node with op, data and grad.
 
     A node used more than once is printed once; later uses say "(see above)".
@@ -227,7 +245,9 @@ def text_tree(root: Value, *, max_lines: int | None = 200, show_grad: bool = Tru
         cols = f"data {fmt(node.data):>10}"
         if show_grad:
             state = grad_state.get(node, "pending")
-            grad = PENDING if state == "pending" else fmt(node.grad) + (" so far" if state == "partial" else "")
+            grad = (
+                PENDING if state == "pending" else fmt(node.grad) + (" so far" if state == "partial" else "")
+            )
             cols += f"   grad {grad}"
         lines.append(f"{left:<{width}}   {cols}")
     if stack:

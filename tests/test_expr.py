@@ -1,0 +1,172 @@
+"""The CLI's expression parser: correct values for what it accepts, a clean ExprError for the rest.
+
+Fuzzed with hypothesis on random text and on random syntax trees: it never
+raises anything but ExprError and never runs code.
+"""
+
+import ast
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd_lite.expr import ExprError, build, parse_assignments
+
+
+def test_a_neuron_with_labelled_steps():
+    root = build("n = x1*w1 + x2*w2 + b; o = tanh(n)", dict(x1=2, w1=-3, x2=0, w2=1, b=6.8813735870195432))
+    assert root.label == "o" and root.op == "tanh"
+    assert root.data == pytest.approx(math.sqrt(0.5))
+    assert root.parents[0].label == "n"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("x + 2*y", 2 + 2 * 5),
+        ("-x ** 2", -(2**2)),
+        ("(x - y) / 4", (2 - 5) / 4),
+        ("x ^ 3", 8.0),  # ^ means power here, as on paper
+        ("exp(log(y))", 5.0),
+        ("sigmoid(0) + relu(-x) + abs(-y) + leaky_relu(-x, 0.5)", 0.5 + 0 + 5 - 1),
+        ("sin(x)**2 + cos(x)**2", 1.0),
+        ("2 * 3 + x", 8.0),
+    ],
+)
+def test_values(text, expected):
+    variables = {name: v for name, v in {"x": 2.0, "y": 5.0}.items() if re.search(rf"\b{name}\b", text)}
+    assert build(text, variables).data == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "empty"),
+        ("x +", "cannot parse"),
+        ("foo(x)", "unknown function 'foo'"),
+        ("z * 2", "set it with --set z="),
+        ("__import__('os').system('echo hacked')", "unknown function \"__import__('os').system\""),
+        ("x.__class__", "Attribute is not allowed"),
+        ("[x]", "List is not allowed"),
+        ("'text'", "not a number"),
+        ("x if x else 1", "IfExp is not allowed"),
+        ("x < 1", "Compare is not allowed"),
+        ("x // 2", "FloorDiv is not allowed"),
+        ("tanh", "is a function: call it"),
+        ("tanh(x, x)", "exactly one argument"),
+        ("tanh(x=1)", "by position"),
+        ("import os", "only expressions"),
+        ("log(x - 2)", "log(x) needs x > 0"),
+        ("x / 0", "divisor other than 0"),
+        ("1e999 * x", "too large"),
+        ("(" * 300 + "x" + ")" * 300, "cannot parse"),
+        ("x + " * 600 + "x", "limit"),
+        ("tanh = x", "function name"),
+        ("a, b = x, x", "one variable"),
+        ("True * x", "not a number"),
+        ("1j * x", "not a number"),
+    ],
+)
+def test_errors_say_what_is_wrong(text, words):
+    with pytest.raises(ExprError) as info:
+        build(text, {"x": 2.0})
+    assert words in str(info.value)
+
+
+def test_unused_settings_are_reported_as_a_likely_typo():
+    with pytest.raises(ExprError, match="never uses"):
+        build("x * 2", {"x": 1.0, "X": 3.0})
+
+
+@pytest.mark.parametrize(
+    "items, words",
+    [(["x"], "name=number"), (["x=abc"], "must be a number"), (["1x=2"], "not a variable name"),
+     (["x=nan"], "finite"), (["exp=1"], "function name"), (["=3"], "name=number")],
+)  # fmt: skip
+def test_bad_assignments(items, words):
+    with pytest.raises(ExprError, match=words):
+        parse_assignments(items)
+
+
+def test_assignments():
+    assert parse_assignments(["x=2", " w = -3.5 ", "b=1e-3"]) == {"x": 2.0, "w": -3.5, "b": 0.001}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60))
+def test_random_text_gives_a_value_or_a_clean_error(text):
+    try:
+        root = build(text, {"x": 0.5})
+    except ExprError as e:
+        assert str(e)
+    else:
+        assert root is not None
+
+
+# Random syntax trees: whitelisted pieces and a few forbidden ones.
+leaves = st.one_of(
+    st.floats(-3, 3, allow_nan=False).map(lambda v: ast.Constant(v)),
+    st.just(ast.Name("x", ast.Load())),
+    st.just(ast.Name("open", ast.Load())),
+)
+
+
+def _extend(children):
+    binop = st.builds(
+        ast.BinOp,
+        children,
+        st.sampled_from([ast.Add(), ast.Sub(), ast.Mult(), ast.Div(), ast.Pow(), ast.Mod(), ast.BitXor()]),
+        children,
+    )
+    unary = st.builds(ast.UnaryOp, st.sampled_from([ast.USub(), ast.UAdd(), ast.Not()]), children)
+    call = st.builds(
+        lambda f, a: ast.Call(ast.Name(f, ast.Load()), [a], []),
+        st.sampled_from(["tanh", "exp", "log", "sigmoid", "relu", "sin", "abs", "eval", "print"]),
+        children,
+    )
+    attr = st.builds(lambda v: ast.Attribute(v, "real", ast.Load()), children)
+    return st.one_of(binop, unary, call, attr)
+
+
+trees = st.recursive(leaves, _extend, max_leaves=12)
+
+
+def reference(node):
+    """An independent evaluator for the whitelisted subset (plain floats and math)."""
+    if isinstance(node, ast.Constant):
+        return float(node.value)
+    if isinstance(node, ast.Name):
+        return 0.5
+    if isinstance(node, ast.UnaryOp):
+        return -reference(node.operand) if isinstance(node.op, ast.USub) else reference(node.operand)
+    if isinstance(node, ast.BinOp):
+        a, b = reference(node.left), reference(node.right)
+        op = type(node.op)
+        if op is ast.Div:
+            return a / b
+        if op in (ast.Pow, ast.BitXor):  # the parser reads ^ as a power, as on paper
+            return a**b
+        return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[op]
+    f = node.func.id
+    x = reference(node.args[0])
+    return {"tanh": math.tanh, "exp": math.exp, "log": math.log, "sin": math.sin, "abs": abs,
+            "relu": lambda v: max(v, 0.0), "sigmoid": lambda v: 1 / (1 + math.exp(-v))}[f](x)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(trees)
+def test_random_trees_give_the_right_value_or_a_clean_error(tree):
+    text = ast.unparse(ast.fix_missing_locations(ast.Expression(tree)))
+    try:
+        root = build(text, {"x": 0.5} if re.search(r"\bx\b", text) else {})
+    except ExprError as e:
+        assert str(e)
+        return
+    try:  # the parser reads ^ as **, with **'s precedence: evaluate the text as it reads it
+        expected = reference(ast.parse(text.replace("^", "**"), mode="eval").body)
+    except (ArithmeticError, ValueError, TypeError):
+        return  # the engine accepted something plain math refuses: a complex power, say
+    assert isinstance(expected, float)
+    assert root.data == pytest.approx(expected, rel=1e-9, abs=1e-12)

@@ -1,0 +1,149 @@
+"""The backward stepper and explain(): the same grads as backward(), written out with numbers."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from autograd_lite import Value, backward_steps, explain
+from tests.test_random_graphs import programs, run
+
+
+def labelled_neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, (x1, w1, x2, w2, b, n)
+
+
+def test_first_step_writes_the_chain_rule_with_numbers():
+    o, _ = labelled_neuron()
+    steps = o.backward_steps()
+    assert repr(steps) == "step 1 of 5: next is o (tanh)"
+    first = next(steps)
+    assert str(first) == "n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5"
+    assert repr(steps) == "step 2 of 5: next is n (+)"
+    (p,) = first.parents
+    assert p.rule == "1 - o^2"
+    assert p.local == pytest.approx(0.5) and p.upstream == 1.0 and p.contribution == pytest.approx(0.5)
+
+
+def test_each_step_knows_node_grad_and_parents():
+    o, (x1, w1, x2, w2, b, n) = labelled_neuron()
+    steps = backward_steps(o).run()
+    assert len(steps) == 5
+    last = steps[-1]
+    assert last.node.op == "mul"
+    by_name = {p.name: p for s in steps for p in s.parents}
+    # d(x1*w1)/dx1 = w1: the rule names w1, its value is -3, upstream 0.5
+    assert by_name["x1"].rule == "w1"
+    assert by_name["x1"].local == -3.0
+    assert by_name["x1"].contribution == pytest.approx(-1.5)
+    assert "x1.grad += dv1/dx1 * v1.grad = w1 * 0.5 = -3.0 * 0.5 = -1.5" in [
+        ln for s in steps for ln in s.lines()
+    ]
+    assert x1.grad == pytest.approx(-1.5) and w1.grad == pytest.approx(1.0)
+
+
+def test_a_value_used_twice_shows_the_running_total():
+    a = Value(3.0, label="a")
+    y = a * a
+    y.label = "y"
+    (step,) = y.backward_steps().run()
+    first, second = step.lines()
+    assert first == "a.grad += dy/da * y.grad = a * 1.0 = 3.0 * 1.0 = 3.0"
+    assert second.endswith("(so a.grad = 6.0)")
+    assert a.grad == 6.0
+
+
+def test_stepper_is_exhausted_and_says_so():
+    o, _ = labelled_neuron()
+    steps = backward_steps(o)
+    steps.run()
+    assert steps.done and repr(steps) == "backward pass: all 5 steps done"
+    with pytest.raises(StopIteration):
+        next(steps)
+
+
+def test_grad_state_tracks_pending_partial_final():
+    a = Value(2.0, label="a")
+    b = a * 3
+    b.label = "b"
+    c = b + a
+    c.label = "c"
+    steps = backward_steps(c)
+    state = steps.grad_state()
+    assert state[c] == "final" and state[b] == "pending" and state[a] == "pending"
+    next(steps)  # c gives to b and a; a still waits for b
+    state = steps.grad_state()
+    assert state[b] == "final" and state[a] == "partial"
+    next(steps)
+    assert steps.grad_state()[a] == "final"
+
+
+def test_stepper_drawing_highlights_the_next_node(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    o, _ = labelled_neuron()
+    steps = backward_steps(o)
+    next(steps)
+    src = steps.draw().source
+    line = [ln for ln in src.splitlines() if '"{ n |' in ln][0]
+    assert "penwidth=3" in line
+    assert "grad not computed yet" in src and "step 2 of 5" in src
+    assert "</svg>" in steps._repr_svg_()
+    paths = steps.save_svgs(tmp_path / "svgs")
+    assert [p.name for p in paths] == [f"step-{i:02d}.svg" for i in range(1, 6)]
+
+
+def test_lane_root_is_refused():
+    with pytest.raises(ValueError, match="reduce"):
+        backward_steps(Value(np.ones(3)) * 2)
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs())
+def test_stepping_to_the_end_equals_backward(program):
+    inputs, steps = program
+    a = [Value(x) for x in inputs]
+    out_a = run(steps, a, 0)
+    out_a.backward()
+    b = [Value(x) for x in inputs]
+    out_b = run(steps, b, 0)
+    stepper = out_b.backward_steps()
+    for step in stepper:
+        for p in step.parents:  # each contribution is local * upstream, summed into the parent
+            assert p.contribution == pytest.approx(p.local * p.upstream, rel=1e-12, abs=1e-300)
+    assert [v.grad for v in b] == [v.grad for v in a]
+
+
+def test_explain_inlines_unlabelled_steps():
+    o, _ = labelled_neuron()
+    lines = explain(o).splitlines()
+    assert lines[0] == "n = x1 * w1 + x2 * w2 + b = 2.0 * -3.0 + 0.0 * 1.0 + 6.881 = 0.8814"
+    assert lines[1] == "o = tanh(n) = tanh(0.8814) = 0.7071"
+    assert len(lines) == 2  # no grads before backward
+    o.backward()
+    grads = explain(o).splitlines()[-1]
+    assert grads.startswith("grads: do/dx1 = -1.5, do/dw1 = 1.0")
+
+
+def test_explain_parenthesises_by_precedence():
+    a, b, c = Value(1.0, label="a"), Value(2.0, label="b"), Value(4.0, label="c")
+    y = (a + b) * c - (b - a)
+    y.label = "y"
+    assert explain(y) == "y = (a + b) * c - (b - a) = (1.0 + 2.0) * 4.0 - (2.0 - 1.0) = 11.0"
+
+
+def test_explain_names_shared_intermediates():
+    x = Value(0.5, label="x")
+    s = x.sin()  # used twice: gets its own line
+    y = s * s + s
+    y.label = "y"
+    lines = explain(y).splitlines()
+    assert lines[0] == f"v1 = sin(x) = sin(0.5) = {math.sin(0.5):.4f}"
+    assert lines[1].startswith("y = v1 * v1 + v1 =")

@@ -1,9 +1,12 @@
-"""`make demo`: the showcase. A neuron, its backward pass, every gradient."""
+"""`make demo`: the showcase. A neuron, its forward pass, its backward pass stepped, its graph."""
 
-from autograd_lite import Value
+import argparse
+from pathlib import Path
+
+from autograd_lite import Value, backward_steps, draw, explain, render_svg
 
 
-def neuron() -> None:
+def neuron(out: Path) -> None:
     print("A neuron: o = tanh(x1*w1 + x2*w2 + b)  (the micrograd lecture's numbers)\n")
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
@@ -12,12 +15,20 @@ def neuron() -> None:
     n.label = "n"
     o = n.tanh()
     o.label = "o"
-    o.backward()
-    print(f"forward:  n = {n.data:.4f}, o = tanh(n) = {o.data:.4f}")
-    print("backward: do/d(each leaf)")
-    for v in (x1, w1, x2, w2, b):
-        print(f"  d o / d {v.label:<2} = {v.grad: .4f}")
+    print("forward:")
+    print("  " + explain(o).replace("\n", "\n  "))
+    print("\nbackward, one node at a time:")
+    for step in backward_steps(o):
+        print(f"  step {step.index} of {step.total}: {step.name} ({step.node.op.symbol})")
+        for line in step.lines():
+            print(f"    {line}")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "neuron.svg"
+    render_svg(draw(o), path)
+    print(f"\nthe graph with every grad: {path}")
 
 
 if __name__ == "__main__":
-    neuron()
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default="out", help="where to write pictures (default: out/)")
+    neuron(Path(parser.parse_args().out))

@@ -327,7 +327,8 @@ def _progress_bar(epochs: int, enabled: bool):
     from tqdm.auto import tqdm
 
     quiet = not enabled or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
-    return tqdm(total=epochs, desc="training", unit="epoch", disable=quiet, file=sys.stderr, leave=True)
+    shape = "{percentage:3.0f}% |{bar:12}| epoch {n_fmt}/{total_fmt} [{elapsed}{postfix}]"  # fits 100 columns
+    return tqdm(total=epochs, bar_format=shape, disable=quiet, file=sys.stderr, leave=True)
 
 
 def fit(
@@ -422,7 +423,7 @@ def fit(
                     history.val_metrics[name].append(value)
                 monitored = val_loss
             bar.update(1)
-            bar.set_postfix(_postfix(history), refresh=False)
+            bar.set_postfix_str(_postfix(history), refresh=False)
             if not math.isfinite(train_loss) or not all(math.isfinite(p.data) for p in params):
                 history.diverged = True
                 warnings.warn(
@@ -449,12 +450,12 @@ def fit(
     return history
 
 
-def _postfix(history: History) -> dict[str, str]:
-    shown = {"loss": f"{history.loss[-1]:.4f}"}
+def _postfix(history: History) -> str:
+    shown = f"loss {history.loss[-1]:.4f}"
     if history.accuracy:
-        shown["acc"] = f"{history.accuracy[-1]:.1%}"
+        shown += f" acc {history.accuracy[-1]:.1%}"
     if history.val_loss:
-        shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+        shown += f" | val loss {history.val_loss[-1]:.4f}"
     if history.val_accuracy:
-        shown["val_acc"] = f"{history.val_accuracy[-1]:.1%}"
+        shown += f" acc {history.val_accuracy[-1]:.1%}"
     return shown

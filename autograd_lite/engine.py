@@ -330,8 +330,13 @@ def topological_order(root: Value) -> list[Value]:
             continue
         seen.add(node)
         push((node, True))
-        for p in reversed(node.parents):  # the first operand is explored first
-            if p not in seen:
+        parents = node.parents
+        for p in parents:  # a leaf is finished as soon as it is found: no trip through the stack
+            if not p.parents and p not in seen:
+                seen.add(p)
+                order.append(p)
+        for p in reversed(parents):  # pushed in reverse, so the first operand is explored first
+            if p.parents and p not in seen:
                 push((p, False))
     return order
 

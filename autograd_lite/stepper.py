@@ -214,6 +214,19 @@ def backward_steps(root: Value) -> BackwardStepper:
     return BackwardStepper(root)
 
 
+def _reading_order(root: Value) -> list[Value]:
+    """Nodes in the order they appear when the expression is read left to right."""
+    seen, out, stack = set(), [], [root]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        out.append(node)
+        stack.extend(reversed(node.parents))
+    return out
+
+
 PRECEDENCE = {"add": 1, "sub": 1, "wsum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
 
 
@@ -259,7 +272,8 @@ def explain(value: Value) -> str:
     if not lines:
         lines.append(f"{names[value]} = {fmt(value.data)} (a leaf: nothing was computed)")
     if not (isinstance(value.grad, float) and value.grad == 0.0):
-        leaves = [n for n in order if n.op is None or n.label is not None]
+        leaves = [n for n in _reading_order(value) if n.op is None]
+        leaves += [n for n in order if n.op is not None and n.label is not None]
         grads = ", ".join(f"d{names[value]}/d{names[n]} = {fmt(n.grad)}" for n in leaves if n is not value)
         if grads:
             lines.append(f"grads: {grads}")

@@ -170,3 +170,20 @@ def test_random_trees_give_the_right_value_or_a_clean_error(tree):
         return  # the engine accepted something plain math refuses: a complex power, say
     assert isinstance(expected, float)
     assert root.data == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "__import__('os').system('touch {p}')",
+        "open('{p}', 'w')",
+        "exec(\"open('{p}', 'w')\")",
+        "(lambda: open('{p}', 'w'))()",
+        "[c for c in ().__class__.__base__.__subclasses__()]",
+    ],
+)
+def test_code_in_an_expression_never_runs(template, tmp_path):
+    sentinel = tmp_path / "ran"
+    with pytest.raises(ExprError):
+        build(template.format(p=sentinel), {})
+    assert not sentinel.exists()

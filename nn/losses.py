@@ -38,7 +38,10 @@ def _target_data(t, what: str):
         x = float(t)
     else:
         try:
-            arr = np.asarray(t, dtype=np.float64)
+            arr = np.asarray(t)
+            if arr.dtype.kind not in "biuf":
+                raise TypeError
+            arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             raise TypeError(
                 f"{what}: the target must be a number or a numpy array of numbers, got {type(t).__name__}"

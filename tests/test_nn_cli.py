@@ -1,0 +1,107 @@
+"""`autograd-lite train` end to end: the installed command trains, prints, writes files; mistakes exit 2
+with one line and no traceback."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import nn
+from autograd_lite.cli import main
+
+COMMAND = str(Path(sys.executable).parent / "autograd-lite")
+
+
+def train(*args, cwd=None):
+    return subprocess.run([COMMAND, "train", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_train_moons_writes_plots_and_a_model_that_loads(tmp_path):
+    result = train(
+        "moons", "--epochs", "60", "--seed", "0", "--plot", "b.png", "--history-plot", "h.svg",
+        "--save", "m.json", "--val", "0.2", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "moons: 100 points, 2 classes" in out and "loss hinge" in out
+    accuracy = float(re.search(r"final train accuracy: ([\d.]+)%", out).group(1)) / 100
+    assert accuracy >= 0.9
+    assert "final validation accuracy" in out
+    for name in ("b.png", "h.svg", "m.json"):
+        assert f"wrote {name}" in out and (tmp_path / name).stat().st_size > 0
+    model = nn.MLP.load(tmp_path / "m.json")
+    X, y = nn.datasets.moons(n=100, seed=0)
+    X_train, _, y_train, _ = nn.datasets.train_test_split(X, y, test_size=0.2, seed=0)
+    assert nn.accuracy(model, X_train, y_train) == pytest.approx(accuracy, abs=0.001)
+    assert json.loads((tmp_path / "m.json").read_text())["config"]["nouts"] == [16, 16, 1]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["blorp"], "unknown dataset 'blorp'; choose one of: xor, moons"),
+        (["moons", "--epochs", "-3"], "--epochs must be >= 1, got -3"),
+        (["moons", "--plot", "missing/dir/out.png"], "the folder"),
+    ],
+)
+def test_the_installed_command_reports_mistakes_in_one_line(tmp_path, args, words):
+    result = train(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and words in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["moons", "--epochs", "ten"], "--epochs must be a whole number, got 'ten'"),
+        (["moons", "--lr", "-0.1"], "--lr must be a finite number >= 0"),
+        (["moons", "--lr", "nan"], "--lr must be a finite number"),
+        (["moons", "--hidden", "16", "0"], "--hidden sizes must be >= 1, got 0"),
+        (["moons", "--batch-size", "0"], "--batch-size must be >= 1"),
+        (["moons", "--activation", "swish"], "unknown activation 'swish'"),
+        (["moons", "--loss", "huber"], "unknown loss 'huber'"),
+        (["moons", "--optimizer", "adamm"], "unknown optimizer 'adamm'"),
+        (
+            ["spirals", "--loss", "hinge"],
+            "--loss hinge is for two classes, but spirals has 3: use --loss cross_entropy",
+        ),
+        (["sine", "--loss", "hinge"], "sine is a regression dataset: use --loss mse"),
+        (["moons", "--loss", "mse"], "--loss mse is for regression"),
+        (["moons", "--plot", "out.jpg"], "must end in .png or .svg"),
+        (["moons", "--save", "model.txt"], "must end in .json"),
+        (["moons", "--val", "1"], "--val must be a finite number in [0, 1)"),
+        (["moons", "--n", "1"], "moons: n must be a whole number >= 2"),
+    ],
+)
+def test_mistakes_exit_2_before_training(capsys, args, words):
+    assert main(["train", *args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("autograd-lite train: error: ") and words in err and err.count("\n") == 1
+
+
+def test_an_unwritable_folder_is_caught_before_training(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root can write anywhere
+            pytest.skip("running as a user who can write to a read-only folder")
+        assert main(["train", "xor", "--save", str(locked / "m.json"), "--quiet"]) == 2
+        assert "not writable" in capsys.readouterr().err
+    finally:
+        locked.chmod(0o700)
+
+
+def test_regression_and_three_classes_run_quietly(tmp_path, capsys):
+    assert main(["train", "sine", "--epochs", "5", "--quiet", "--plot", str(tmp_path / "s.png")]) == 0
+    out = capsys.readouterr().out
+    assert "final train mse" in out and (tmp_path / "s.png").exists()
+    assert main(["train", "blobs", "--epochs", "5", "--quiet", "--batch-size", "full"]) == 0
+    assert "3 classes" in capsys.readouterr().out

@@ -142,6 +142,12 @@ def register_step(commands) -> None:
     parser.add_argument(
         "--svg-dir", metavar="DIR", help="also write one SVG per step (step-00.svg, ...) to DIR"
     )
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write a self-contained web page that plays the backward pass step by step "
+        "(no prompting; open it in any browser, offline)",
+    )
     parser.set_defaults(run=run_step)
 
 
@@ -158,7 +164,11 @@ def run_step(args: argparse.Namespace) -> int:
             svg_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise CLIError(f"cannot create {svg_dir}: {e.strerror or e}") from None
-    interactive = sys.stdin.isatty()
+    if args.html:
+        _write_step_page(root, args.html, args.expression)
+        if svg_dir is None:
+            return 0
+    interactive = sys.stdin.isatty() and not args.html
     print("forward pass:")
     print(_indent(explain(root)))
     stepper = backward_steps(root)
@@ -198,6 +208,19 @@ def run_step(args: argparse.Namespace) -> int:
     if written:
         print(f"\nwrote {len(written)} SVGs to {svg_dir}/ (step-00.svg is before the first step)")
     return 0
+
+
+def _write_step_page(root, path: str, title: str) -> None:
+    """`step --html`: the whole pass as one web page, written without prompting."""
+    from .engine import topological_order
+    from .html import backward_page
+
+    try:
+        backward_page(root, path, title=title)
+    except (ValueError, OSError) as e:  # a bad path, or a graph too big to draw
+        raise CLIError(str(e)) from None
+    steps = sum(1 for n in topological_order(root) if n.parents)
+    print(f"wrote {path}: {steps} backward steps; open it in a browser (it works offline)")
 
 
 def _op_text(step) -> str:

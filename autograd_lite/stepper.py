@@ -192,6 +192,16 @@ class BackwardStepper:
                 return paths
             next(self)
 
+    def to_html(self, path: str | Path | None = None, *, title: str | None = None) -> str:
+        """A self-contained HTML page that plays this backward pass step by step (see `html`).
+
+        The page replays the whole pass on a fresh stepper from the root; this
+        stepper's position and the graph's grads are left as they are.
+        """
+        from .html import backward_page
+
+        return backward_page(self.root, path, title=title)
+
     def __repr__(self) -> str:
         if self.done:
             return f"backward pass: all {self.total} steps done"

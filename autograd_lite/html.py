@@ -1,0 +1,475 @@
+"""A self-contained HTML page that plays the backward pass, one chain-rule step per click.
+
+A teacher hands a class one file: it opens offline in any browser, with no
+server and no network. One inline SVG per state (before step 1, after step
+1, ..., after the last step) is drawn by `viz.draw` exactly as the stepper
+draws it, so the page and the REPL agree; a little plain JavaScript shows one
+state at a time (Next / Previous, arrow keys, Start / End, `#step-3` in the
+URL). Without JavaScript the page is every state one after another.
+
+Everything the user wrote (labels, expression text, titles) is HTML-escaped,
+and a Content-Security-Policy allows only this page's own script (by hash),
+inline styles and `data:` images, so even a label that slipped through could
+neither run code nor load anything. `document()` and `json_script()` are the
+shell that `nn.replay` builds its training page with too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from html import escape
+from pathlib import Path
+
+import numpy as np
+
+from .engine import Value, topological_order
+from .names import expression, fmt
+from .stepper import BackwardStepper
+from .viz import PENDING, draw, render_svg
+
+__all__ = ["backward_page", "check_html_path", "document", "json_script", "svg_inline", "write_page"]
+
+# Okabe-Ito, the palette viz.py draws with: safe for colour-blind readers.
+OKABE_ITO = {
+    "blue": "#0072b2",
+    "vermillion": "#d55e00",
+    "orange": "#e69f00",
+    "green": "#009e73",
+    "sky": "#56b4e9",
+    "purple": "#cc79a7",
+    "yellow": "#f0e442",
+}
+
+BASE_CSS = """
+:root { --ink: #1a1a1a; --muted: #555; --line: #c8c8c8; --panel: #f5f5f2; --accent: #0072b2;
+  --hot: #d55e00; font-size: clamp(17px, 1rem + 0.45vw, 24px); }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
+header, main, footer { max-width: 1800px; margin: 0 auto; padding: 0 clamp(0.6rem, 2.5vw, 2rem); }
+h1 { font-size: 1.6rem; margin: 0.8rem 0 0.2rem; line-height: 1.2; overflow-wrap: anywhere; }
+h2 { font-size: 1.3rem; margin: 0.4rem 0; line-height: 1.25; overflow-wrap: anywhere; }
+h3 { font-size: 1.05rem; margin: 0.6rem 0 0.3rem; }
+p { margin: 0.3rem 0; }
+.sub { color: var(--muted); margin: 0 0 0.5rem; }
+code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
+nav.controls { position: sticky; top: 0; z-index: 2; background: rgba(255, 255, 255, 0.96);
+  border-bottom: 1px solid var(--line); padding: 0.45rem clamp(0.6rem, 2.5vw, 2rem);
+  display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; justify-content: center; }
+button { font: inherit; font-size: 1rem; min-height: 2.75rem; min-width: 2.75rem; padding: 0.3rem 0.9rem;
+  border: 2px solid var(--accent); border-radius: 0.5rem; background: #fff; color: var(--accent);
+  cursor: pointer; }
+button.primary { background: var(--accent); color: #fff; }
+button:disabled { border-color: var(--line); color: #999; background: #fff; cursor: default; }
+button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid var(--hot);
+  outline-offset: 2px; }
+.where { font-weight: 600; min-width: 9em; text-align: center; font-variant-numeric: tabular-nums; }
+.panel { background: var(--panel); border-radius: 0.6rem; padding: 0.6rem 0.9rem; }
+footer { color: var(--muted); font-size: 0.85rem; padding-bottom: 2rem; }
+kbd { font-family: inherit; border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 0.3rem;
+  padding: 0 0.3rem; background: #fff; }
+@media (max-width: 640px) { nav.controls button { padding: 0.3rem 0.55rem; } .wide { display: none; } }
+"""
+
+
+def json_script(element_id: str, data) -> str:
+    """Data for the page's script: a `<script type="application/json">` block, never code.
+
+    `<`, `>` and `&` become `\\u003c` ... so no text (a label holding `</script>`)
+    can end the block early; non-finite floats become null (JSON has no NaN).
+    """
+
+    def finite(x):
+        if isinstance(x, float) and not np.isfinite(x):
+            return None
+        if isinstance(x, dict):
+            return {k: finite(v) for k, v in x.items()}
+        if isinstance(x, list | tuple):
+            return [finite(v) for v in x]
+        return x
+
+    text = json.dumps(finite(data), separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
+
+
+def document(title: str, body: str, *, script: str, css: str = "") -> str:
+    """A whole HTML page: viewport meta, inline CSS and one inline script allowed by its hash.
+
+    `title` is escaped here; `body` is trusted markup (callers escape what
+    users wrote). The Content-Security-Policy forbids every network request
+    and every script but this one.
+    """
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        '<meta name="generator" content="autograd_lite">\n'
+        f"<title>{escape(title)}</title>\n"
+        f"<style>{BASE_CSS}{css}</style>\n</head>\n<body>\n{body}\n"
+        f"<script>{script}</script>\n</body>\n</html>\n"
+    )
+
+
+def check_html_path(path: str | Path) -> Path:
+    """The path, if it names a .html/.htm file in an existing folder; else an error naming it.
+
+    Checked before any work, so a typo does not cost a long render or a training run.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write a page to {str(path)!r}: the name must end in .html")
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"cannot write a page to {str(path)!r}: the folder {str(folder)!r} does not exist"
+        )
+    return path
+
+
+def write_page(path: str | Path, text: str) -> Path:
+    """Write a page as UTF-8; an OSError names the path."""
+    path = Path(path)
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise OSError(f"cannot write a page to {str(path)!r}: {e.strerror or e}") from None
+    return path
+
+
+_PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
+_TITLE = re.compile(r"<title>[^<]*</title>\n?")
+_ROOT = re.compile(r"<svg\b[^>]*>")
+_NODE = re.compile(r'<g id="([^"]+)" class="node">(\s*)<title>([^<]*)</title>')
+
+
+def svg_inline(svg: str, *, label: str, current: str | None = None) -> str:
+    """Graphviz SVG made fit to sit inside HTML5.
+
+    The XML prolog, DOCTYPE, comments and per-node `<title>` tooltips go
+    (graphviz ids such as `n3` mean nothing to a reader); the root `<svg>` is
+    rebuilt without `xmlns` (the HTML parser puts inline `<svg>` in the SVG
+    namespace by itself) so the page holds no URL at all. `current` is the
+    graphviz node id to mark with class "current" (the highlighted node).
+    """
+
+    def node(m: re.Match) -> str:
+        cls = "node current" if m.group(3) == current else "node"
+        return f'<g id="{m.group(1)}" class="{cls}">'
+
+    svg = _PROLOG.sub("", svg)
+    svg = _NODE.sub(node, svg)
+    svg = _TITLE.sub("", svg)
+    root = _ROOT.search(svg)
+    if root is None:
+        raise ValueError("render_svg() gave text without an <svg> element")
+    attrs = dict(re.findall(r'([\w:-]+)="([^"]*)"', root.group(0)))
+    width = _pixels(attrs.get("width", "0"))
+    height = _pixels(attrs.get("height", "0"))
+    tag = (
+        f'<svg class="graph" viewBox="{escape(attrs.get("viewBox", ""))}" width="{width}" height="{height}" '
+        f'style="--w:{width}px" role="img" aria-label="{escape(label)}">'
+    )
+    return (svg[: root.start()] + tag + svg[root.end() :]).strip()
+
+
+def _pixels(length: str) -> int:
+    """An SVG length (graphviz writes points) in CSS pixels."""
+    m = re.match(r"([\d.]+)(pt|px)?", length)
+    if not m:
+        return 0
+    value = float(m.group(1))
+    return round(value * 4 / 3 if m.group(2) == "pt" else value)
+
+
+# --- the backward-pass page ---------------------------------------------------------
+
+STEPPER_CSS = """
+figure.graph { margin: 0; overflow-x: auto; border: 1px solid var(--line); border-radius: 0.6rem;
+  background: #fff; }
+svg.graph { display: block; width: 100%; height: auto; max-height: 75vh; margin: 0 auto; }
+@media (max-width: 820px) { svg.graph { width: calc(var(--w) * 0.62); max-width: none; max-height: none; } }
+.chain pre { font-size: 1.05rem; line-height: 1.6; }
+.chain .line { display: block; padding: 0.15rem 0; border-bottom: 1px dashed var(--line); }
+.chain .line:last-child { border-bottom: 0; }
+table.values { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
+table.values th, table.values td { text-align: left; padding: 0.15rem 0.5rem 0.15rem 0;
+  border-bottom: 1px solid var(--line); vertical-align: top; }
+table.values .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.values tr.current { background: #f6ef9a; }
+table.values tr.updated td { font-weight: 700; }
+table.values .pending { color: var(--muted); font-style: italic; font-weight: 400; }
+.history ol { padding-left: 1.8rem; margin: 0.2rem 0; }
+.history li[aria-current] { font-weight: 700; }
+.history li[aria-current] a { color: var(--hot); }
+.history .none { color: var(--muted); }
+.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-size: 0.85rem; color: var(--muted);
+  margin: 0.5rem 0 0; padding: 0; list-style: none; }
+.swatch { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em; margin-right: 0.3em;
+  border: 1px solid #333; border-radius: 0.15em; }
+details.forward { margin: 0.3rem 0 0.6rem; }
+details.forward summary { cursor: pointer; font-weight: 600; }
+main > * { margin-top: 0.8rem; }
+section.state > * { margin-top: 0.8rem; }
+section.state + section.state { border-top: 3px solid var(--line); }
+/* With the script running one state shows at a time, its parts laid out on main's grid. */
+html[data-step] main { display: grid; gap: 0.8rem 1rem; align-items: start;
+  grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+  grid-template-areas: "head head" "graph graph" "chain values" "history values"; }
+html[data-step] main > *, html[data-step] section.state > * { margin: 0; }
+html[data-step] section.state { display: contents; }
+html[data-step] section.state[hidden] { display: none; }
+section.state > h2 { grid-area: head; }
+section.state > figure { grid-area: graph; }
+section.state > .chain { grid-area: chain; }
+section.state > .vals { grid-area: values; }
+main > .history { grid-area: history; }
+@media (max-width: 900px) {
+  html[data-step] main { grid-template-columns: minmax(0, 1fr);
+    grid-template-areas: "head" "graph" "chain" "history" "values"; }
+}
+@media (max-width: 640px) { .where { min-width: 0; } }
+"""
+
+STEPPER_JS = r"""
+(function () {
+  "use strict";
+  var states = Array.prototype.slice.call(document.querySelectorAll("section.state"));
+  var items = Array.prototype.slice.call(document.querySelectorAll("#steps li[data-step]"));
+  var none = document.getElementById("no-steps");
+  var where = document.getElementById("where");
+  var buttons = {
+    start: document.getElementById("start"), prev: document.getElementById("prev"),
+    next: document.getElementById("next"), end: document.getElementById("end")
+  };
+  var last = states.length - 1;
+  var shown = -1;
+
+  function fromHash() {
+    var m = /^#step-(\d+)$/.exec(window.location.hash);
+    return m ? Math.min(parseInt(m[1], 10), last) : 0;
+  }
+
+  function setHash(k) {
+    var hash = "#step-" + k;
+    if (window.location.hash === hash) { return; }
+    try {
+      window.history.replaceState(null, "", hash);
+    } catch (e) {
+      window.location.replace(hash);
+    }
+  }
+
+  function centre(state) {
+    // On a narrow screen the graph scrolls sideways: bring this step's node into view.
+    var fig = state.querySelector("figure.graph");
+    var node = state.querySelector("g.current");
+    if (!fig || !node || fig.scrollWidth <= fig.clientWidth) { return; }
+    var r = node.getBoundingClientRect(), f = fig.getBoundingClientRect();
+    fig.scrollLeft += (r.left + r.width / 2) - (f.left + f.width / 2);
+  }
+
+  function show(k, updateHash) {
+    k = Math.max(0, Math.min(last, k));
+    shown = k;
+    states.forEach(function (s, i) { s.hidden = i !== k; });
+    items.forEach(function (li) {
+      var step = parseInt(li.getAttribute("data-step"), 10);
+      li.hidden = step > k;
+      if (step === k) { li.setAttribute("aria-current", "step"); }
+      else { li.removeAttribute("aria-current"); }
+    });
+    if (none) { none.hidden = k !== 0; }
+    where.textContent = k === 0 ? "Start: step 0 of " + last : "Step " + k + " of " + last;
+    buttons.start.disabled = buttons.prev.disabled = k === 0;
+    buttons.next.disabled = buttons.end.disabled = k === last;
+    document.documentElement.setAttribute("data-step", String(k));
+    centre(states[k]);
+    if (updateHash) { setHash(k); }
+  }
+
+  buttons.start.addEventListener("click", function () { show(0, true); });
+  buttons.prev.addEventListener("click", function () { show(shown - 1, true); });
+  buttons.next.addEventListener("click", function () { show(shown + 1, true); });
+  buttons.end.addEventListener("click", function () { show(last, true); });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
+    var moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
+    if (e.key in moves) { show(shown + moves[e.key], true); }
+    else if (e.key === "Home") { show(0, true); }
+    else if (e.key === "End") { show(last, true); }
+    else { return; }
+    e.preventDefault();
+  });
+  window.addEventListener("hashchange", function () { show(fromHash(), false); });
+  document.getElementById("controls").hidden = false;
+  show(fromHash(), false);
+})();
+"""
+
+
+def backward_page(root: Value, path: str | Path | None = None, *, title: str | None = None) -> str:
+    """The HTML page that plays root's backward pass; written to `path` if given.
+
+    The pass runs on a fresh stepper with every grad of the graph zeroed
+    first, so the page does not depend on what the caller ran before; the
+    graph's grads are put back as they were afterwards.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_page() takes a Value (the root of a graph), got {type(root).__name__}")
+    if path is not None:
+        path = check_html_path(path)
+    order = topological_order(root)
+    saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
+    try:
+        for n in order:
+            n.grad = 0.0
+        page = _render_pass(root, order, title)
+    finally:
+        for n, g in zip(order, saved):
+            n.grad = g
+    if path is not None:
+        write_page(path, page)
+    return page
+
+
+def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
+    from .stepper import explain
+
+    forward = explain(root)  # every grad is zero here, so it prints no grads line
+    stepper = BackwardStepper(root)
+    names = stepper.names
+    ids = {n: f"n{i}" for i, n in enumerate(order)}  # the ids viz.draw gives graphviz nodes
+    rname = names[root]
+    total = stepper.total
+    sections = [_state_section(stepper, None, ids, names, order)]
+    entries = []
+    for step in stepper:
+        sections.append(_state_section(stepper, step, ids, names, order))
+        entries.append(
+            f'<li data-step="{step.index}"><a href="#step-{step.index}">'
+            f"{escape(_step_heading(step, names))}</a></li>"
+        )
+    title = title if title is not None else f"Backprop step by step: {rname} = {expression(root, names)}"
+    plural = "step" if total == 1 else "steps"
+    body = f"""<header>
+<h1>{escape(title)}</h1>
+<p class="sub">The backward pass of <code>{escape(rname)}</code>, one node at a time:
+{total} chain-rule {plural}. Each step passes a node's grad to its parents:
+<code>parent.grad += local derivative × node.grad</code>.</p>
+<details class="forward" open><summary>Forward pass</summary>
+<pre class="panel">{escape(forward)}</pre></details>
+</header>
+<nav class="controls" id="controls" aria-label="Move through the steps" hidden>
+<button type="button" id="start" aria-label="Start" title="first state (Home)"
+ >&#171; <span class="wide">Start</span></button>
+<button type="button" id="prev" aria-label="Previous" title="previous step (&#8592;)"
+ >&#9664; <span class="wide">Previous</span></button>
+<span class="where" id="where" aria-live="polite">Start</span>
+<button type="button" id="next" aria-label="Next" class="primary" title="next step (&#8594;)"
+ ><span class="wide">Next</span> &#9654;</button>
+<button type="button" id="end" aria-label="End" title="last step (End)"
+ ><span class="wide">End</span> &#187;</button>
+</nav>
+<main>
+{"".join(sections)}
+<aside class="history panel"><h3>Steps so far</h3>
+<p class="none" id="no-steps">None yet: press Next.</p>
+<ol id="steps">{"".join(entries)}</ol></aside>
+</main>
+<footer>
+<ul class="legend" aria-label="Colours">
+<li><span class="swatch" style="background:#cde6f7"></span>input</li>
+<li><span class="swatch" style="background:#fbd9a5"></span>parameter</li>
+<li><span class="swatch" style="background:#f4b9a1"></span>root ({escape(rname)})</li>
+<li><span class="swatch" style="background:#f6ef9a;border:3px solid #d55e00"></span>this step's node</li>
+<li><span class="swatch" style="background:#fff;border:2px solid #0072b2"></span>passed its grad on</li>
+</ul>
+<p>Keys: <kbd>&#8594;</kbd> next, <kbd>&#8592;</kbd> previous, <kbd>Home</kbd> start, <kbd>End</kbd> end.
+Link to a step with <code>#step-3</code> at the end of this page's address.
+Made with autograd_lite; works offline.</p>
+</footer>"""
+    return document(title, body, script=STEPPER_JS, css=STEPPER_CSS)
+
+
+def _step_heading(step, names) -> str:
+    return f"Step {step.index}: {step.name} = {expression(step.node, names)}"
+
+
+def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
+    """One state of the pass: the graph, the chain-rule lines and the values table."""
+    k = 0 if step is None else step.index
+    current = None if step is None else step.node
+    rname = names[stepper.root]
+    if step is None:
+        heading = f"Start: {rname}.grad = 1"
+        if stepper.total:
+            first = stepper.current
+            text = (
+                f"<p>The root's grad is seeded with 1 (d{escape(rname)}/d{escape(rname)} = 1). "
+                f"Every other grad is <em>{PENDING}</em>. Step 1: <code>{escape(names[first])}</code> "
+                "passes its grad to its parents.</p>"
+            )
+        else:
+            text = f"<p><code>{escape(rname)}</code> is a leaf: its grad is 1 and nothing is left to do.</p>"
+    else:
+        heading = f"Step {k} of {step.total}: {step.name} = {expression(step.node, names)}"
+        lines = "".join(f'<span class="line">{escape(line)}</span>' for line in step.lines())
+        parents = ", ".join(f"<code>{escape(p.name)}</code>" for p in _unique(step.parents))
+        text = (
+            f"<p><code>{escape(step.name)}</code> passes its grad, {escape(fmt(step.grad))}, "
+            f"to {parents}:</p>"
+            f"<pre>{lines}</pre>"
+        )
+        if k == step.total:
+            text += (
+                "<p><strong>Done:</strong> every grad is final, the same as "
+                f"<code>{escape(rname)}.backward()</code> gives.</p>"
+            )
+    state = stepper.grad_state()
+    drawing = draw(stepper.root, highlight=[current] if current is not None else [], grad_state=state)
+    label = f"the graph of {rname}: " + ("before the first step" if k == 0 else f"after step {k}")
+    svg = svg_inline(render_svg(drawing), label=label, current=ids.get(current))
+    updated = {id(p.parent) for p in step.parents} if step is not None else set()
+    rows = []
+    for node in reversed(order):  # root first, like the text tree
+        what = names[node] if node.op is None else f"{names[node]} = {expression(node, names)}"
+        s = state[node]
+        if s == "pending":
+            grad = f'<span class="pending">{PENDING}</span>'
+        else:
+            grad = escape(fmt(node.grad)) + (' <span class="pending">so far</span>' if s == "partial" else "")
+        cls = "current" if node is current else ("updated" if id(node) in updated else "")
+        rows.append(
+            f'<tr class="{cls}" data-name="{escape(names[node])}"><td>{escape(what)}</td>'
+            f'<td class="num">{escape(fmt(node.data))}</td><td class="num grad">{grad}</td></tr>'
+        )
+    table = (
+        '<table class="values"><thead><tr><th>value</th><th class="num">data</th>'
+        f'<th class="num">grad</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    )
+    return (
+        f'<section class="state" id="step-{k}" data-step="{k}" aria-label="{escape(heading)}">\n'
+        f'<h2>{escape(heading)}</h2>\n<figure class="graph">{svg}</figure>\n'
+        f'<div class="chain panel"><h3>Chain rule</h3>{text}</div>\n'
+        f'<div class="vals panel"><h3>Values</h3>{table}</div>\n</section>\n'
+    )
+
+
+def _unique(parents):
+    seen, out = set(), []
+    for p in parents:
+        if id(p.parent) not in seen:
+            seen.add(id(p.parent))
+            out.append(p)
+    return out

@@ -62,6 +62,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--history-plot", metavar="FILE", help="write the loss and accuracy curves: .png or .svg"
     )
     parser.add_argument("--save", metavar="FILE", help="write the trained model as JSON")
+    parser.add_argument(
+        "--html",
+        metavar="FILE",
+        help="write a web page replaying the run: decision regions epoch by epoch, loss and accuracy",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=run)
 
@@ -144,6 +149,11 @@ def run(args: argparse.Namespace) -> int:
     _writable("--plot", args.plot, (".png", ".svg"))
     _writable("--history-plot", args.history_plot, (".png", ".svg"))
     _writable("--save", args.save, (".json",))
+    _writable("--html", args.html, (".html", ".htm"))
+    if args.html and kind == "regression":
+        raise CLIError(
+            f"--html replays decision regions, which needs classes; {name} is a regression dataset"
+        )
 
     options = {"seed": seed}
     if args.n is not None:
@@ -195,6 +205,7 @@ def run(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             seed=seed,
             l2=l2,
+            record=True if args.html else None,
         )
     except (ValueError, TypeError) as e:
         raise CLIError(str(e)) from None
@@ -237,3 +248,6 @@ def _outputs(args, model, X, y, history, classes: int) -> None:
             write(args.history_plot, lambda path: plot.history(history, path))
     if args.save:
         write(args.save, model.save)
+    if args.html:
+        title = f"Training replay: {args.dataset.lower()}"
+        write(args.html, lambda path: history.to_html(path, title=title))

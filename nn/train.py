@@ -138,6 +138,9 @@ class History:
     stopped_early: bool = False
     diverged: bool = False
     seconds: float = 0.0
+    replay: object = field(
+        default=None, repr=False, compare=False
+    )  # an nn.replay.Replay after fit(record=...)
 
     @property
     def epochs(self) -> int:
@@ -150,6 +153,12 @@ class History:
     @property
     def val_accuracy(self) -> list[float]:
         return self.val_metrics.get("accuracy", [])
+
+    def to_html(self, path=None, *, title: str | None = None) -> str:
+        """A self-contained HTML replay of this run (needs `fit(..., record=True)`); see `nn.replay`."""
+        from .replay import page
+
+        return page(self, path, title=title)
 
     def __repr__(self) -> str:
         if not self.loss:
@@ -349,6 +358,7 @@ def fit(
     lr: float | None = None,
     l2: float = 0.0,
     schedule=None,
+    record=None,
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
@@ -360,6 +370,9 @@ def fit(
     epochs without a better validation loss (training loss without validation)
     and restores the best weights. l2 adds l2 * Σp² to the training loss.
     schedule: an nn.optim schedule (or optimizer -> schedule), stepped per epoch.
+    record: True keeps decision-region snapshots of a 2-D classifier in
+    `history.replay` for `History.to_html()`; a path ending in .html also
+    writes that page when training ends (see `nn.replay`).
     """
     X = _check_X(model, X)
     task = _task(loss, model, y)
@@ -379,6 +392,11 @@ def fit(
     patience = _positive_int("early_stopping", early_stopping, allow_none=True)
     l2 = optim._number("l2", l2)
     metric_fns = _metric_fns(metrics, task)
+    recorder = None
+    if record is not None and record is not False:
+        from .replay import Recorder
+
+        recorder = Recorder(model, X, y, task, epochs, record)  # checks everything before training
     opt = _optimizer(optimizer, model, lr)
     sched = _schedule(schedule, opt)
     params = opt.params
@@ -422,6 +440,8 @@ def fit(
                 for name, value in val_metrics.items():
                     history.val_metrics[name].append(value)
                 monitored = val_loss
+            if recorder is not None:
+                recorder.epoch_done(epoch)
             bar.update(1)
             bar.set_postfix_str(_postfix(history), refresh=False)
             if not math.isfinite(train_loss) or not all(math.isfinite(p.data) for p in params):
@@ -444,6 +464,8 @@ def fit(
                         break
     finally:
         bar.close()
+    if recorder is not None:
+        recorder.finish(history, history.epochs)
     if best_state is not None:
         model.load_state_dict(best_state)
     history.seconds = time.perf_counter() - start

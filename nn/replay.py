@@ -1,0 +1,587 @@
+"""A training run replayed in one self-contained HTML page: decision regions epoch by epoch.
+
+`fit(..., record=True)` keeps a `Replay` on the History: the data and, at
+recorded epochs, the plane coloured by the class the model predicts (shaded
+by how sure it is, the boundary drawn dark) as a tiny palette PNG made here
+with zlib, no plotting library. `History.to_html(path)` (or `record="run.html"`)
+writes the page: the regions with the points on top, the loss and accuracy
+curves with a marker at the shown epoch, a slider and Play / Pause.
+
+The page stays small whatever the run: at most MAX_FRAMES + 1 frames
+(epoch 0, then every k = ceil(epochs / MAX_FRAMES) epochs, and the last one),
+each a RESOLUTION x RESOLUTION image of one byte per cell before compression
+(a few kB after: regions are flat colour).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import os
+import struct
+import zlib
+from dataclasses import dataclass, field
+from html import escape
+
+import numpy as np
+
+from autograd_lite.html import OKABE_ITO, check_html_path, document, json_script, write_page
+
+from .train import History, _class_indices, _decide, predict
+
+MAX_FRAMES = 60  # frames after epoch 0; with it and the last epoch, at most 61
+RESOLUTION = 200  # cells per side of each decision-region image
+BANDS = 5  # shades per class, from unsure (pale) to sure
+
+CLASS_COLORS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "orange", "purple", "sky", "yellow")]
+BOUNDARY = (0x33, 0x33, 0x33)
+MARKERS = ("circle", "square", "triangle", "diamond", "down")
+
+
+def every(epochs: int) -> int:
+    """Record every k-th epoch, k chosen so a run gives at most MAX_FRAMES frames after epoch 0."""
+    return max(1, math.ceil(epochs / MAX_FRAMES))
+
+
+@dataclass
+class Replay:
+    """What the replay page shows: the 2-D training data and the regions at recorded epochs."""
+
+    X: np.ndarray  # (n, 2) training inputs
+    labels: np.ndarray  # (n,) class indices 0..K-1
+    classes: int
+    extent: tuple[float, float, float, float]  # x min, x max, y min, y max of the images
+    model: str  # e.g. "MLP 2-16-16-1 (relu)"
+    epochs_planned: int
+    every: int
+    frame_epochs: list[int] = field(default_factory=list)
+    images: list[bytes] = field(default_factory=list)  # PNG files, one per recorded epoch
+
+    @property
+    def frames(self) -> int:
+        return len(self.images)
+
+
+class Recorder:
+    """Takes the snapshots for `fit(record=...)`; every check happens before training starts."""
+
+    def __init__(self, model, X: np.ndarray, y, task, epochs: int, record):
+        if record is True:
+            self.path = None
+        elif isinstance(record, str | os.PathLike):
+            self.path = check_html_path(record)
+        else:
+            raise TypeError(
+                f"record must be True or the path of an .html file to write, got {type(record).__name__}"
+            )
+        if X.shape[1] != 2:
+            raise ValueError(
+                f"record= replays decision regions in the plane, so X needs 2 features; it has {X.shape[1]}"
+            )
+        if not task.classifies:
+            raise ValueError(
+                f"record= replays decision regions, which needs class labels; the {task.name} loss is "
+                "for regression"
+            )
+        self.model = model
+        self.task = task
+        labels = _class_indices(y)
+        out = predict(model, X[:1])
+        classes = max(int(labels.max()) + 1, out.shape[1] if out.ndim == 2 else 2)
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
+        extent = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
+        gx = np.linspace(extent[0], extent[1], RESOLUTION)
+        gy = np.linspace(extent[3], extent[2], RESOLUTION)  # top row first: the image's top is y max
+        mx, my = np.meshgrid(gx, gy)
+        self.grid = np.column_stack([mx.ravel(), my.ravel()])
+        self.palette = _palette(classes)
+        self.replay = Replay(X.copy(), labels, classes, extent, _describe(model), epochs, every(epochs))
+        self.snapshot(0)  # the initial weights
+
+    def snapshot(self, epoch: int) -> None:
+        """Record the regions the model predicts now, as the frame of `epoch`."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = predict(self.model, self.grid)
+            cls, sure = _regions(out, self.task)
+        cells = cls * BANDS + np.minimum((sure * BANDS).astype(int), BANDS - 1)
+        cells = cells.reshape(RESOLUTION, RESOLUTION)
+        cls = cls.reshape(RESOLUTION, RESOLUTION)
+        edge = np.zeros_like(cls, dtype=bool)
+        edge[:, 1:] |= cls[:, 1:] != cls[:, :-1]
+        edge[1:, :] |= cls[1:, :] != cls[:-1, :]
+        cells[edge] = len(self.palette) - 1
+        self.replay.frame_epochs.append(epoch)
+        self.replay.images.append(png(cells.astype(np.uint8), self.palette))
+
+    def epoch_done(self, epoch: int) -> None:
+        if epoch % self.replay.every == 0:
+            self.snapshot(epoch)
+
+    def finish(self, history: History, last_epoch: int) -> Replay:
+        """Record the last epoch if it was not; keep the replay on the history; write the page if asked."""
+        if self.replay.frame_epochs[-1] != last_epoch:
+            self.snapshot(last_epoch)
+        history.replay = self.replay
+        if self.path is not None:
+            page(history, self.path)
+        return self.replay
+
+
+def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:
+    """The predicted class of every grid point, and how sure the model is of it (0 to 1)."""
+    if out.ndim == 2:
+        z = np.exp(out - out.max(axis=1, keepdims=True))
+        p = z / z.sum(axis=1, keepdims=True)
+        k = out.shape[1]
+        sure = (p.max(axis=1) - 1 / k) / (1 - 1 / k)
+    elif task.kind == "probability":
+        sure = np.abs(2 * out - 1)
+    else:  # a margin or a logit: how far past the threshold, squashed into [0, 1)
+        sure = np.tanh(np.abs(out - task.threshold))
+    cls = _decide(out, task.threshold)
+    return cls.astype(int), np.nan_to_num(np.clip(sure, 0.0, 1.0), nan=0.0)
+
+
+def _palette(classes: int) -> list[tuple[int, int, int]]:
+    """BANDS tints of each class colour over white (pale = unsure), then the boundary colour."""
+    colours = []
+    for c in range(classes):
+        rgb = _rgb(CLASS_COLORS[c % len(CLASS_COLORS)])
+        for b in range(BANDS):
+            a = 0.12 + 0.38 * b / (BANDS - 1)
+            colours.append(tuple(round(255 * (1 - a) + v * a) for v in rgb))
+    colours.append(BOUNDARY)
+    if len(colours) > 256:
+        raise ValueError(f"a replay draws at most {255 // BANDS} classes, this model has {classes}")
+    return colours
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def png(pixels: np.ndarray, palette: list[tuple[int, int, int]]) -> bytes:
+    """A palette PNG of a 2-D array of palette indices: small for flat regions, no plotting library."""
+    h, w = pixels.shape
+    raw = b"".join(b"\x00" + row.tobytes() for row in np.ascontiguousarray(pixels, dtype=np.uint8))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)  # 8-bit palette, no interlace
+    plte = bytes(v for rgb in palette for v in rgb)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"PLTE", plte)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _describe(model) -> str:
+    if hasattr(model, "nouts"):
+        sizes = "-".join(str(n) for n in [model.nin, *model.nouts])
+        return f"MLP {sizes} ({model.activation})"
+    return type(model).__name__
+
+
+# --- the page ------------------------------------------------------------------------
+
+PLOT, PAD = 440, 64  # the regions' square, in SVG units, and the room for the axes
+CHART_W, CHART_H, CL, CR, CT, CB = 520, 214, 62, 26, 12, 54  # a curve chart and its margins
+
+REPLAY_CSS = """
+main.replay { display: grid; gap: 1rem; align-items: start;
+  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); }
+@media (max-width: 900px) { main.replay { grid-template-columns: minmax(0, 1fr); } }
+main.replay figure { margin: 0; }
+svg.plot { display: block; width: 100%; height: auto; max-height: 80vh; font-size: 17px; }
+svg.chart { display: block; width: 100%; height: auto; font-size: 17px; }
+figure.chart { margin-top: 0.6rem; }
+figure.chart figcaption { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: baseline; }
+svg text { fill: #333; }
+.readout { display: flex; flex-wrap: wrap; gap: 0.1rem 1.4rem; font-size: 1.05rem; }
+.readout b { font-variant-numeric: tabular-nums; }
+.readout .epoch { font-weight: 700; width: 100%; }
+.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-size: 0.9rem; color: var(--muted);
+  margin: 0.4rem 0 0; padding: 0; list-style: none; }
+.legend svg { width: 1.1em; height: 1.1em; vertical-align: -0.2em; margin-right: 0.3em; }
+nav.controls input[type=range] { flex: 1 1 14rem; min-width: 10rem; max-width: 40rem; height: 2.75rem;
+  accent-color: var(--accent); }
+#play { min-width: 6.5em; }
+@media (max-width: 640px) {
+  nav.controls { flex-wrap: nowrap; gap: 0.4rem; }
+  nav.controls input[type=range] { min-width: 0; flex: 1 1 auto; }
+  #play { min-width: 0; padding: 0.3rem 0.6rem; }
+  nav.controls .where { font-size: 0.8rem; min-width: 0; max-width: 6.5em; line-height: 1.2; }
+}
+"""
+
+REPLAY_JS = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("replay-data").textContent);
+  var frames = data.frames, last = frames.length - 1, shown = last, timer = null;
+  var slider = document.getElementById("slider");
+  var play = document.getElementById("play");
+  var image = document.getElementById("frame");
+  function byId(id) { return document.getElementById(id); }
+  var readout = { epoch: byId("r-epoch"), loss: byId("r-loss"), acc: byId("r-acc"),
+                  val_loss: byId("r-val_loss"), val_acc: byId("r-val_acc") };
+
+  function fromHash() {
+    var m = /^#epoch-(\d+)$/.exec(window.location.hash);
+    if (!m) { return last; }
+    var want = parseInt(m[1], 10), best = 0;
+    frames.forEach(function (f, i) {
+      if (Math.abs(f.epoch - want) < Math.abs(frames[best].epoch - want)) { best = i; }
+    });
+    return best;
+  }
+
+  function setHash(i) {
+    var hash = "#epoch-" + frames[i].epoch;
+    if (window.location.hash === hash) { return; }
+    try { window.history.replaceState(null, "", hash); } catch (e) { window.location.replace(hash); }
+  }
+
+  function show(i, updateHash) {
+    i = Math.max(0, Math.min(last, i));
+    shown = i;
+    var f = frames[i];
+    image.setAttribute("href", f.png);
+    slider.value = String(i);
+    slider.setAttribute("aria-valuetext", f.text.epoch);
+    byId("r-epoch-nav").textContent = f.text.epoch;
+    Object.keys(readout).forEach(function (k) {
+      if (readout[k]) { readout[k].textContent = f.text[k]; }
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".marker"), function (m) {
+      m.setAttribute("x1", f.x); m.setAttribute("x2", f.x);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".dot"), function (d) {
+      var y = f.y[d.getAttribute("data-series")];
+      if (y === null || y === undefined) { d.setAttribute("visibility", "hidden"); return; }
+      d.setAttribute("visibility", "visible"); d.setAttribute("cx", f.x); d.setAttribute("cy", y);
+    });
+    document.documentElement.setAttribute("data-frame", String(i));
+    if (updateHash) { setHash(i); }
+  }
+
+  function pause() {
+    if (timer !== null) { window.clearInterval(timer); timer = null; }
+    play.textContent = "\u25B6 Play";
+    play.setAttribute("aria-pressed", "false");
+  }
+
+  function start() {
+    if (shown === last) { show(0, true); }
+    play.textContent = "|| Pause";
+    play.setAttribute("aria-pressed", "true");
+    timer = window.setInterval(function () {
+      if (shown >= last) { pause(); return; }
+      show(shown + 1, true);
+    }, data.delay);
+  }
+
+  play.addEventListener("click", function () { if (timer === null) { start(); } else { pause(); } });
+  slider.addEventListener("input", function () { pause(); show(parseInt(slider.value, 10), true); });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
+    var onSlider = e.target === slider, onButton = e.target && e.target.tagName === "BUTTON";
+    if ((e.key === " " || e.key === "k") && !onButton) { play.click(); }
+    else if (!onSlider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
+      pause(); show(shown + (e.key === "ArrowRight" ? 1 : -1), true);
+    }
+    else if (!onSlider && (e.key === "Home" || e.key === "End")) {
+      pause(); show(e.key === "Home" ? 0 : last, true);
+    }
+    else { return; }
+    e.preventDefault();
+  });
+  window.addEventListener("hashchange", function () { pause(); show(fromHash(), false); });
+  byId("controls").hidden = false;
+  show(fromHash(), false);
+})();
+"""
+
+
+def page(history: History, path=None, *, title: str | None = None) -> str:
+    """The replay page of a History recorded with `fit(record=...)`; written to `path` if given."""
+    if not isinstance(history, History):
+        raise TypeError(f"page() takes the History that fit() returns, got {type(history).__name__}")
+    rp = history.replay
+    if rp is None or not rp.images:
+        raise ValueError(
+            "this History has no recorded frames: train with nn.fit(..., record=True) "
+            "(or record='run.html') to replay it"
+        )
+    if path is not None:
+        path = check_html_path(path)
+    title = title if title is not None else f"Training replay: {rp.model}"
+    trained = history.epochs
+    xmax = max(trained, rp.frame_epochs[-1], 1)
+    charts = [("loss", f"Loss ({history.loss_name})", history.loss, history.val_loss, None)]
+    if history.accuracy:
+        acc = [100 * a for a in history.accuracy]
+        vacc = [100 * a for a in history.val_accuracy]
+        charts.append(("acc", "Accuracy (%)", acc, vacc, (0.0, 100.0)))
+    scales = {}
+    chart_svgs = [
+        _chart(key, label, train, val, fixed, xmax, history.best_epoch, scales)
+        for key, label, train, val, fixed in charts
+    ]
+
+    frames = []
+    for epoch, image in zip(rp.frame_epochs, rp.images):
+        x = _cx(epoch, xmax)
+        ys = {}
+        for key, _, train, val, _ in charts:
+            ys[key] = _cy(_at(train, epoch), scales[key])
+            ys["val_" + key] = _cy(_at(val, epoch), scales[key])
+        frames.append(
+            {
+                "epoch": epoch,
+                "png": "data:image/png;base64," + base64.b64encode(image).decode("ascii"),
+                "x": round(x, 2),
+                "y": ys,
+                "text": _readout(history, epoch, xmax),
+            }
+        )
+    final = frames[-1]
+    points = _points(rp)
+    legend = "".join(
+        f'<li><svg viewBox="-8 -8 16 16" aria-hidden="true">{_marker(c, 0, 0, CLASS_COLORS[c % 7], 6)}</svg>'
+        f"class {c}</li>"
+        for c in range(rp.classes)
+    )
+    readouts = "".join(
+        f'<span>{label} <b id="r-{key}">{escape(final["text"][key])}</b></span>'
+        for key, label in (
+            ("loss", "loss"),
+            ("acc", "accuracy"),
+            ("val_loss", "validation loss"),
+            ("val_acc", "validation accuracy"),
+        )  # fmt: skip
+        if final["text"].get(key) is not None
+    )
+    detail = (
+        f"{rp.model}, {history.loss_name} loss, {len(rp.X)} training points, "
+        f"{trained} epoch{'s' if trained != 1 else ''}"
+        + (", stopped early" if history.stopped_early else "")
+        + (", diverged" if history.diverged else "")
+        + f". {rp.frames} frames: epoch 0, then every {rp.every} epoch{'s' if rp.every > 1 else ''}."
+    )
+    x0, x1, y0, y1 = rp.extent
+    body = f"""<header>
+<h1>{escape(title)}</h1>
+<p class="sub">{escape(detail)}</p>
+</header>
+<nav class="controls" id="controls" aria-label="Replay" hidden>
+<button type="button" id="play" class="primary" aria-pressed="false">&#9654; Play</button>
+<input type="range" id="slider" min="0" max="{len(frames) - 1}" step="1" value="{len(frames) - 1}"
+ aria-label="Shown epoch">
+<span class="where" id="r-epoch-nav" aria-hidden="true"></span>
+</nav>
+<main class="replay">
+<figure class="boundary">
+<svg class="plot" viewBox="0 0 {PLOT + PAD + 12} {PLOT + PAD + 12}" role="img"
+ aria-label="the plane coloured by the class the model predicts, with the training points">
+<image id="frame" href="{final["png"]}" x="{PAD}" y="12" width="{PLOT}" height="{PLOT}"
+ preserveAspectRatio="none"/>
+<rect x="{PAD}" y="12" width="{PLOT}" height="{PLOT}" fill="none" stroke="#333"/>
+{_axis_ticks(x0, x1, y0, y1)}
+{points}
+</svg>
+<ul class="legend">{legend}
+<li><svg viewBox="0 0 16 16" aria-hidden="true"><line x1="0" y1="8" x2="16" y2="8" stroke="#333"
+ stroke-width="3"/></svg>decision boundary</li>
+<li>paler shade: the model is less sure</li></ul>
+</figure>
+<div class="side">
+<div class="readout panel"><span class="epoch" id="r-epoch">{escape(final["text"]["epoch"])}</span>
+{readouts}</div>
+{"".join(chart_svgs)}
+</div>
+</main>
+<footer><p>Drag the slider or press <kbd>&#8592;</kbd> <kbd>&#8594;</kbd>; <kbd>Space</kbd> plays and pauses,
+<kbd>Home</kbd> / <kbd>End</kbd> jump. Link to an epoch with <code>#epoch-40</code> at the end of this
+page's address. Made with autograd_lite; works offline.</p></footer>
+{json_script("replay-data", {"frames": frames, "delay": 180})}"""
+    text = document(title, body, script=REPLAY_JS, css=REPLAY_CSS)
+    if path is not None:
+        write_page(path, text)
+    return text
+
+
+def _at(values: list[float], epoch: int) -> float | None:
+    """The value measured at the end of `epoch` (1-based); None for epoch 0 or a missing one."""
+    if epoch < 1 or epoch > len(values):
+        return None
+    v = values[epoch - 1]
+    return v if math.isfinite(v) else None
+
+
+def _readout(history: History, epoch: int, xmax: int) -> dict[str, str | None]:
+    def num(v):
+        return "—" if v is None else f"{v:.4g}"
+
+    def pct(v):
+        return "—" if v is None else f"{100 * v:.1f}%"
+
+    text = {"epoch": "before training (epoch 0)" if epoch == 0 else f"epoch {epoch} of {xmax}"}
+    text["loss"] = num(_at(history.loss, epoch))
+    text["acc"] = pct(_at(history.accuracy, epoch)) if history.accuracy else None
+    text["val_loss"] = num(_at(history.val_loss, epoch)) if history.val_loss else None
+    text["val_acc"] = pct(_at(history.val_accuracy, epoch)) if history.val_accuracy else None
+    return text
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi]: steps of 1, 2 or 5 times a power of ten."""
+    span = hi - lo
+    if not span > 0:
+        return [lo]
+    raw = span / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = []
+    t = first
+    while t <= hi + 1e-9 * span:
+        ticks.append(round(t, 12))
+        t += step
+    return ticks
+
+
+def _tick_text(v: float) -> str:
+    return f"{v:g}" if abs(v) >= 1e-9 else "0"
+
+
+def _axis_ticks(x0: float, x1: float, y0: float, y1: float) -> str:
+    parts = []
+    for v in _nice_ticks(x0, x1):
+        px = PAD + (v - x0) / (x1 - x0) * PLOT
+        parts.append(f'<line x1="{px:.1f}" y1="{12 + PLOT}" x2="{px:.1f}" y2="{18 + PLOT}" stroke="#333"/>')
+        parts.append(f'<text x="{px:.1f}" y="{34 + PLOT}" text-anchor="middle">{_tick_text(v)}</text>')
+    for v in _nice_ticks(y0, y1):
+        py = 12 + (y1 - v) / (y1 - y0) * PLOT
+        parts.append(f'<line x1="{PAD - 6}" y1="{py:.1f}" x2="{PAD}" y2="{py:.1f}" stroke="#333"/>')
+        parts.append(f'<text x="{PAD - 9}" y="{py + 5:.1f}" text-anchor="end">{_tick_text(v)}</text>')
+    parts.append(f'<text x="{PAD + PLOT / 2}" y="{PLOT + PAD + 8}" text-anchor="middle">x&#8321;</text>')
+    parts.append(f'<text x="14" y="{12 + PLOT / 2}" text-anchor="middle">x&#8322;</text>')
+    return "\n".join(parts)
+
+
+def _marker(cls: int, x: float, y: float, colour: str, r: float = 5.5) -> str:
+    """One data point: a shape per class (so classes differ without colour), filled with its colour."""
+    shape = MARKERS[cls % len(MARKERS)]
+    style = f'fill="{colour}" stroke="#111" stroke-width="0.9"'
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r * 0.9:.1f}" {style}/>'
+    if shape == "square":
+        s = r * 0.8
+        return f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" height="{2 * s:.1f}" {style}/>'
+    pts = {
+        "triangle": [(0, -1.1), (1, 0.75), (-1, 0.75)],
+        "diamond": [(0, -1.15), (1, 0), (0, 1.15), (-1, 0)],
+        "down": [(0, 1.1), (1, -0.75), (-1, -0.75)],
+    }[shape]
+    coords = " ".join(f"{x + dx * r:.1f},{y + dy * r:.1f}" for dx, dy in pts)
+    return f'<polygon points="{coords}" {style}/>'
+
+
+def _points(rp: Replay) -> str:
+    x0, x1, y0, y1 = rp.extent
+    out = []
+    for (a, b), c in zip(rp.X, rp.labels):
+        px = PAD + (a - x0) / (x1 - x0) * PLOT
+        py = 12 + (y1 - b) / (y1 - y0) * PLOT
+        out.append(_marker(int(c), px, py, CLASS_COLORS[int(c) % len(CLASS_COLORS)]))
+    return '<g class="points">' + "".join(out) + "</g>"
+
+
+def _cx(epoch: float, xmax: int) -> float:
+    return CL + epoch / xmax * (CHART_W - CL - CR)
+
+
+def _cy(value: float | None, scale: tuple[float, float]) -> float | None:
+    if value is None:
+        return None
+    lo, hi = scale
+    return round(CT + (hi - min(max(value, lo), hi)) / (hi - lo) * (CHART_H - CT - CB), 2)
+
+
+def _chart(key, label, train, val, fixed, xmax, best_epoch, scales) -> str:
+    """A curve chart as static SVG; the page's script moves its marker and dots."""
+    finite = [v for v in list(train) + list(val) if math.isfinite(v)]
+    if fixed is not None:
+        lo, hi = fixed
+    else:
+        lo, hi = 0.0, (max(finite) * 1.05 if finite and max(finite) > 0 else 1.0)
+        if finite and min(finite) < 0:
+            lo = min(finite) * 1.05
+    scales[key] = (lo, hi)
+    names = f'<span style="color:{OKABE_ITO["blue"]}">&#9473;&#9473; training</span>'
+    if val:
+        names += '<span style="color:#9a6700">&#9476;&#9476; validation</span>'
+    parts = [
+        f'<figure class="chart"><figcaption><b>{escape(label)}</b> {names}</figcaption>',
+        f'<svg class="chart" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+        f'aria-label="{escape(label)} per epoch">',
+        f'<rect x="{CL}" y="{CT}" width="{CHART_W - CL - CR}" height="{CHART_H - CT - CB}" fill="#fff" '
+        'stroke="#999"/>',
+    ]
+    for v in _nice_ticks(lo, hi, 4):
+        y = _cy(v, (lo, hi))
+        parts.append(f'<line x1="{CL}" y1="{y}" x2="{CHART_W - CR}" y2="{y}" stroke="#e3e3e3"/>')
+        parts.append(f'<text x="{CL - 6}" y="{y + 5}" text-anchor="end">{_tick_text(v)}</text>')
+    for v in _nice_ticks(0, xmax, 5):
+        x = _cx(v, xmax)
+        parts.append(f'<text x="{x:.1f}" y="{CHART_H - CB + 20}" text-anchor="middle">{_tick_text(v)}</text>')
+    parts.append(
+        f'<text x="{CL + (CHART_W - CL - CR) / 2}" y="{CHART_H - 4}" text-anchor="middle">epoch</text>'
+    )
+    if best_epoch is not None:
+        x = _cx(best_epoch, xmax)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{CT}" x2="{x:.1f}" y2="{CHART_H - CB}" stroke="#777" '
+            'stroke-dasharray="4 4"><title>best epoch (its weights are kept)</title></line>'
+        )
+    series = [(key, train, OKABE_ITO["blue"], "")]
+    if val:
+        series.append(("val_" + key, val, OKABE_ITO["orange"], ' stroke-dasharray="7 4"'))
+    for _, values, colour, dash in series:
+        for run in _finite_runs(values):
+            pts = " ".join(f"{_cx(e, xmax):.1f},{_cy(v, (lo, hi))}" for e, v in run)
+            parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+    final_x = _cx(xmax, xmax)
+    parts.append(
+        f'<line class="marker" x1="{final_x:.1f}" y1="{CT}" x2="{final_x:.1f}" y2="{CHART_H - CB}" '
+        f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2"/>'
+    )
+    for name, values, colour, _ in series:
+        y = _cy(_at(values, xmax), (lo, hi))
+        vis = "hidden" if y is None else "visible"
+        parts.append(
+            f'<circle class="dot" data-series="{name}" cx="{final_x:.1f}" cy="{y or 0}" r="5.5" '
+            f'fill="{colour}" stroke="#111" visibility="{vis}"/>'
+        )
+    parts.append("</svg></figure>")
+    return "\n".join(parts)
+
+
+def _finite_runs(values: list[float]) -> list[list[tuple[int, float]]]:
+    """(epoch, value) pairs split where a value is nan or infinite, so a line breaks there."""
+    runs, run = [], []
+    for e, v in enumerate(values, start=1):
+        if math.isfinite(v):
+            run.append((e, v))
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    return runs

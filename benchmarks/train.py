@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
         ("autograd_lite, lanes, hand-written loop", min(t_ours), f"{accuracy(nn.predict(m_ours, X), y):.0%}"),
         ("autograd_lite, lanes, nn.fit()", min(t_fit), f"{accuracy(nn.predict(m_fit, X), y):.0%}"),
         (
-            f"PyTorch {torch.__version__} CPU, float64, 1 thread",
+            f"PyTorch {torch.__version__}, float64, 1 thread",
             min(t_torch),
             f"{accuracy(torch_scores, y):.0%}",
         ),

@@ -444,7 +444,7 @@ def fit(
                 recorder.epoch_done(epoch)
             bar.update(1)
             bar.set_postfix_str(_postfix(history), refresh=False)
-            if not math.isfinite(train_loss) or not all(math.isfinite(p.data) for p in params):
+            if not math.isfinite(train_loss):  # nan or inf weights show up in the loss
                 history.diverged = True
                 warnings.warn(
                     f"training diverged at epoch {epoch} (the loss became {train_loss}): "

@@ -147,8 +147,10 @@ def micrograd_weights(model) -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
-def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
-    return float(np.mean((scores > 0) == (y > 0)))
+def final_numbers(scores: np.ndarray, params: list[float], y: np.ndarray) -> tuple[str, str]:
+    """Accuracy and the demo's total loss of a trained model, by numpy alone (the same yardstick for all)."""
+    loss = np.mean(np.maximum(0.0, 1.0 - y * scores)) + ALPHA * np.sum(np.square(params))
+    return f"{np.mean((scores > 0) == (y > 0)):.0%}", f"{loss:.6f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -190,31 +192,45 @@ def main(argv: list[str] | None = None) -> None:
 
     with torch.no_grad():
         torch_scores = m_torch(torch.from_numpy(X)).squeeze(1).numpy()
-    acc_mg = "n/a (stopped early)" if extrapolated else f"{accuracy(micrograd_scores(theirs, X), y):.0%}"
+    torch_params = np.concatenate([p.detach().numpy().ravel() for p in m_torch.parameters()]).tolist()
+    trained = [
+        ("micrograd 0.1.0 (one Value per example)", t_mg_total, None if extrapolated else theirs),
+        ("autograd_lite, lanes, hand-written loop", min(t_ours), m_ours),
+        ("autograd_lite, lanes, nn.fit()", min(t_fit), m_fit),
+        (f"PyTorch {torch.__version__}, float64, 1 thread", min(t_torch), m_torch),
+    ]
     rows = []
-    for name, seconds, acc in [
-        ("micrograd 0.1.0 (one Value per example)", t_mg_total, acc_mg),
-        ("autograd_lite, lanes, hand-written loop", min(t_ours), f"{accuracy(nn.predict(m_ours, X), y):.0%}"),
-        ("autograd_lite, lanes, nn.fit()", min(t_fit), f"{accuracy(nn.predict(m_fit, X), y):.0%}"),
-        (
-            f"PyTorch {torch.__version__}, float64, 1 thread",
-            min(t_torch),
-            f"{accuracy(torch_scores, y):.0%}",
-        ),
-    ]:
+    for name, seconds, model in trained:
+        if model is None:
+            numbers = ("n/a (stopped early)", "n/a")
+        elif model is theirs:
+            numbers = final_numbers(micrograd_scores(theirs, X), [p.data for p in theirs.parameters()], y)
+        elif model is m_torch:
+            numbers = final_numbers(torch_scores, torch_params, y)
+        else:
+            numbers = final_numbers(nn.predict(model, X), [p.data for p in model.parameters()], y)
+        star = " *" if extrapolated and model is None else ""
         rows.append(
             (
-                name + (" *" if extrapolated and name.startswith("micrograd") else ""),
+                name + star,
                 seconds,
                 seconds / STEPS * 1e3,
-                acc,
+                *numbers,
                 t_mg_total / seconds,
                 seconds / min(t_torch),
             )
         )
     print_table(
         f"micrograd's moons demo, {STEPS} full-batch SGD steps, same start, one run",
-        ("trainer", "total (s)", "per step (ms)", "final accuracy", "micrograd / this", "this / PyTorch"),
+        (
+            "trainer",
+            "total (s)",
+            "per step (ms)",
+            "accuracy",
+            "final loss",
+            "micrograd / this",
+            "this / PyTorch",
+        ),
         rows,
     )
     if extrapolated:

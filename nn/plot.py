@@ -99,8 +99,9 @@ def decision_boundary(
         score = out.reshape(mx.shape)
         if score.min() < cut < score.max():
             ax.contour(mx, my, score, levels=[cut], colors="black", linewidths=1.5)
-    else:
-        ax.contour(mx, my, regions, levels=np.arange(k) + 0.5, colors="black", linewidths=1.0)
+    else:  # the edge of each class's region; shared edges coincide, so every line has one width
+        for j in np.unique(regions):
+            ax.contour(mx, my, (regions == j).astype(float), levels=[0.5], colors="black", linewidths=1.2)
     for j in range(k):
         pts = X[labels == j]
         if len(pts):

@@ -105,3 +105,13 @@ def test_three_features_cannot_be_drawn():
     model = nn.MLP(3, [2, 1], seed=0)
     with pytest.raises(ValueError, match="two input features, X has 3"):
         plot.decision_boundary(model, np.zeros((4, 3)), np.array([0, 1, 0, 1]))
+
+
+def test_import_nn_leaves_matplotlib_unloaded_until_plot_is_used():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nn; assert 'matplotlib' not in sys.modules; nn.plot; assert 'matplotlib' in sys.modules"
+    )
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -46,6 +46,8 @@ def _target_data(t, what: str):
             raise TypeError(
                 f"{what}: the target must be a number or a numpy array of numbers, got {type(t).__name__}"
             ) from None
+        if arr.ndim == 2 and arr.shape[1] == 1:
+            arr = arr[:, 0]  # a column of targets, (n, 1), for a model with one output
         if arr.ndim > 1:
             raise ValueError(f"{what}: expected a 1-D target (one number per example), got shape {arr.shape}")
         x = float(arr) if arr.ndim == 0 else arr

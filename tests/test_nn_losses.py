@@ -49,6 +49,11 @@ def test_mse_sse_mae_on_lanes():
     np.testing.assert_allclose(p.grad, [1 / 3, 0.0, -1 / 3])  # sign(p - t) / n
 
 
+def test_a_column_of_targets_fits_a_single_output():
+    p = lanes(1.0, 2.0)
+    assert losses.mse(p, np.array([[0.0], [0.0]])).data == 2.5  # targets as (n, 1), e.g. y[:, None]
+
+
 def test_a_list_of_examples_is_averaged():
     a, b = Value(1.0), Value(2.0)
     loss = losses.mse([a, b], [0.0, 0.0])

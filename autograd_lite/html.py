@@ -20,6 +20,7 @@ import base64
 import hashlib
 import json
 import re
+from collections import Counter
 from html import escape
 from pathlib import Path
 
@@ -150,26 +151,37 @@ def write_page(path: str | Path, text: str) -> Path:
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>\n?")
 _ROOT = re.compile(r"<svg\b[^>]*>")
-_NODE = re.compile(r'<g id="([^"]+)" class="node">(\s*)<title>([^<]*)</title>')
+_GROUP = re.compile(r'<g id="[^"]*" class="(node|edge)">(\s*<title>([^<]*)</title>)?')
+_FONT = re.compile(r' font-family="([^"]*)" font-size="([^"]*)"')
 
 
 def svg_inline(svg: str, *, label: str, current: str | None = None) -> str:
-    """Graphviz SVG made fit to sit inside HTML5.
+    """Graphviz SVG made fit to sit inside HTML5, several to a page.
 
-    The XML prolog, DOCTYPE, comments and per-node `<title>` tooltips go
-    (graphviz ids such as `n3` mean nothing to a reader); the root `<svg>` is
-    rebuilt without `xmlns` (the HTML parser puts inline `<svg>` in the SVG
-    namespace by itself) so the page holds no URL at all. `current` is the
-    graphviz node id to mark with class "current" (the highlighted node).
+    The XML prolog, DOCTYPE, comments, element ids (they would repeat from
+    one state to the next) and `<title>` tooltips (graphviz ids such as `n3`
+    mean nothing to a reader) go; the most common font moves to the top group
+    instead of every `<text>`; the root `<svg>` is rebuilt without `xmlns`
+    (the HTML parser puts inline `<svg>` in the SVG namespace by itself), so
+    the page holds no URL at all. `current` is the graphviz node name (`n3`)
+    to mark with class "current": the highlighted node.
     """
 
-    def node(m: re.Match) -> str:
-        cls = "node current" if m.group(3) == current else "node"
-        return f'<g id="{m.group(1)}" class="{cls}">'
+    def group(m: re.Match) -> str:
+        kind = m.group(1)
+        return f'<g class="{"node current" if kind == "node" and m.group(3) == current else kind}">'
 
     svg = _PROLOG.sub("", svg)
-    svg = _NODE.sub(node, svg)
+    svg = _GROUP.sub(group, svg)
     svg = _TITLE.sub("", svg)
+    fonts = Counter(_FONT.findall(svg))
+    top = ""
+    if fonts:
+        (family, size), _ = fonts.most_common(1)[0]
+        svg = svg.replace(f' font-family="{family}" font-size="{size}"', "")
+        top = f' font-family="{family}" font-size="{size}"'
+    svg = re.sub(r'<g id="[^"]*" class="graph"', lambda m: f'<g class="graph"{top}', svg, count=1)
+    svg = re.sub(r"\n\s*\n", "\n", svg)
     root = _ROOT.search(svg)
     if root is None:
         raise ValueError("render_svg() gave text without an <svg> element")
@@ -318,18 +330,39 @@ STEPPER_JS = r"""
 """
 
 
-def backward_page(root: Value, path: str | Path | None = None, *, title: str | None = None) -> str:
+# The page holds one picture of the whole graph per state, so it grows as values x (steps + 1):
+# about 1.3 kB per value per picture. 3,000 keeps a page under about 4 MB.
+MAX_CELLS = 3000
+
+
+def backward_page(
+    root: Value,
+    path: str | Path | None = None,
+    *,
+    title: str | None = None,
+    max_cells: int | None = MAX_CELLS,
+) -> str:
     """The HTML page that plays root's backward pass; written to `path` if given.
 
     The pass runs on a fresh stepper with every grad of the graph zeroed
     first, so the page does not depend on what the caller ran before; the
-    graph's grads are put back as they were afterwards.
+    graph's grads are put back as they were afterwards. The page holds one
+    picture per state, so a graph whose values x (steps + 1) exceeds
+    `max_cells` is refused with an error that says so (max_cells=None: no limit).
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_page() takes a Value (the root of a graph), got {type(root).__name__}")
     if path is not None:
         path = check_html_path(path)
     order = topological_order(root)
+    pictures = 1 + sum(1 for n in order if n.parents)
+    if max_cells is not None and len(order) * pictures > max_cells:
+        raise ValueError(
+            f"this graph has {len(order)} values and {pictures - 1} steps: its page would hold {pictures} "
+            f"pictures of {len(order)} values each (~{len(order) * pictures * 1.3 / 1000:.0f} MB), more "
+            f"than max_cells={max_cells} value-pictures allow. Use a smaller graph (one neuron, one "
+            "example), or pass max_cells=None to make it anyway"
+        )
     saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
     try:
         for n in order:
@@ -437,7 +470,12 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
                 f"<code>{escape(rname)}.backward()</code> gives.</p>"
             )
     state = stepper.grad_state()
-    drawing = draw(stepper.root, highlight=[current] if current is not None else [], grad_state=state)
+    drawing = draw(
+        stepper.root,
+        highlight=[current] if current is not None else [],
+        grad_state=state,
+        max_nodes=None,  # backward_page() has checked the size already
+    )
     label = f"the graph of {rname}: " + ("before the first step" if k == 0 else f"after step {k}")
     svg = svg_inline(render_svg(drawing), label=label, current=ids.get(current))
     updated = {id(p.parent) for p in step.parents} if step is not None else set()

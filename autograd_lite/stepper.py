@@ -192,15 +192,16 @@ class BackwardStepper:
                 return paths
             next(self)
 
-    def to_html(self, path: str | Path | None = None, *, title: str | None = None) -> str:
+    def to_html(self, path: str | Path | None = None, *, title: str | None = None, **kwargs) -> str:
         """A self-contained HTML page that plays this backward pass step by step (see `html`).
 
         The page replays the whole pass on a fresh stepper from the root; this
         stepper's position and the graph's grads are left as they are.
+        kwargs go to `html.backward_page` (max_cells).
         """
         from .html import backward_page
 
-        return backward_page(self.root, path, title=title)
+        return backward_page(self.root, path, title=title, **kwargs)
 
     def __repr__(self) -> str:
         if self.done:

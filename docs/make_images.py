@@ -1,5 +1,11 @@
-"""Regenerate the pictures the README shows: `python docs/make_images.py`."""
+"""Regenerate the pictures the README shows: `python docs/make_images.py`.
 
+The screenshots of the two HTML pages need Debian's `chromium` and Playwright
+(the `test` extra); without them they are left as they are.
+"""
+
+import shutil
+import tempfile
 from pathlib import Path
 
 from autograd_lite import Value, backward_steps, draw, render_svg
@@ -26,6 +32,66 @@ def main() -> None:
     next(steps), next(steps)
     render_svg(steps.draw(), HERE / "neuron-step-3.svg")
     print(f"wrote pictures to {HERE}")
+    page_screenshots()
+
+
+# Flags for Chromium on these machines (see tests/test_browser.py): no sandbox, no background traffic.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
+    """Make the backward-pass page of the neuron and the replay of a moons run; screenshot both.
+
+    Writes stepper-page.png and training-page.png (1280x800) to `folder`, and
+    with phone=True also the *-phone.png views at 390 px wide. Returns the
+    screenshots, or [] when chromium or Playwright is missing.
+    """
+    chromium = shutil.which("chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if chromium is None or sync_playwright is None:
+        print("no chromium or no playwright: page screenshots left as they are (apt-get install chromium)")
+        return []
+    import nn
+
+    work = Path(tempfile.mkdtemp())
+    backward_steps(neuron()).to_html(work / "steps.html")
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=0)
+    X_train, X_val, y_train, y_val = nn.datasets.train_test_split(X, y, test_size=0.25, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    nn.fit(model, X_train, y_train, epochs=200, batch_size=32, lr=0.005, seed=0, validation=(X_val, y_val),
+           record=work / "run.html", progress=False)  # fmt: skip
+    views = [("stepper-page", "steps.html#step-3"), ("training-page", "run.html#epoch-24")]
+    sizes = [("", {"width": 1280, "height": 800})]
+    if phone:
+        sizes.append(("-phone", {"width": 390, "height": 844}))
+    shots = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        for suffix, viewport in sizes:
+            page = browser.new_page(viewport=viewport)
+            for name, target in views:
+                file, fragment = target.split("#")
+                page.goto((work / file).as_uri() + "#" + fragment)
+                path = folder / f"{name}{suffix}.png"
+                page.screenshot(path=path)
+                shots.append(path)
+            page.close()
+        browser.close()
+    shutil.rmtree(work)
+    print("wrote " + ", ".join(str(p) for p in shots))
+    return shots
 
 
 if __name__ == "__main__":

@@ -202,9 +202,12 @@ svg.chart { display: block; width: 100%; height: auto; font-size: 17px; }
 figure.chart { margin-top: 0.6rem; }
 figure.chart figcaption { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: baseline; }
 svg text { fill: #333; }
-.readout { display: flex; flex-wrap: wrap; gap: 0.1rem 1.4rem; font-size: 1.05rem; }
-.readout b { font-variant-numeric: tabular-nums; }
-.readout .epoch { font-weight: 700; width: 100%; }
+.readout { font-size: 1.05rem; }
+.readout .epoch { font-weight: 700; margin: 0 0 0.2rem; }
+.readout table { border-collapse: collapse; }
+.readout th, .readout td { padding: 0.05rem 1.2rem 0.05rem 0; text-align: left; font-weight: 400; }
+.readout thead th { color: var(--muted); font-size: 0.9rem; }
+.readout td { font-weight: 700; font-variant-numeric: tabular-nums; text-align: right; }
 .legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-size: 0.9rem; color: var(--muted);
   margin: 0.4rem 0 0; padding: 0; list-style: none; }
 .legend svg { width: 1.1em; height: 1.1em; vertical-align: -0.2em; margin-right: 0.3em; }
@@ -357,15 +360,20 @@ def page(history: History, path=None, *, title: str | None = None) -> str:
         f"class {c}</li>"
         for c in range(rp.classes)
     )
-    readouts = "".join(
-        f'<span>{label} <b id="r-{key}">{escape(final["text"][key])}</b></span>'
-        for key, label in (
-            ("loss", "loss"),
-            ("acc", "accuracy"),
-            ("val_loss", "validation loss"),
-            ("val_acc", "validation accuracy"),
-        )  # fmt: skip
-        if final["text"].get(key) is not None
+    text = final["text"]
+    columns = [("loss", "loss")] + ([("acc", "accuracy")] if text["acc"] is not None else [])
+    rows = [("", "training")] + ([("val_", "validation")] if text["val_loss"] is not None else [])
+    readouts = (
+        "<table><thead><tr><th></th>"
+        + "".join(f"<th>{label}</th>" for _, label in columns)
+        + "</tr></thead><tbody>"
+        + "".join(
+            f"<tr><th>{name}</th>"
+            + "".join(f'<td id="r-{pre}{key}">{escape(text[pre + key])}</td>' for key, _ in columns)
+            + "</tr>"
+            for pre, name in rows
+        )
+        + "</tbody></table>"
     )
     detail = (
         f"{rp.model}, {history.loss_name} loss, {len(rp.X)} training points, "
@@ -401,7 +409,7 @@ def page(history: History, path=None, *, title: str | None = None) -> str:
 <li>paler shade: the model is less sure</li></ul>
 </figure>
 <div class="side">
-<div class="readout panel"><span class="epoch" id="r-epoch">{escape(final["text"]["epoch"])}</span>
+<div class="readout panel"><p class="epoch" id="r-epoch">{escape(text["epoch"])}</p>
 {readouts}</div>
 {"".join(chart_svgs)}
 </div>

@@ -48,6 +48,7 @@ BASE_CSS = """
 :root { --ink: #1a1a1a; --muted: #555; --line: #c8c8c8; --panel: #f5f5f2; --accent: #0072b2;
   --hot: #d55e00; font-size: clamp(17px, 1rem + 0.45vw, 24px); }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
 header, main, footer { max-width: 1800px; margin: 0 auto; padding: 0 clamp(0.6rem, 2.5vw, 2rem); }
@@ -417,7 +418,7 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
 <main>
 {"".join(sections)}
 <aside class="history panel"><h3>Steps so far</h3>
-<p class="none" id="no-steps">None yet: press Next.</p>
+<p class="none" id="no-steps" hidden>None yet: press Next.</p>
 <ol id="steps">{"".join(entries)}</ol></aside>
 </main>
 <footer>

@@ -226,6 +226,20 @@ def test_on_a_phone_the_page_fits_and_the_graph_scrolls_to_the_step(browser, pag
         t.context.close()
 
 
+def test_without_javascript_every_state_shows_one_after_another(browser, pages):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto((pages[0] / "steps.html").as_uri())
+        assert page.locator("section.state:visible").count() == 6
+        assert not page.locator("nav.controls").is_visible()  # no buttons that would do nothing
+        page.goto((pages[0] / "run.html").as_uri())
+        assert page.locator("#r-epoch").inner_text() == f"epoch {EPOCHS} of {EPOCHS}"
+        assert not page.locator("nav.controls").is_visible()
+    finally:
+        context.close()
+
+
 # --- the training replay ----------------------------------------------------------------------
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import viz
 from .engine import Value, topological_order
 from .names import expression, fmt
 from .stepper import BackwardStepper
@@ -219,7 +220,7 @@ table.values { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
 table.values th, table.values td { text-align: left; padding: 0.15rem 0.5rem 0.15rem 0;
   border-bottom: 1px solid var(--line); vertical-align: top; }
 table.values .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.values tr.current { background: #f6ef9a; }
+table.values tr.current { background: #f6ef9a; } /* viz.HIGHLIGHT */
 table.values tr.updated td { font-weight: 700; }
 table.values .pending { color: var(--muted); font-style: italic; font-weight: 400; }
 .history ol { padding-left: 1.8rem; margin: 0.2rem 0; }
@@ -241,7 +242,6 @@ html[data-step] main { display: grid; gap: 0.8rem 1rem; align-items: start;
   grid-template-areas: "head head" "graph graph" "chain values" "history values"; }
 html[data-step] main > *, html[data-step] section.state > * { margin: 0; }
 html[data-step] section.state { display: contents; }
-html[data-step] section.state[hidden] { display: none; }
 section.state > h2 { grid-area: head; }
 section.state > figure { grid-area: graph; }
 section.state > .chain { grid-area: chain; }
@@ -423,11 +423,13 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
 </main>
 <footer>
 <ul class="legend" aria-label="Colours">
-<li><span class="swatch" style="background:#cde6f7"></span>input</li>
-<li><span class="swatch" style="background:#fbd9a5"></span>parameter</li>
-<li><span class="swatch" style="background:#f4b9a1"></span>root ({escape(rname)})</li>
-<li><span class="swatch" style="background:#f6ef9a;border:3px solid #d55e00"></span>this step's node</li>
-<li><span class="swatch" style="background:#fff;border:2px solid #0072b2"></span>passed its grad on</li>
+<li><span class="swatch" style="background:{viz.INPUT}"></span>input</li>
+<li><span class="swatch" style="background:{viz.PARAM}"></span>parameter</li>
+<li><span class="swatch" style="background:{viz.ROOT}"></span>root ({escape(rname)})</li>
+<li><span class="swatch" style="background:{viz.HIGHLIGHT};border:3px solid {viz.HIGHLIGHT_EDGE}"></span
+>this step's node</li>
+<li><span class="swatch" style="background:#fff;border:2px solid {viz.DONE_EDGE}"></span
+>passed its grad on</li>
 </ul>
 <p>Keys: <kbd>&#8594;</kbd> next, <kbd>&#8592;</kbd> previous, <kbd>Home</kbd> start, <kbd>End</kbd> end.
 Link to a step with <code>#step-3</code> at the end of this page's address.

@@ -311,7 +311,7 @@ REPLAY_JS = r"""
 """
 
 
-def page(history: History, path=None, *, title: str | None = None) -> str:
+def page(history: History, path: str | os.PathLike | None = None, *, title: str | None = None) -> str:
     """The replay page of a History recorded with `fit(record=...)`; written to `path` if given."""
     if not isinstance(history, History):
         raise TypeError(f"page() takes the History that fit() returns, got {type(history).__name__}")

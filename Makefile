@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) -m benchmarks.engine
 	$(PY) -m benchmarks.train
+	$(PY) -m benchmarks.check_optim
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

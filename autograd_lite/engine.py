@@ -259,10 +259,10 @@ class Value:
                         p.grad += local * g
                 else:
                     for p, local in zip(parents, node.local_grads):
-                        c = local * g
-                        if type(c) is ndarray and type(p.data) is float:
-                            c = float(c.sum())  # lanes flowing into a weight: sum over examples
-                        p.grad += c
+                        if type(p.data) is float:  # lanes flowing into a weight: sum over examples
+                            p.grad += sum_lanes(local, g)
+                        else:
+                            p.grad += local * g
         finally:
             if paused:
                 gc.enable()
@@ -297,10 +297,9 @@ def propagate(node: Value, check: bool = False) -> list:
     """
     g = node.grad
     contributions = []
+    lanes = type(node.data) is ndarray
     for p, local in zip(node.parents, node.local_grads):
-        c = local * g
-        if type(c) is ndarray and type(p.data) is float:
-            c = float(c.sum())
+        c = sum_lanes(local, g) if lanes and type(p.data) is float else local * g
         if check and not _finite(c):
             raise FloatingPointError(
                 f"detect_anomaly: backward through {_describe(node)} sent {fmt(c)} to {p.name} "
@@ -309,6 +308,14 @@ def propagate(node: Value, check: bool = False) -> list:
         p.grad += c
         contributions.append(c)
     return contributions
+
+
+def sum_lanes(local, g) -> float:
+    """Σ over lanes of local * g: what a lane node passes to a scalar parent (a weight)."""
+    if type(g) is ndarray:
+        return float(local @ g) if type(local) is ndarray else local * float(g.sum())
+    c = local * g
+    return float(c.sum()) if type(c) is ndarray else c
 
 
 def topological_order(root: Value) -> list[Value]:

@@ -108,6 +108,8 @@ def _writable(option: str, path: str | None, extensions: tuple[str, ...]) -> Non
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise CLIError(f"{option} {path}: the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise CLIError(f"{option} {path}: that is a folder; give a file name inside it")
     if not os.access(folder, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise CLIError(f"{option} {path}: not writable")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import os
 from collections.abc import Iterator, Sequence
 
@@ -60,7 +61,7 @@ class Module:
             problems.append(f"unexpected keys {_some(extra)}")
         for key in params.keys() & state.keys():
             v = state[key]
-            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) or not math.isfinite(v):
                 problems.append(f"key {key!r} holds {v!r}, not a finite number")
         if problems:
             raise ValueError(f"{source} does not fit {self!r}: " + "; ".join(problems) + " (model unchanged)")

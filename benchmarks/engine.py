@@ -32,22 +32,16 @@ from .common import print_table, time_best
 # --- 1. the moons step ----------------------------------------------------------
 
 
-def micrograd_step(model, X, y):
-    scores = [model([mg.Value(x0), mg.Value(x1)]) for x0, x1 in X]
+def moons_step(model, X, y, wrap=None):
+    """micrograd's demo step: forward over every example, max-margin + L2, backward, SGD.
+
+    `wrap` turns an input number into the engine's Value (micrograd needs it;
+    our MLP takes plain numbers).
+    """
+    if wrap is not None:
+        X = [[wrap(x0), wrap(x1)] for x0, x1 in X]
+    scores = [model(x) for x in X]
     losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
-    data_loss = sum(losses) * (1.0 / len(losses))
-    reg = 1e-4 * sum(p * p for p in model.parameters())
-    total = data_loss + reg
-    model.zero_grad()
-    total.backward()
-    for p in model.parameters():
-        p.data -= 0.1 * p.grad
-    return total.data
-
-
-def ours_step(model, X, y):
-    scores = [model([x0, x1]) for x0, x1 in X]
-    losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]
     data_loss = sum(losses) * (1.0 / len(losses))
     reg = 1e-4 * sum(p * p for p in model.parameters())
     total = data_loss + reg
@@ -65,9 +59,9 @@ def moons_rows(steps: int) -> list[tuple]:
     theirs = mgnn.MLP(2, [16, 16, 1])
     fine = nn.MLP(2, [16, 16, 1], seed=1337, fine=True)
     fused = nn.MLP(2, [16, 16, 1], seed=1337)
-    t_mg = time_best(lambda: micrograd_step(theirs, X, y), steps)
-    t_fine = time_best(lambda: ours_step(fine, X, y), steps)
-    t_fused = time_best(lambda: ours_step(fused, X, y), steps)
+    t_mg = time_best(lambda: moons_step(theirs, X, y, wrap=mg.Value), steps)
+    t_fine = time_best(lambda: moons_step(fine, X, y), steps)
+    t_fused = time_best(lambda: moons_step(fused, X, y), steps)
     return [
         ("moons step, micrograd-shaped graph (s)", t_mg, t_fine, t_mg / t_fine),
         ("moons step, one wsum node per neuron (s)", t_mg, t_fused, t_mg / t_fused),

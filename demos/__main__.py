@@ -1,34 +1,42 @@
-"""`make demo`: the showcase. A neuron, its forward pass, its backward pass stepped, its graph."""
+"""`make demo`: the headline lessons — backprop by hand (with the neuron stepped and drawn) and the moons.
+
+`python -m demos --list` lists every lesson; run one with `python -m demos.NAME [--quick] [--out DIR]`.
+"""
+
+from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
-from autograd_lite import Value, backward_steps, draw, explain, render_svg
+from . import backprop_by_hand, common, moons
+
+HEADLINE = {"backprop_by_hand": backprop_by_hand, "moons": moons}
 
 
-def neuron(out: Path) -> None:
-    print("A neuron: o = tanh(x1*w1 + x2*w2 + b)  (the micrograd lecture's numbers)\n")
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    print("forward:")
-    print("  " + explain(o).replace("\n", "\n  "))
-    print("\nbackward, one node at a time:")
-    for step in backward_steps(o):
-        print(f"  step {step.index} of {step.total}: {step.name} ({step.node.op.symbol})")
-        for line in step.lines():
-            print(f"    {line}")
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "neuron.svg"
-    render_svg(draw(o), path)
-    print(f"\nthe graph with every grad: {path}")
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m demos", description=__doc__.strip().split("\n\n")[0])
+    parser.add_argument("--list", action="store_true", help="list every lesson and how to run it")
+    parser.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
+    parser.add_argument(
+        "--out", default="out", help="where to write pictures, one folder per lesson (default: out/)"
+    )
+    args = parser.parse_args(argv)
+    if args.list:
+        print("Lessons (run one with: python -m demos.NAME [--quick] [--out DIR]):\n")
+        width = max(map(len, common.LESSONS))
+        for name in common.LESSONS:
+            print(f"  {name:<{width}}  {common.lesson_summary(name)}")
+        return
+    pictures = []
+    for name, lesson in HEADLINE.items():
+        banner = f" python -m demos.{name} "
+        print(f"\n{banner:=^100}\n")
+        pictures += lesson.run(quick=args.quick, out=Path(args.out) / name)["figures"]
+    print(f"\n{' pictures ':=^100}")
+    for path in pictures:
+        print(f"  {path}")
+    print("\nMore lessons: python -m demos --list")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", default="out", help="where to write pictures (default: out/)")
-    neuron(Path(parser.parse_args().out))
+    main()

@@ -229,19 +229,7 @@ class Value:
         Leaf grads accumulate across calls, as in PyTorch (call `zero_grad`
         between steps); interior grads are recomputed on every call.
         """
-        if type(self.data) is ndarray:
-            raise ValueError(
-                f"backward() needs a single number, but {self.name} holds {len(self.data)} lanes "
-                "(one per example): reduce them first, e.g. loss.mean().backward() or loss.sum().backward()"
-            )
-        order = topological_order(self)
-        for node in order:
-            if node.parents:
-                node.grad = 0.0
-        if self.parents:
-            self.grad = 1.0
-        else:
-            self.grad += 1.0
+        order = begin_backward(self)
         paused = gc.isenabled()
         gc.disable()  # the backward pass makes no reference cycles; collecting only costs time
         try:
@@ -287,6 +275,29 @@ class Parameter(Value):
     """
 
     __slots__ = ()
+
+
+def begin_backward(root: Value) -> list[Value]:
+    """Start a backward pass: check the root, reset interior grads, seed d root/d root = 1.
+
+    Returns the topological order. Leaf grads are kept, so they accumulate.
+    """
+    if not isinstance(root, Value):
+        raise TypeError(f"backward needs a Value as its root, got {type(root).__name__}")
+    if type(root.data) is ndarray:
+        raise ValueError(
+            f"backward() needs a single number, but {root.name} holds {len(root.data)} lanes "
+            "(one per example): reduce them first, e.g. loss.mean().backward() or loss.sum().backward()"
+        )
+    order = topological_order(root)
+    for node in order:
+        if node.parents:
+            node.grad = 0.0
+    if root.parents:
+        root.grad = 1.0
+    else:
+        root.grad += 1.0
+    return order
 
 
 def propagate(node: Value, check: bool = False) -> list:

@@ -32,6 +32,20 @@ from .names import expression, fmt
 from .stepper import BackwardStepper
 from .viz import PENDING, draw, render_svg
 
+#: Flags for opening these pages in headless Chromium on a machine with a closed network (the
+#: screenshots and browser tests): without the background-networking ones Chromium keeps trying
+#: to reach Google's hosts; a sandbox needs privileges CI does not have.
+HEADLESS_CHROMIUM = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 __all__ = ["backward_page", "check_html_path", "document", "json_script", "svg_inline", "write_page"]
 
 # Okabe-Ito, the palette viz.py draws with: safe for colour-blind readers.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import Value, propagate, topological_order
+from .engine import Value, begin_backward, propagate, topological_order
 from .names import expression, fmt, node_names, rule_text
 
 
@@ -84,23 +84,9 @@ class BackwardStepper:
     """
 
     def __init__(self, root: Value):
-        if not isinstance(root, Value):
-            raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
-        if root.is_lanes:
-            raise ValueError(
-                f"backward needs a single number, but the root holds {len(root.data)} lanes: "
-                "reduce them first with .sum() or .mean()"
-            )
+        self.order = begin_backward(root)
         self.root = root
-        self.order = topological_order(root)
         self.names = node_names(root, self.order)
-        for node in self.order:
-            if node.parents:
-                node.grad = 0.0
-        if root.parents:
-            root.grad = 1.0
-        else:
-            root.grad += 1.0
         self.queue = [n for n in reversed(self.order) if n.parents]  # the nodes that pass grads on
         self.position = 0  # how many steps are done
         self.history: list[BackwardStep] = []

@@ -17,6 +17,7 @@ import numpy as np
 
 import nn
 from autograd_lite import Parameter, Value, backward_steps, draw, explain, render_svg
+from autograd_lite.examples import by_label, lecture_neuron
 
 from . import common
 
@@ -80,13 +81,8 @@ def one_weight(out: Path) -> dict:
 def neuron(out: Path) -> dict:
     """micrograd's tanh neuron: forward, backward stepped node by node, graph SVG."""
     print("\nA neuron: o = tanh(x1·w1 + x2·w2 + b), with the micrograd lecture's numbers\n")
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = lecture_neuron()
+    v = by_label(o)
     print("forward:")
     print("  " + explain(o).replace("\n", "\n  ").split("\n  grads:")[0])
     print("\nbackward, one node at a time:")
@@ -94,11 +90,11 @@ def neuron(out: Path) -> dict:
         print(f"  step {step.index} of {step.total}: {step.name} ({step.node.op.symbol})")
         for line in step.lines():
             print(f"    {line}")
-    print(f"\n  do/dw1 = (1 - o²)·x1 = {1 - o.data**2:.3g} · {x1.data:g} = {w1.grad:.4g}")
+    print(f"\n  do/dw1 = (1 - o²)·x1 = {1 - o.data**2:.3g} · {v['x1'].data:g} = {v['w1'].grad:.4g}")
     out.mkdir(parents=True, exist_ok=True)
     path = out / "neuron.svg"
     render_svg(draw(o), path)
-    grads = {v.label: v.grad for v in (x1, x2, w1, w2, b, n)}
+    grads = {k: v[k].grad for k in ("x1", "x2", "w1", "w2", "b", "n")}
     return {"o": o.data, "grads": grads, "svg": path}
 
 

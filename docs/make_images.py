@@ -8,20 +8,14 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from autograd_lite import Value, backward_steps, draw, render_svg
+from autograd_lite import backward_steps, draw, render_svg
+from autograd_lite.examples import lecture_neuron
+from autograd_lite.html import HEADLESS_CHROMIUM
 
 HERE = Path(__file__).resolve().parent
 
 
-def neuron() -> Value:
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+neuron = lecture_neuron
 
 
 def main() -> None:
@@ -33,19 +27,6 @@ def main() -> None:
     render_svg(steps.draw(), HERE / "neuron-step-3.svg")
     print(f"wrote pictures to {HERE}")
     page_screenshots()
-
-
-# Flags for Chromium on these machines (see tests/test_browser.py): no sandbox, no background traffic.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
@@ -78,7 +59,7 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
         sizes.append(("-phone", {"width": 390, "height": 844}))
     shots = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM)
         for suffix, viewport in sizes:
             page = browser.new_page(viewport=viewport)
             for name, target in views:

@@ -15,6 +15,8 @@ import pytest
 
 import nn
 from autograd_lite import Value, backward_steps
+from autograd_lite.examples import by_label, lecture_neuron
+from autograd_lite.html import HEADLESS_CHROMIUM
 from autograd_lite.names import fmt, node_names
 
 CHROMIUM = shutil.which("chromium")
@@ -27,18 +29,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
 )
 
-# As the machine notes say: without the background-networking flags Chromium keeps trying to reach
-# Google's hosts, which this closed network refuses; a sandbox needs privileges CI does not have.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = HEADLESS_CHROMIUM
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 EPOCHS = 120  # recorded every 2 epochs: 61 frames
@@ -46,13 +37,8 @@ HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2;alert(
 
 
 def neuron(label_x1: str = "x1") -> Value:
-    x1, x2 = Value(2.0, label=label_x1), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    o = lecture_neuron()
+    by_label(o)["x1"].label = label_x1
     return o
 
 

@@ -21,6 +21,7 @@ import pytest
 import nn
 from autograd_lite import Value, backward_steps, topological_order
 from autograd_lite.cli import main
+from autograd_lite.examples import lecture_neuron
 from autograd_lite.html import MAX_CELLS, backward_page, json_script
 from autograd_lite.names import fmt, node_names
 from nn import replay
@@ -28,15 +29,7 @@ from nn import replay
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 
 
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+neuron = lecture_neuron
 
 
 class Elements(HTMLParser):

@@ -7,18 +7,14 @@ import pytest
 from hypothesis import given, settings
 
 from autograd_lite import Value, backward_steps, explain
+from autograd_lite.examples import by_label, lecture_neuron
 from tests.test_random_graphs import programs, run
 
 
 def labelled_neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o, (x1, w1, x2, w2, b, n)
+    o = lecture_neuron()
+    v = by_label(o)
+    return o, tuple(v[k] for k in ("x1", "w1", "x2", "w2", "b", "n"))
 
 
 def test_first_step_writes_the_chain_rule_with_numbers():

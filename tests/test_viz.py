@@ -9,19 +9,11 @@ import numpy as np
 import pytest
 
 import autograd_lite.viz as viz
-from autograd_lite import Parameter, Value, draw, render_svg, text_tree
+from autograd_lite import Value, draw, render_svg, text_tree
+from autograd_lite.examples import lecture_neuron
 from autograd_lite.viz import escape
 
-
-def neuron():
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Parameter(-3.0, label="w1"), Parameter(1.0, label="w2")
-    b = Parameter(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+neuron = lecture_neuron
 
 
 def node_line(source: str, label_start: str) -> str:

@@ -71,7 +71,9 @@ def _as_data(x, what: str = "Value()"):
 def fmt(x) -> str:
     """A number (4 significant digits; whole numbers as 3.0, not 3) or a lane summary."""
     if type(x) is ndarray:
-        return f"[{len(x)} lanes] mean {fmt(float(x.mean()))}"
+        return f"[{len(x)} lane{'s' if len(x) != 1 else ''}] mean {fmt(float(x.mean()))}"
+    if x == 0:
+        return "0.0"  # also for -0.0, which is the same number
     if float(x).is_integer() and abs(x) < 1e9:
         return f"{x:.1f}"
     text = f"{x:.4g}"
@@ -93,6 +95,8 @@ class Value:
     def __init__(self, data, label: str | None = None):
         if label is not None and not isinstance(label, str):
             raise TypeError(f"label must be a string or None, got {type(label).__name__}")
+        if label is not None and not label.strip():
+            raise ValueError("label must have at least one visible character (or be None)")
         self.data = _as_data(data)
         self.grad = 0.0
         self.label = label
@@ -111,10 +115,14 @@ class Value:
             parts.append(f"op={str(self.op)!r}")
         return f"Value({', '.join(parts)})"
 
-    def __float__(self) -> float:
-        if type(self.data) is ndarray:
-            raise TypeError(f"float() of a Value with {len(self.data)} lanes: reduce with .sum() or .mean()")
-        return self.data
+    def __float__(self):
+        # math.tanh(v), float(v) and friends would take the number out of the graph, silently
+        # cutting its gradient: refuse, and say what to write instead.
+        raise TypeError(
+            f"a Value is not a plain float: math.*(v) or float(v) would drop {self.name} out of the graph. "
+            "Use the Value's own methods (v.tanh(), v.exp(), v.log(), ...) to stay in the graph, "
+            "or v.data for the number itself"
+        )
 
     @property
     def is_lanes(self) -> bool:
@@ -286,7 +294,8 @@ def begin_backward(root: Value) -> list[Value]:
         raise TypeError(f"backward needs a Value as its root, got {type(root).__name__}")
     if type(root.data) is ndarray:
         raise ValueError(
-            f"backward() needs a single number, but {root.name} holds {len(root.data)} lanes "
+            f"backward() needs a single number, but {root.label or 'this value'} holds "
+            f"{len(root.data)} lanes "
             "(one per example): reduce them first, e.g. loss.mean().backward() or loss.sum().backward()"
         )
     order = topological_order(root)
@@ -410,6 +419,8 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     except ValueError:
         _check_lanes((a, b), op)
         raise
+    if type(x) is ndarray and type(y) is ndarray and len(x) != len(y):
+        _check_lanes((a, b), op)  # numpy would stretch a 1-lane operand: refuse, as for any mismatch
     if not state.grad_enabled:
         return _node(out, (), (), None)
     node = _new(Value)  # _node() inlined: this is the hottest path
@@ -464,6 +475,8 @@ def wsum(ws, xs, b=None) -> Value:
     except ValueError:
         _check_lanes(operands, WSUM)
         raise
+    if type(out) is ndarray:
+        _check_lanes(operands, WSUM)
     if not state.grad_enabled:
         return _node(out, (), (), None)
     node = _node(out, tuple(operands), WSUM.local(out, wd, xd, None if b is None else bd), WSUM)

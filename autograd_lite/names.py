@@ -12,16 +12,37 @@ __all__ = ["fmt", "node_names"]
 
 
 def node_names(root: Value, order: list[Value] | None = None) -> dict[Value, str]:
-    """A name for every node of root's graph: its label, else v1, v2, ... in forward order."""
+    """A name for every node of root's graph: its label, else v1, v2, ... in forward order.
+
+    Made-up names skip any label the user chose, and a label used by two
+    different nodes gets a prime on the second (x, x'), so no two names clash.
+    """
     order = order if order is not None else topological_order(root)
-    names, k = {}, 0
+    taken = {node.label for node in order if node.label is not None}
+    names: dict[Value, str] = {}
+    used: set[str] = set()
+    k = 0
     for node in order:
         if node.label is not None:
-            names[node] = node.label
+            name = node.label
+            while name in used:
+                name += "'"
         else:
             k += 1
-            names[node] = f"v{k}"
+            while f"v{k}" in taken:
+                k += 1
+            name = f"v{k}"
+        used.add(name)
+        names[node] = name
     return names
+
+
+def grads_computed(order: list[Value]) -> bool:
+    """Whether a backward pass has reached this graph: some node holds a non-zero grad.
+
+    (A pass whose every gradient is exactly zero reads as "not computed yet".)
+    """
+    return any(not (type(n.grad) is float and n.grad == 0.0) for n in order)
 
 
 def expression(node: Value, names: dict[Value, str], numbers: bool = False) -> str:

@@ -326,7 +326,7 @@ _ENTRIES = [
        rules=["1"]),
     Op("mean", key="mean", symbol="mean", expr="mean({x})",
        forward=_mean, local=lambda out, x: (np.full_like(x, 1.0 / len(x)),),
-       rules=["1 / n"]),
+       rules=["1 / lanes"]),
 ]  # fmt: skip
 
 

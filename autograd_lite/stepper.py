@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .engine import Value, begin_backward, propagate, topological_order
-from .names import expression, fmt, node_names, rule_text
+from .names import expression, fmt, grads_computed, node_names, rule_text
 
 
 @dataclass
@@ -48,10 +48,20 @@ class BackwardStep:
         out = []
         for p in self.parents:
             line = f"{p.name}.grad += d{self.name}/d{p.name} * {self.name}.grad"
-            if not _is_number(p.rule):  # show the rule before its value
-                rule = f"({p.rule})" if " " in p.rule else p.rule
-                line += f" = {rule} * {fmt(p.upstream)}"
-            line += f" = {fmt(p.local)} * {fmt(p.upstream)} = {fmt(p.contribution)}"
+            rule = f"({p.rule})" if " " in p.rule else p.rule
+            if isinstance(p.local, np.ndarray) or isinstance(p.upstream, np.ndarray):
+                # one product per example: means of lanes do not multiply, so no numbers in between
+                lanes = len(p.local) if isinstance(p.local, np.ndarray) else len(p.upstream)
+                how = (
+                    f"summed over {lanes} lanes"
+                    if not isinstance(p.contribution, np.ndarray)
+                    else "lane by lane"
+                )
+                line += f" = {rule} * {self.name}.grad, {how} → {fmt(p.contribution)}"
+            else:
+                if not _is_number(p.rule):  # show the rule before its value
+                    line += f" = {rule} * {fmt(p.upstream)}"
+                line += f" = {fmt(p.local)} * {fmt(p.upstream)} = {fmt(p.contribution)}"
             if _differs(p.grad_after, p.contribution):
                 line += f"   (so {p.name}.grad = {fmt(p.grad_after)})"
             out.append(line)
@@ -136,13 +146,17 @@ class BackwardStepper:
         return list(self)
 
     def grad_state(self) -> dict[Value, str]:
-        """Each node's grad: "final" (no child left to add to it), "partial" or "pending"."""
+        """Each node's grad: "done" (final, and passed on to its parents), "final" (no child
+        left to add to it), "partial" (some children have added to it) or "pending"."""
         remaining = self.queue[self.position :]
         still_to_give = {id(p) for n in remaining for p in n.parents}
         touched = {id(p) for n in self.queue[: self.position] for p in n.parents} | {id(self.root)}
+        passed_on = {id(n) for n in self.queue[: self.position]}
         state = {}
         for node in self.order:
-            if id(node) not in touched:
+            if id(node) in passed_on:
+                state[node] = "done"
+            elif id(node) not in touched:
                 state[node] = "pending"
             elif id(node) in still_to_give:
                 state[node] = "partial"
@@ -154,7 +168,13 @@ class BackwardStepper:
         """The graph now: finished grads, the next node highlighted, the rest "not computed yet"."""
         from .viz import draw
 
-        title = repr(self)
+        # Titled by steps done, as save_svgs names its files and the web page numbers its states.
+        if self.done:
+            title = f"after step {self.total} of {self.total}: the backward pass is done"
+        else:
+            where = "before step 1" if self.position == 0 else f"after step {self.position}"
+            node = self.current
+            title = f"{where} of {self.total}: next is {self.names[node]} ({node.op.symbol})"
         highlight = [self.current] if self.current is not None else []
         return draw(self.root, highlight=highlight, grad_state=self.grad_state(), title=title, **kwargs)
 
@@ -224,6 +244,8 @@ def _reading_order(root: Value) -> list[Value]:
     return out
 
 
+MAX_INLINE = 160  # characters of inlined text before a result gets a line of its own
+
 PRECEDENCE = {"add": 1, "sub": 1, "wsum": 1, "mul": 2, "div": 2, "neg": 3, "pow": 4}
 
 
@@ -241,34 +263,32 @@ def explain(value: Value) -> str:
     for node in order:
         for p in node.parents:
             uses[id(p)] = uses.get(id(p), 0) + 1
-    inline = {
-        id(n)
-        for n in order
-        if n.op is not None and n.label is None and n is not value and uses.get(id(n)) == 1
-    }
-
-    def text(node: Value, numbers: bool, top: bool = False) -> tuple[str, int]:
-        """The node written out, parents inlined where allowed; with its precedence (9: an atom)."""
-        if node.op is None or not (top or id(node) in inline):
-            return (fmt(node.data) if numbers else names[node]), 9
-        prec = PRECEDENCE.get(str(node.op), 8)  # 8: a function call such as tanh(...)
-        shown = {}
-        for k, p in enumerate(node.parents):
-            s, pp = text(p, numbers)
-            tighter = pp < prec or (pp == prec and k == 1 and str(node.op) in ("sub", "div", "pow"))
-            shown[p] = f"({s})" if tighter and prec < 8 else s
-        return expression(node, {**names, **shown}), prec
-
+    # Bottom-up, in topological order (no recursion: a chain of any length is fine): each
+    # node's text from its parents' texts. An unlabelled result used once is written inline
+    # in the line of the node that uses it, unless its text grows past MAX_INLINE.
+    written: dict[int, tuple[str, str, int]] = {}  # id -> (symbolic, numeric, precedence)
     lines = []
     for node in order:
-        if node.op is None or id(node) in inline:
+        if node.op is None:
+            written[id(node)] = (names[node], fmt(node.data), 9)  # 9: an atom
             continue
-        symbolic, _ = text(node, False, top=True)
-        numeric, _ = text(node, True, top=True)
-        lines.append(f"{names[node]} = {symbolic} = {numeric} = {fmt(node.data)}")
+        prec = PRECEDENCE.get(str(node.op), 8)  # 8: a function call such as tanh(...)
+        sym, num = {}, {}
+        for k, p in enumerate(node.parents):
+            ps, pn, pp = written[id(p)]
+            tighter = pp < prec or (pp == prec and k == 1 and str(node.op) in ("sub", "div", "pow"))
+            wrap = tighter and prec < 8
+            sym[p], num[p] = (f"({ps})", f"({pn})") if wrap else (ps, pn)
+        symbolic, numeric = expression(node, sym), expression(node, num)
+        shared = uses.get(id(node), 0) != 1 or node.label is not None or node is value
+        if shared or len(symbolic) + len(numeric) > MAX_INLINE:
+            lines.append(f"{names[node]} = {symbolic} = {numeric} = {fmt(node.data)}")
+            written[id(node)] = (names[node], fmt(node.data), 9)
+        else:
+            written[id(node)] = (symbolic, numeric, prec)
     if not lines:
         lines.append(f"{names[value]} = {fmt(value.data)} (a leaf: nothing was computed)")
-    if not (isinstance(value.grad, float) and value.grad == 0.0):
+    if grads_computed(order):
         leaves = [n for n in _reading_order(value) if n.op is None]
         leaves += [n for n in order if n.op is not None and n.label is not None]
         grads = ", ".join(f"d{names[value]}/d{names[n]} = {fmt(n.grad)}" for n in leaves if n is not value)

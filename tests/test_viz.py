@@ -204,3 +204,40 @@ def test_dot_source_renders_with_system_dot_when_present(tmp_path):
     src = draw(neuron()).source
     out = subprocess.run(["dot", "-Tsvg"], input=src, capture_output=True, text=True, env=dict(os.environ))
     assert out.returncode == 0 and "</svg>" in out.stdout
+
+
+def test_made_up_names_never_clash_with_labels():
+    from autograd_lite.names import node_names
+
+    v1, x = Value(2.0, label="v1"), Value(3.0, label="x")
+    a, b = Value(1.0, label="a"), Value(1.0, label="a")  # two different nodes, one label
+    out = (v1 * x + a) * b
+    names = node_names(out)
+    assert len(set(names.values())) == len(names)
+    assert names[v1] == "v1" and {names[a], names[b]} == {"a", "a'"}
+
+
+def test_grads_of_a_subgraph_read_as_computed_after_backward():
+    x, w = Value(-2.0, label="x"), Value(3.0, label="w")
+    h = x * w
+    out = h.relu() + w  # relu is dead at h = -6: h's own grad is 0, w's is 1
+    out.backward()
+    assert "not computed yet" not in text_tree(h)
+    assert "not computed yet" not in draw(h).source
+
+
+def test_leaky_relu_op_node_shows_its_slope():
+    assert 'label="leaky_relu 0.2"' in draw(Value(3.0).leaky_relu(0.2)).source
+
+
+def test_render_svg_refuses_other_extensions_and_has_a_short_repr(tmp_path):
+    with pytest.raises(ValueError, match=r"must end in \.svg"):
+        render_svg(Value(1.0) * 2, tmp_path / "graph.png")
+    assert not (tmp_path / "graph.png").exists()
+    svg = render_svg(Value(1.0) * 2)
+    assert repr(svg).startswith("<SVG picture") and "</svg>" in svg and svg._repr_svg_() == str(svg)
+
+
+def test_text_tree_refuses_a_non_value():
+    with pytest.raises(TypeError, match="takes a Value"):
+        text_tree("x")

@@ -7,6 +7,7 @@ ends with one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import __version__
@@ -25,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _registrations():
         register(commands)
+    for sub in commands.choices.values():
+        sub.set_defaults(parser=sub)  # so a mistake is reported with the subcommand's own usage
     return parser
 
 
@@ -161,7 +164,7 @@ def run_step(args: argparse.Namespace) -> int:
     svg_dir = Path(args.svg_dir) if args.svg_dir else None
     if svg_dir is not None:
         try:
-            svg_dir.mkdir(parents=True, exist_ok=True)
+            svg_dir.mkdir(exist_ok=True)  # one new folder, like -o's file: no surprise trees
         except OSError as e:
             raise CLIError(f"cannot create {svg_dir}: {e.strerror or e}") from None
     if args.html:
@@ -235,10 +238,14 @@ def _indent(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
     if args.command is None:
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         parser.print_help()
         return 0
+    if extra:  # reported by the subcommand, with its own usage line
+        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         return args.run(args) or 0
     except CLIError as e:
@@ -247,6 +254,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `autograd-lite ... | head`: the reader has gone, which is fine
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so Python's exit flush does not fail again
+        return 0
 
 
 if __name__ == "__main__":

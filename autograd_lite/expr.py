@@ -12,7 +12,7 @@ import ast
 import math
 import re
 
-from .engine import Value
+from .engine import Value, fmt
 from .ops import FUNCTIONS
 
 MAX_CHARS = 2000
@@ -23,6 +23,20 @@ ALLOWED = (
 )
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+#: What the refused pieces of Python are called in an error message.
+WORDS = {
+    "Compare": "comparisons (<, ==, ...)", "BoolOp": "and / or operators",
+    "IfExp": "if-else expressions", "Lambda": "lambdas", "Attribute": "attributes (a.b)",
+    "Subscript": "indexing (a[i])", "List": "lists", "Tuple": "tuples", "Dict": "dicts", "Set": "sets",
+    "ListComp": "comprehensions", "GeneratorExp": "generators", "JoinedStr": "f-strings",
+    "Starred": "*args", "NamedExpr": ":= assignments", "Await": "await", "Yield": "yield",
+    "FloorDiv": "//", "Mod": "%", "MatMult": "@", "LShift": "<<", "RShift": ">>", "BitOr": "|",
+    "BitAnd": "&", "Not": "not", "Invert": "~",
+}  # fmt: skip
+
+
+def _word(node: ast.AST) -> str:
+    return WORDS.get(type(node).__name__, type(node).__name__)
 
 
 class ExprError(ValueError):
@@ -49,6 +63,8 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
             raise ExprError(f"the value of {name} must be a number, got {number!r}") from None
         if not math.isfinite(x):
             raise ExprError(f"the value of {name} must be a finite number, got {number!r}")
+        if name in values:
+            raise ExprError(f"--set gives {name} twice ({fmt(values[name])} and {fmt(x)}); give it once")
         values[name] = x
     return values
 
@@ -87,10 +103,15 @@ def build(text: str, variables: dict[str, float]) -> Value:
             name = statement.targets[0].id
             if name in FUNCTIONS:
                 raise ExprError(f"{name!r} is a function name; choose another name")
+            if name in env:
+                given = "is set with --set" if name in variables else "already names a step"
+                raise ExprError(f"{name!r} {given}; each name labels one node, so choose a new one")
             value = _walk(statement.value, env)
-            if value.label is None or value.op is None:
-                value = value if value.op is not None else value * 1.0
-                value.label = name
+            if value.label is not None:  # `m = x`: another name for a node that has one
+                raise ExprError(
+                    f"{name} = {value.label} gives {value.label} a second name; use {value.label}"
+                )
+            value.label = name
             env[name] = result = value
         elif isinstance(statement, ast.Expr):
             result = _walk(statement.value, env)
@@ -145,11 +166,11 @@ def _eval(node: ast.AST, env: dict[str, Value]):
             return -operand
         if isinstance(node.op, ast.UAdd):
             return operand
-        raise ExprError(f"the operator {type(node.op).__name__} is not allowed; allowed: {ALLOWED}")
+        raise ExprError(f"{_word(node.op)} is not allowed; allowed: {ALLOWED}")
     if isinstance(node, ast.BinOp):
         symbol = BINARY.get(type(node.op))
         if symbol is None:
-            raise ExprError(f"the operator {type(node.op).__name__} is not allowed; allowed: {ALLOWED}")
+            raise ExprError(f"{_word(node.op)} is not allowed; allowed: {ALLOWED}")
         left, right = _eval(node.left, env), _eval(node.right, env)
         if not isinstance(left, Value) and not isinstance(right, Value):
             left = Value(left)  # two numbers: let the engine do it, with its checks
@@ -170,7 +191,7 @@ def _eval(node: ast.AST, env: dict[str, Value]):
             raise ExprError(f"{name}() takes exactly one argument, got {len(args)}")
         value = _as_value(args[0])
         return abs(value) if name == "abs" else getattr(value, name)()
-    raise ExprError(f"{type(node).__name__} is not allowed in an expression; allowed: {ALLOWED}")
+    raise ExprError(f"{_word(node)} are not allowed in an expression; allowed: {ALLOWED}")
 
 
 def _apply(symbol: str, left, right) -> Value:

@@ -99,3 +99,22 @@ def test_argparse_mistakes_exit_2_without_traceback():
     assert out.returncode == 2 and "Traceback" not in out.stderr and "EXPR" in out.stderr
     out = cli("paint")
     assert out.returncode == 2 and "invalid choice" in out.stderr
+
+
+def test_unknown_option_is_reported_by_the_subcommand():
+    out = cli("graph", "x", "--set", "x=1", "--colour", "red")
+    assert out.returncode == 2 and "usage: autograd-lite graph" in out.stderr
+    assert "unrecognized arguments: --colour red" in out.stderr
+
+
+def test_piping_into_head_is_quiet(tmp_path):
+    proc = subprocess.run(
+        f"'{sys.executable}' -m autograd_lite step 'n = a*b; o = tanh(n*n)' --set a=1 b=2 "
+        "< /dev/null | head -2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert len(proc.stdout.splitlines()) == 2
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr

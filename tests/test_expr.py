@@ -48,12 +48,12 @@ def test_values(text, expected):
         ("foo(x)", "unknown function 'foo'"),
         ("z * 2", "set it with --set z="),
         ("__import__('os').system('echo hacked')", "unknown function \"__import__('os').system\""),
-        ("x.__class__", "Attribute is not allowed"),
-        ("[x]", "List is not allowed"),
+        ("x.__class__", "attributes (a.b) are not allowed"),
+        ("[x]", "lists are not allowed"),
         ("'text'", "not a number"),
-        ("x if x else 1", "IfExp is not allowed"),
-        ("x < 1", "Compare is not allowed"),
-        ("x // 2", "FloorDiv is not allowed"),
+        ("x if x else 1", "if-else expressions are not allowed"),
+        ("x < 1", "comparisons (<, ==, ...) are not allowed"),
+        ("x // 2", "// is not allowed"),
         ("tanh", "is a function: call it"),
         ("tanh(x, x)", "exactly one argument"),
         ("tanh(x=1)", "by position"),
@@ -65,6 +65,9 @@ def test_values(text, expected):
         ("x + " * 600 + "x", "limit"),
         ("tanh = x", "function name"),
         ("a, b = x, x", "one variable"),
+        ("y = 1; y = y + 1", "already names a step"),
+        ("x = 2", "is set with --set"),
+        ("m = x; m * 2", "second name"),
         ("True * x", "not a number"),
         ("1j * x", "not a number"),
     ],
@@ -88,6 +91,17 @@ def test_unused_settings_are_reported_as_a_likely_typo():
 def test_bad_assignments(items, words):
     with pytest.raises(ExprError, match=words):
         parse_assignments(items)
+
+
+def test_a_constant_can_be_named_without_a_phantom_node():
+    root = build("k = 3; k * x", {"x": 2.0})
+    (k,) = [p for p in root.parents if p.label == "k"]
+    assert k.op is None and k.data == 3.0 and root.data == 6.0
+
+
+def test_a_variable_set_twice_is_refused():
+    with pytest.raises(ExprError, match="gives x twice"):
+        parse_assignments(["x=1", "x=2"])
 
 
 def test_assignments():

@@ -15,13 +15,42 @@ from .engine import Value, fmt
 from .modes import no_grad
 
 
-def _call(f: Callable, values: Sequence[Value]) -> float:
-    out = f(*values)
+def _checked(f: Callable, values, eps: float | None = None) -> list[Value]:
+    """The values as a list, after checking f, the values and eps."""
+    if not callable(f):
+        raise TypeError(f"f must be a function of the values, got {type(f).__name__}")
+    if isinstance(values, Value):
+        raise TypeError("values must be a list of Values, e.g. [a, b]; got a single Value: pass [v]")
+    try:
+        values = list(values)
+    except TypeError:
+        raise TypeError(f"values must be a list of Values, got {type(values).__name__}") from None
+    bad = [type(v).__name__ for v in values if not isinstance(v, Value)]
+    if bad:
+        raise TypeError(f"values must all be Values (the inputs to nudge), got {', '.join(sorted(set(bad)))}")
+    if eps is not None and not (isinstance(eps, int | float) and 0 < eps < 1):
+        raise ValueError(f"eps is the size of the nudge, a small number > 0 such as 1e-6; got {eps!r}")
+    return values
+
+
+def _output(f: Callable, values: Sequence[Value]) -> Value:
+    try:
+        out = f(*values)
+    except TypeError as e:
+        raise TypeError(f"calling f with {len(values)} values failed: {e}") from None
     if not isinstance(out, Value):
         raise TypeError(f"f must return a Value, got {type(out).__name__}")
     if out.is_lanes:
         raise ValueError("f must return a single number: reduce lanes with .sum() or .mean()")
-    return out.data
+    return out
+
+
+def _call(f: Callable, values: Sequence[Value], v: Value, eps: float) -> float:
+    try:
+        return _output(f, values).data
+    except (ArithmeticError, ValueError) as e:
+        name = v.label or "an input"
+        raise type(e)(f"while nudging {name} by ±{eps:g} for the finite differences: {e}") from None
 
 
 def numerical_grad(f: Callable[..., Value], values: Sequence[Value], eps: float = 1e-6) -> list:
@@ -31,7 +60,7 @@ def numerical_grad(f: Callable[..., Value], values: Sequence[Value], eps: float 
     closure: they are nudged in place and restored). Lanes get one
     derivative per lane.
     """
-    values = list(values)
+    values = _checked(f, values, eps)
     grads = []
     with no_grad():
         for v in values:
@@ -44,15 +73,15 @@ def numerical_grad(f: Callable[..., Value], values: Sequence[Value], eps: float 
                         up[i] += eps
                         down[i] -= eps
                         v.data = up
-                        hi = _call(f, values)
+                        hi = _call(f, values, v, eps)
                         v.data = down
-                        lo = _call(f, values)
+                        lo = _call(f, values, v, eps)
                         g[i] = (hi - lo) / (2 * eps)
                 else:
                     v.data = original + eps
-                    hi = _call(f, values)
+                    hi = _call(f, values, v, eps)
                     v.data = original - eps
-                    lo = _call(f, values)
+                    lo = _call(f, values, v, eps)
                     g = (hi - lo) / (2 * eps)
             finally:
                 v.data = original
@@ -62,15 +91,12 @@ def numerical_grad(f: Callable[..., Value], values: Sequence[Value], eps: float 
 
 def analytic_grad(f: Callable[..., Value], values: Sequence[Value]) -> list:
     """d f(*values) / d value for each value, by backward(); the values' grads are left as they were."""
-    values = list(values)
+    values = _checked(f, values)
     saved = [v.grad for v in values]
     try:
         for v in values:
             v.grad = 0.0
-        out = f(*values)
-        if out.is_lanes:
-            raise ValueError("f must return a single number: reduce lanes with .sum() or .mean()")
-        out.backward()
+        _output(f, values).backward()
         return [np.array(v.grad, dtype=float) if v.is_lanes else float(v.grad) for v in values]
     finally:
         for v, g in zip(values, saved):
@@ -121,7 +147,7 @@ def gradcheck(
     A row agrees when |analytic - numeric| <= atol + rtol * |numeric| in
     every lane. The values' data and grads are left as they were.
     """
-    values = list(values)
+    values = _checked(f, values, eps)
     analytic = analytic_grad(f, values)
     numeric = numerical_grad(f, values, eps)
     rows = []

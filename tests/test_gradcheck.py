@@ -52,3 +52,20 @@ def test_gradcheck_with_a_closure_over_many_values():
 def test_gradcheck_refuses_a_lane_output():
     with pytest.raises(ValueError, match="single number"):
         gradcheck(lambda a: a * 2, [Value(np.ones(2))])
+
+
+@pytest.mark.parametrize(
+    "call, kind, words",
+    [
+        (lambda: gradcheck(lambda a: 2.0, [Value(1.0)]), TypeError, "must return a Value"),
+        (lambda: gradcheck(lambda a: a * 2, Value(1.0)), TypeError, "pass [v]"),
+        (lambda: gradcheck(lambda a: a * 2, [1.0]), TypeError, "must all be Values"),
+        (lambda: gradcheck(lambda a: a * 2, [Value(1.0), Value(2.0)]), TypeError, "with 2 values failed"),
+        (lambda: gradcheck(lambda a: a * 2, [Value(1.0)], eps=0), ValueError, "eps is the size of the nudge"),
+        (lambda: gradcheck(lambda x: x.log(), [Value(1e-7, label="x")]), ValueError, "while nudging x by"),
+    ],
+)
+def test_misuse_gets_a_clear_error(call, kind, words):
+    with pytest.raises(kind) as info:
+        call()
+    assert words in str(info.value)

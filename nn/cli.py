@@ -39,13 +39,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--n", metavar="N", help="number of points (default: the dataset's own)")
     parser.add_argument("--noise", metavar="X", help="noise of the points (default: the dataset's own)")
     parser.add_argument(
-        "--hidden", metavar="SIZE", nargs="+", default=["16", "16"], help="hidden layer sizes"
+        "--hidden",
+        metavar="SIZE",
+        nargs="+",
+        default=["16", "16"],
+        help="hidden layer sizes (default: 16 16)",
     )
-    parser.add_argument("--activation", default="relu", help=f"one of: {', '.join(ACTIVATIONS)}")
+    parser.add_argument(
+        "--activation", default="relu", help=f"one of: {', '.join(ACTIVATIONS)} (default: relu)"
+    )
     parser.add_argument(
         "--loss", help=f"one of: {', '.join(LOSSES)} (default: hinge, cross_entropy or mse, by dataset)"
     )
-    parser.add_argument("--optimizer", default="adam", help=f"one of: {', '.join(OPTIMIZERS)}")
+    parser.add_argument(
+        "--optimizer", default="adam", help=f"one of: {', '.join(OPTIMIZERS)} (default: adam)"
+    )
     parser.add_argument("--lr", default="0.02", help="learning rate (default: 0.02)")
     parser.add_argument("--epochs", default="100", help="passes over the data (default: 100)")
     parser.add_argument("--batch-size", default="32", help="examples per step, or 'full' (default: 32)")
@@ -54,7 +62,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--early-stopping", metavar="PATIENCE", help="stop after this many epochs without progress"
     )
-    parser.add_argument("--seed", default="0", help="seed for the data, the weights and the shuffling")
+    parser.add_argument(
+        "--seed", default="0", help="seed for the data, the weights and the shuffling (default: 0)"
+    )
     parser.add_argument(
         "--plot", metavar="FILE", help="write the decision boundary (or fitted curve): .png or .svg"
     )
@@ -142,6 +152,8 @@ def run(args: argparse.Namespace) -> int:
     if args.optimizer.lower() not in optim.OPTIMIZERS:
         raise CLIError(f"unknown optimizer {args.optimizer!r}; choose one of: {', '.join(optim.OPTIMIZERS)}")
     lr = _float("--lr", args.lr)
+    if lr == 0:
+        raise CLIError("--lr must be > 0: with a learning rate of 0 nothing is learned")
     epochs = _int("--epochs", args.epochs, 1)
     batch_size = None if args.batch_size == "full" else _int("--batch-size", args.batch_size, 1)
     l2 = _float("--l2", args.l2)
@@ -151,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
     _writable("--plot", args.plot, (".png", ".svg"))
     _writable("--history-plot", args.history_plot, (".png", ".svg"))
     _writable("--save", args.save, (".json",))
-    _writable("--html", args.html, (".html", ".htm"))
+    _writable("--html", args.html, (".html",))
     if args.html and kind == "regression":
         raise CLIError(
             f"--html replays decision regions, which needs classes; {name} is a regression dataset"
@@ -212,7 +224,8 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, TypeError) as e:
         raise CLIError(str(e)) from None
 
-    print(f"trained {history.epochs} epochs in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
+    epochs = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+    print(f"trained {epochs} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
     if history.diverged:

@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 
+from .seed import rng as make_rng
+
 
 def _check(n, noise=0.0, name="n", minimum=1):
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
@@ -26,7 +28,7 @@ def _split(n: int, k: int) -> list[int]:
 def xor(n: int = 4, noise: float = 0.0, seed: int | None = None):
     """The XOR table: (0,0)->0, (0,1)->1, (1,0)->1, (1,1)->0; n > 4 repeats it with noise."""
     _check(n, noise, minimum=4)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     X = corners[np.arange(n) % 4] + rng.normal(0.0, noise, size=(n, 2)) * (noise > 0)
     y = np.array([0, 1, 1, 0])[np.arange(n) % 4]
@@ -36,7 +38,7 @@ def xor(n: int = 4, noise: float = 0.0, seed: int | None = None):
 def moons(n: int = 100, noise: float = 0.1, seed: int | None = None):
     """Two interleaving half circles (scikit-learn's make_moons, without scikit-learn)."""
     _check(n, noise, minimum=2)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     n_out, n_in = _split(n, 2)
     t_out = np.linspace(0, math.pi, n_out)
     t_in = np.linspace(0, math.pi, n_in)
@@ -53,7 +55,7 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | 
     _check(n, noise, minimum=2)
     if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer radius) must be between 0 and 1, got {factor!r}")
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     n_out, n_in = _split(n, 2)
     t_out = np.linspace(0, 2 * math.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * math.pi, n_in, endpoint=False)
@@ -70,7 +72,7 @@ def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int | None
     """Interleaved spiral arms, one per class (the CS231n dataset)."""
     _check(n, noise, minimum=2)
     _check(classes, name="classes", minimum=2)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     Xs, ys = [], []
     for k, m in enumerate(_split(n, classes)):
         r = np.linspace(0.0, 1.0, m)
@@ -86,7 +88,7 @@ def blobs(n: int = 100, centers: int = 3, spread: float = 0.5, seed: int | None 
     """Gaussian clusters around centers spaced on a circle of radius 2."""
     _check(n, spread, minimum=1)
     _check(centers, name="centers", minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     angles = 2 * math.pi * np.arange(centers) / centers
     mids = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
     y = np.concatenate([np.full(m, k) for k, m in enumerate(_split(n, centers))])
@@ -100,7 +102,7 @@ def line(
 ):
     """1-D regression: y = slope * x + intercept + noise, x in [-1, 1]."""
     _check(n, noise, minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = np.sort(rng.uniform(-1.0, 1.0, size=n))
     return x[:, None], slope * x + intercept + rng.normal(0.0, noise, size=n)
 
@@ -108,7 +110,7 @@ def line(
 def sine(n: int = 100, noise: float = 0.1, seed: int | None = None):
     """1-D regression: y = sin(x) + noise, x in [-π, π] (needs a non-linear model)."""
     _check(n, noise, minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     x = np.sort(rng.uniform(-math.pi, math.pi, size=n))
     return x[:, None], np.sin(x) + rng.normal(0.0, noise, size=n)
 
@@ -123,7 +125,7 @@ def train_test_split(X, y, test_size: float = 0.25, seed: int | None = None):
     n_test = max(1, round(len(X) * test_size))
     if n_test >= len(X):
         raise ValueError(f"test_size={test_size} leaves no training examples out of {len(X)}")
-    order = np.random.default_rng(seed).permutation(len(X))
+    order = make_rng(seed).permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 

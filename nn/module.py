@@ -18,6 +18,7 @@ import numpy as np
 from autograd_lite import Parameter, Value, wsum
 
 from .functional import activation as activation_fn
+from .seed import rng as make_rng
 
 INITS = ("uniform", "xavier", "he")
 FORMAT = "autograd_lite.nn"
@@ -87,21 +88,54 @@ class Module:
                 doc = json.load(f)
         except FileNotFoundError:
             raise FileNotFoundError(f"{path}: no such model file") from None
+        except IsADirectoryError:
+            raise IsADirectoryError(f"{path}: is a folder, not a model file") from None
+        except OSError as e:
+            raise OSError(f"{path}: cannot read the model file: {e.strerror or e}") from None
         except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f"{path}: not a model file (invalid JSON: {e})") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise ValueError(f"{path}: not an autograd_lite model file (no 'format': {FORMAT!r})")
+        if doc.get("version") != 1 or isinstance(doc.get("version"), bool):
+            raise ValueError(
+                f"{path}: key 'version' is {doc.get('version')!r}; this autograd_lite reads version 1"
+            )
         if doc.get("class") != cls.__name__:
             raise ValueError(f"{path}: holds a {doc.get('class')!r}, not a {cls.__name__}")
         config = doc.get("config")
         if not isinstance(config, dict):
             raise ValueError(f"{path}: key 'config' is missing or not a mapping")
+        state = doc.get("state")
+        if not isinstance(state, dict):
+            raise ValueError(f"{path}: key 'state' is missing or not a mapping of names to numbers")
+        try:  # check the shape against the weights before building anything (a corrupt size could be huge)
+            expected = _parameter_count(config)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{path}: key 'config' does not describe a {cls.__name__}: {e}") from None
+        if expected != len(state):
+            raise ValueError(
+                f"{path}: key 'config' describes {expected:,} parameters but key 'state' holds {len(state):,}"
+            )
         try:
             model = cls(**config)
         except (TypeError, ValueError) as e:
             raise ValueError(f"{path}: key 'config' does not describe a {cls.__name__}: {e}") from None
-        model.load_state_dict(doc.get("state"), source=f"{path}: key 'state'")
+        model.load_state_dict(state, source=f"{path}: key 'state'")
         return model
+
+
+def _parameter_count(config: dict) -> int:
+    """How many weights and biases a Neuron, Layer or MLP config implies (checking its sizes)."""
+    nin = _check_count("nin", config.get("nin"))
+    if "nouts" in config:
+        nouts = config["nouts"]
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [nin] + [_check_count("each layer size", n) for n in nouts]
+        return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+    if "nout" in config:
+        return (nin + 1) * _check_count("nout", config["nout"])
+    return nin + 1
 
 
 def _some(keys: list[str], n: int = 5) -> str:
@@ -163,7 +197,7 @@ class Neuron(Module):
         self.activation = activation
         self.act = activation_fn(activation)
         self.init, self.fine = init, bool(fine)
-        rng = rng if rng is not None else np.random.default_rng(seed)
+        rng = rng if rng is not None else make_rng(seed)
         weights = _initial_weights(self.nin, nout, init, rng)
         self.w = [Parameter(float(v), label=f"{name}w{i + 1}") for i, v in enumerate(weights)]
         self.b = Parameter(0.0, label=f"{name}b")
@@ -210,7 +244,7 @@ class Layer(Module):
     ):
         self.nin, self.nout = _check_count("nin", nin), _check_count("nout", nout)
         self.activation, self.init, self.fine = activation, init, bool(fine)
-        rng = rng if rng is not None else np.random.default_rng(seed)
+        rng = rng if rng is not None else make_rng(seed)
         self.neurons = [
             Neuron(nin, activation, init, fine=fine, nout=nout, rng=rng, name=f"{name}n{k + 1}.")
             for k in range(self.nout)
@@ -270,7 +304,7 @@ class MLP(Module):
             raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
         self.activation, self.output_activation = activation, output_activation
         self.init, self.seed, self.fine = init, seed, bool(fine)
-        rng = np.random.default_rng(seed)
+        rng = make_rng(seed)
         sizes = [self.nin] + self.nouts
         last = len(self.nouts) - 1
         self.layers = [

@@ -14,9 +14,9 @@ import math
 import numbers
 from collections.abc import Iterable
 
-import numpy as np
-
 from autograd_lite import Value
+
+from .seed import rng as make_rng
 
 # --- checking arguments ------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class SGD(Optimizer):
                 f"got momentum={self.momentum:g}, dampening={self.dampening:g}"
             )
         self.noise = _number("noise", noise)
-        self.rng = np.random.default_rng(seed)
+        self.rng = make_rng(seed)
 
     def step(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay

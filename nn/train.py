@@ -19,6 +19,7 @@ import numpy as np
 from autograd_lite import Value, no_grad
 
 from . import losses, optim
+from .seed import rng as make_rng
 
 #: Losses by the names `fit(loss=...)` and the CLI accept, and the task each implies.
 LOSSES: dict[str, tuple[Callable, str]] = {
@@ -33,6 +34,9 @@ LOSSES: dict[str, tuple[Callable, str]] = {
 }
 
 METRICS = ("accuracy", "mse", "mae")
+
+#: fit()'s learning rate when an optimizer is named without one (the optimizer classes keep PyTorch's).
+DEFAULT_LR = 0.02
 
 
 # --- running a model on data ---------------------------------------------------------
@@ -96,9 +100,17 @@ def classify(model, X, threshold: float | None = None) -> np.ndarray:
     return _decide(predict(model, X), _threshold(model, threshold))
 
 
+def _plain_labels(y) -> np.ndarray:
+    """y as given, but a (n, 1) column flattened and bools read as 0/1."""
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    return y.astype(int) if y.dtype.kind == "b" else y
+
+
 def _class_indices(y, what: str = "y") -> np.ndarray:
     """Labels as 0..K-1, with -1/+1 read as 0/1."""
-    y = np.asarray(y)
+    y = _plain_labels(y)
     if y.ndim != 1 or y.dtype.kind not in "iuf" or not np.all(y == np.round(y)):
         raise ValueError(f"{what} must hold class labels (whole numbers: 0..K-1, or -1/+1) one per example")
     if y.min() < 0:
@@ -163,7 +175,8 @@ class History:
     def __repr__(self) -> str:
         if not self.loss:
             return f"History({self.loss_name}, no epochs)"
-        parts = [f"{self.epochs} epochs", f"{self.loss_name} {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"]
+        epochs = f"{self.epochs} epoch" + ("" if self.epochs == 1 else "s")
+        parts = [epochs, f"{self.loss_name} {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"]
         if self.accuracy:
             parts.append(f"accuracy {self.accuracy[-1]:.1%}")
         if self.val_loss:
@@ -314,7 +327,8 @@ def _optimizer(optimizer, model, lr) -> optim.Optimizer:
             optimizer.lr = lr
         return optimizer
     if isinstance(optimizer, str):
-        return optim.make(optimizer, model.parameters(), lr)
+        # PyTorch's defaults (Adam's 1e-3) crawl on toy problems: fit's own default is 0.02, as the CLI's
+        return optim.make(optimizer, model.parameters(), DEFAULT_LR if lr is None else lr)
     raise TypeError(
         f"optimizer must be a name ({', '.join(optim.OPTIMIZERS)}) or an nn.optim optimizer, "
         f"got {type(optimizer).__name__}"
@@ -365,7 +379,8 @@ def fit(
     loss: a name from LOSSES or a function (outputs, targets) -> scalar Value;
     by default cross_entropy for several outputs, bce for a sigmoid output,
     hinge for other class labels, mse otherwise. Labels are converted for the
-    loss (0/1 <-> ±1). optimizer: a name (with `lr`, or its default) or an
+    loss (0/1 <-> ±1); bool labels and a (n, 1) column of labels work too.
+    optimizer: a name (with `lr`, default DEFAULT_LR = 0.02) or an
     optimizer. batch_size None is full batch. early_stopping=k stops after k
     epochs without a better validation loss (training loss without validation)
     and restores the best weights. l2 adds l2 * Σp² to the training loss.
@@ -375,6 +390,9 @@ def fit(
     writes that page when training ends (see `nn.replay`).
     """
     X = _check_X(model, X)
+    y = _plain_labels(y)
+    if isinstance(validation, tuple | list) and len(validation) == 2:
+        validation = (validation[0], _plain_labels(validation[1]))
     task = _task(loss, model, y)
     n_out = _n_outputs(model)
     t = task.targets(y, n_out, "y")
@@ -405,7 +423,7 @@ def fit(
     history.metrics = {name: [] for name in metric_fns}
     if validation is not None:
         history.val_metrics = {name: [] for name in metric_fns}
-    rng = np.random.default_rng(seed)
+    rng = make_rng(seed)
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
     best, best_state, waited = math.inf, None, 0

@@ -100,3 +100,22 @@ def test_regression_and_three_classes_run_quietly(tmp_path, capsys):
     assert "final train mse" in out and (tmp_path / "s.png").exists()
     assert main(["train", "blobs", "--epochs", "5", "--quiet", "--batch-size", "full"]) == 0
     assert "3 classes" in capsys.readouterr().out
+
+
+def test_help_shows_every_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for default in (
+        "(default: 16 16)",
+        "(default: relu)",
+        "(default: adam)",
+        "(default: 0)",
+        "(default: 0.02)",
+    ):
+        assert default in text
+
+
+def test_a_zero_learning_rate_is_refused(capsys):
+    assert main(["train", "xor", "--lr", "0", "--quiet"]) == 2
+    assert "--lr must be > 0" in capsys.readouterr().err

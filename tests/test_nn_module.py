@@ -227,9 +227,30 @@ def test_corrupt_or_mismatched_files_name_the_file_and_the_key(tmp_path):
         nn.MLP.load(_write(tmp_path, json.dumps(broken)))
 
     broken = json.loads(json.dumps(doc))
-    broken["config"]["nouts"] = [3, 2]  # the state no longer fits the shape
-    with pytest.raises(ValueError, match="missing keys 'layers.1.neurons.1.w.0'"):
+    broken["config"]["nouts"] = [3, 2]  # the state no longer fits the shape: (2+1)*3 + (3+1)*2 = 17
+    with pytest.raises(ValueError, match="key 'config' describes 17 parameters but key 'state' holds 13"):
         nn.MLP.load(_write(tmp_path, json.dumps(broken)))
+
+    broken = json.loads(json.dumps(doc))
+    broken["state"]["layers.9.neurons.0.w.0"] = broken["state"].pop("layers.1.neurons.0.w.0")
+    with pytest.raises(ValueError, match="missing keys 'layers.1.neurons.0.w.0'.*unexpected keys"):
+        nn.MLP.load(_write(tmp_path, json.dumps(broken)))
+
+    broken = json.loads(json.dumps(doc))
+    broken["config"]["nouts"] = [10**6, 10**6, 1]  # a corrupt size: refused at once, nothing is built
+    with pytest.raises(
+        ValueError, match="describes 1,000,005,000,001 parameters"
+    ):  # 3e6 + (1e6+1)*1e6 + (1e6+1)
+        nn.MLP.load(_write(tmp_path, json.dumps(broken)))
+
+    for version in (99, "x", None):
+        broken = json.loads(json.dumps(doc))
+        broken["version"] = version
+        with pytest.raises(ValueError, match="key 'version'"):
+            nn.MLP.load(_write(tmp_path, json.dumps(broken)))
+
+    with pytest.raises(IsADirectoryError, match="is a folder, not a model file"):
+        nn.MLP.load(tmp_path)
 
     broken = json.loads(json.dumps(doc))
     broken["config"]["activation"] = "swish"

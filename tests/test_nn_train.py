@@ -259,3 +259,29 @@ def test_outputs_that_do_not_depend_on_the_input_still_give_one_number_per_examp
     model.load_state_dict({"layers.0.neurons.0.w.0": 0.0, "layers.0.neurons.0.b": 0.5})
     assert nn.predict(model, np.zeros((3, 1))).tolist() == [0.5, 0.5, 0.5]
     assert isinstance(model(np.zeros((3, 1))), Value)
+
+
+def test_bool_labels_and_a_column_of_labels_are_classes():
+    X, y = nn.datasets.xor(seed=0)
+    for labels in (y.astype(bool), y.reshape(-1, 1)):
+        model = nn.MLP(2, [8, 1], activation="tanh", seed=0)
+        history = nn.fit(model, X, labels, epochs=150, progress=False, seed=0)
+        assert history.loss_name == "hinge"  # a classifier's loss, not mse
+        assert history.accuracy[-1] == 1.0 and nn.accuracy(model, X, labels) == 1.0
+
+
+def test_a_named_optimizer_without_lr_uses_fits_default():
+    X, y = nn.datasets.moons(n=40, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    opt = nn.optim.Adam(model.parameters())  # the class keeps PyTorch's default
+    assert opt.lr == 1e-3
+    history = nn.fit(model, X, y, optimizer="adam", epochs=1, progress=False)
+    assert nn.train.DEFAULT_LR == 0.02 and history.epochs == 1
+    assert repr(history).startswith("History(1 epoch,")
+
+
+@pytest.mark.parametrize("seed", ["a", -1, 1.5, True])
+def test_bad_seeds_are_refused_in_one_place(seed):
+    for make in (lambda: nn.MLP(2, [3], seed=seed), lambda: nn.datasets.moons(seed=seed)):
+        with pytest.raises(ValueError, match="seed must be None or a whole number >= 0"):
+            make()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 
 DATASETS = {
     # name: (kind, default loss)
@@ -205,22 +206,24 @@ def run(args: argparse.Namespace) -> int:
     what = f"{classes} classes" if classes else "regression"
     print(f"{name}: {len(X)} points, {what}; {model!r}; loss {loss}; {args.optimizer.lower()} lr {lr:g}")
     try:
-        history = fit(
-            model,
-            X_train,
-            y_train,
-            loss=loss,
-            optimizer=args.optimizer.lower(),
-            lr=lr,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation=validation,
-            early_stopping=patience,
-            progress=not args.quiet,
-            seed=seed,
-            l2=l2,
-            record=True if args.html else None,
-        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line
+            history = fit(
+                model,
+                X_train,
+                y_train,
+                loss=loss,
+                optimizer=args.optimizer.lower(),
+                lr=lr,
+                epochs=epochs,
+                batch_size=batch_size,
+                validation=validation,
+                early_stopping=patience,
+                progress=not args.quiet,
+                seed=seed,
+                l2=l2,
+                record=True if args.html else None,
+            )
     except (ValueError, TypeError) as e:
         raise CLIError(str(e)) from None
 
@@ -228,8 +231,11 @@ def run(args: argparse.Namespace) -> int:
     print(f"trained {epochs} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
-    if history.diverged:
-        print("training diverged: try a smaller --lr", file=sys.stderr)
+    if history.diverged:  # the weights are inf or nan: no accuracy, plot or model is worth writing
+        raise CLIError(
+            f"training diverged at epoch {history.epochs} (the loss became infinite): "
+            f"try a smaller --lr than {lr:g}; nothing was written"
+        )
     if classes:
         acc = accuracy(model, X_train, y_train)
         print(f"final train accuracy: {acc:.1%} ({round(acc * len(X_train))} of {len(X_train)})")

@@ -18,7 +18,10 @@ from matplotlib.figure import Figure
 from .train import History, _check_X, _class_indices, _decide, _threshold, predict
 
 FORMATS = (".png", ".svg")
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+# Okabe-Ito: told apart with any colour vision (as the graph pictures and web pages use);
+# classes also get a marker shape each, so a grey print still reads.
+COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 
 def check_path(path: str | os.PathLike) -> str:
@@ -112,8 +115,17 @@ def decision_boundary(
     for j in range(k):
         pts = X[labels == j]
         if len(pts):
-            ax.scatter(pts[:, 0], pts[:, 1], s=22, color=COLORS[j % len(COLORS)], edgecolors="black",
-                       linewidths=0.5, label=names[j], zorder=3)  # fmt: skip
+            style = {"color": COLORS[j % len(COLORS)], "marker": MARKERS[j % len(MARKERS)]}
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=24,
+                edgecolors="black",
+                linewidths=0.5,
+                label=names[j],
+                zorder=3,
+                **style,
+            )
     ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
     acc = float(np.mean(_decide(predict(model, X), cut) == labels))
     ax.set_title(title or f"Decision boundary\n{_describe(model)}, accuracy {acc:.1%} on {len(X)} points")

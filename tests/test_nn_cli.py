@@ -119,3 +119,11 @@ def test_help_shows_every_default(capsys):
 def test_a_zero_learning_rate_is_refused(capsys):
     assert main(["train", "xor", "--lr", "0", "--quiet"]) == 2
     assert "--lr must be > 0" in capsys.readouterr().err
+
+
+def test_a_diverging_run_says_so_in_one_line_and_writes_nothing(tmp_path, capsys):
+    plot = tmp_path / "fit.png"
+    assert main(["train", "sine", "--optimizer", "sgd", "--lr", "10", "--quiet", "--plot", str(plot)]) == 2
+    err = capsys.readouterr().err
+    assert "training diverged" in err and "smaller --lr" in err and err.count("\n") == 1
+    assert "RuntimeWarning" not in err and not plot.exists()

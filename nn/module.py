@@ -167,13 +167,19 @@ def _as_inputs(x, nin: int) -> list[Value]:
         if x.shape[1] != nin:
             raise ValueError(f"the model takes {nin} inputs per example, got a batch of shape {x.shape}")
         return [Value(x[:, j], label=f"x{j + 1}") for j in range(nin)]
-    if isinstance(x, Value) or not isinstance(x, Sequence | np.ndarray):
+    if isinstance(x, Value | str | bytes) or not isinstance(x, Sequence | np.ndarray):
         raise TypeError(
             f"a model takes one example as a list of {nin} numbers or Values, "
             f"or a batch as a 2-D array (batch, {nin}); got {type(x).__name__}"
         )
     if len(x) != nin:
-        raise ValueError(f"the model takes {nin} inputs per example, got {len(x)}")
+        rows = len(x) > 0 and all(isinstance(r, Sequence | np.ndarray) and len(r) == nin for r in x)
+        hint = (
+            f"; for a batch of {len(x)} examples pass np.array(...) of shape ({len(x)}, {nin})"
+            if rows
+            else ""
+        )
+        raise ValueError(f"the model takes {nin} inputs per example, got {len(x)}{hint}")
     return [v if isinstance(v, Value) else Value(v, label=f"x{j + 1}") for j, v in enumerate(x)]
 
 

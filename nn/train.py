@@ -48,7 +48,12 @@ def _check_X(model, X, what: str = "X") -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"{what} must be a 2-D array of numbers (examples, features)") from None
     if X.ndim != 2:
-        hint = "; for one feature use X[:, None]" if X.ndim == 1 else ""
+        nin = getattr(model, "nin", None)
+        hint = ""
+        if X.ndim == 1 and nin == 1:
+            hint = "; for a one-feature dataset use X[:, None]"
+        elif X.ndim == 1 and nin == len(X):
+            hint = "; for one example use X[None, :] (or call the model on a list)"
         raise ValueError(f"{what} must be 2-D (examples, features), got shape {X.shape}{hint}")
     if len(X) == 0:
         raise ValueError(f"{what} holds no examples")

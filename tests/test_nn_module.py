@@ -259,3 +259,14 @@ def test_corrupt_or_mismatched_files_name_the_file_and_the_key(tmp_path):
 
     with pytest.raises(ValueError, match="holds a 'MLP', not a Layer"):
         nn.Layer.load(good)
+
+
+def test_model_calls_that_go_wrong_say_what_to_pass():
+    model = nn.MLP(2, [3, 1], seed=0)
+    X, _ = nn.datasets.moons(n=10, seed=0)
+    with pytest.raises(TypeError, match="one example as a list of 2 numbers"):
+        model("ab")
+    with pytest.raises(ValueError, match=r"pass np.array\(...\) of shape \(10, 2\)"):
+        model(X.tolist())
+    with pytest.raises(ValueError, match=r"for one example use X\[None, :\]"):
+        nn.predict(model, X[0])

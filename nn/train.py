@@ -38,6 +38,9 @@ METRICS = ("accuracy", "mse", "mae")
 #: fit()'s learning rate when an optimizer is named without one (the optimizer classes keep PyTorch's).
 DEFAULT_LR = 0.02
 
+#: A run has diverged when its loss is infinite, nan, or this many times its starting value (or 1).
+EXPLODED = 1e6
+
 
 # --- running a model on data ---------------------------------------------------------
 
@@ -385,10 +388,16 @@ def fit(
     by default cross_entropy for several outputs, bce for a sigmoid output,
     hinge for other class labels, mse otherwise. Labels are converted for the
     loss (0/1 <-> ±1); bool labels and a (n, 1) column of labels work too.
-    optimizer: a name (with `lr`, default DEFAULT_LR = 0.02) or an
-    optimizer. batch_size None is full batch. early_stopping=k stops after k
-    epochs without a better validation loss (training loss without validation)
-    and restores the best weights. l2 adds l2 * Σp² to the training loss.
+    optimizer: a name with `lr`, which defaults to 0.02 (DEFAULT_LR, as the
+    CLI's: PyTorch's own defaults, such as Adam's 1e-3, which the optimizer
+    classes keep, crawl on toy problems), or an optimizer you built (its own
+    lr unless `lr` is given). batch_size None is full batch. early_stopping=k
+    stops after k epochs without a better validation loss (training loss
+    without validation) and restores the best weights. l2 adds l2 * Σp² to the
+    training loss. A loss that becomes infinite or nan, or grows to EXPLODED
+    (1e6) times its starting value, stops training with a RuntimeWarning
+    ("lower the learning rate") and `history.diverged`; numpy's own overflow
+    warnings are silenced inside the loop.
     schedule: an nn.optim schedule (or optimizer -> schedule), stepped per epoch.
     record: True keeps decision-region snapshots of a 2-D classifier in
     `history.replay` for `History.to_html()`; a path ending in .html also
@@ -432,6 +441,7 @@ def fit(
     n = len(X)
     size = n if batch_size is None else min(batch_size, n)
     best, best_state, waited = math.inf, None, 0
+    start_loss = _evaluate(model, X, t, task, {})[0] if epochs else math.nan  # to tell a blow-up
     start = time.perf_counter()
     bar = _progress_bar(epochs, progress)
     try:
@@ -467,11 +477,12 @@ def fit(
                 recorder.epoch_done(epoch)
             bar.update(1)
             bar.set_postfix_str(_postfix(history), refresh=False)
-            if not math.isfinite(train_loss):  # nan or inf weights show up in the loss
+            why = _divergence(train_loss, start_loss)
+            if why:  # the weights are huge, inf or nan: nothing more can be learned
                 history.diverged = True
                 warnings.warn(
-                    f"training diverged at epoch {epoch} (the loss became {train_loss}): "
-                    "try a smaller learning rate",
+                    f"training diverged: the loss {why} at epoch {epoch}: "
+                    f"lower the learning rate (it was {opt.lr:g})",
                     RuntimeWarning,
                     stacklevel=2,
                 )
@@ -493,6 +504,17 @@ def fit(
         model.load_state_dict(best_state)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def _divergence(loss: float, start: float) -> str | None:
+    """Why a loss shows a diverged run (None if it does not): inf, nan, or EXPLODED times the start."""
+    if math.isnan(loss):
+        return "became nan (infinite values met)"
+    if math.isinf(loss):
+        return "became infinite"
+    if math.isfinite(start) and loss > EXPLODED * max(start, 1.0):
+        return f"exploded from {start:.3g} to {loss:.3g}"
+    return None
 
 
 def _postfix(history: History) -> str:

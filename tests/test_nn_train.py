@@ -3,6 +3,7 @@ refuses bad input clearly; predict, classify and accuracy on a network set by ha
 
 import io
 import math
+import re
 import sys
 import time
 import warnings
@@ -285,3 +286,56 @@ def test_bad_seeds_are_refused_in_one_place(seed):
     for make in (lambda: nn.MLP(2, [3], seed=seed), lambda: nn.datasets.moons(seed=seed)):
         with pytest.raises(ValueError, match="seed must be None or a whole number >= 0"):
             make()
+
+
+def test_a_named_optimizer_takes_a_first_step_of_002():
+    # Adam's first step moves every weight with a non-zero gradient by lr·g/|g| = ±lr (eps aside)
+    X, y = nn.datasets.moons(n=40, seed=0)
+    model = nn.MLP(2, [8, 1], seed=0)
+    before = np.array([p.data for p in model.parameters()])
+    nn.fit(model, X, y, optimizer="adam", epochs=1, progress=False)
+    after = np.array([p.data for p in model.parameters()])
+    moved = np.array([abs(p.grad) > 1e-6 for p in model.parameters()])
+    assert moved.sum() > 10
+    np.testing.assert_allclose(np.abs(after - before)[moved], 0.02, rtol=1e-4)
+
+
+def test_the_defaults_learn_the_toy_problems():
+    X, y = datasets.moons(n=100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    nn.fit(model, X, y, epochs=200, progress=False)  # the README's replay example: 89% with Adam's 1e-3
+    assert nn.accuracy(model, X, y) >= 0.97
+    X, y = datasets.sine(seed=0)
+    model = nn.MLP(1, [16, 16, 1], seed=0)
+    nn.fit(model, X, y, progress=False)  # mse 6.2 with Adam's 1e-3
+    assert np.mean((nn.predict(model, X) - y) ** 2) < 0.1  # sin x on [-π, π] has variance 1/2
+
+
+def test_a_loss_that_explodes_is_a_divergence_and_numpy_stays_quiet():
+    X, y = datasets.moons(n=100, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    start = np.mean(np.maximum(0.0, 1.0 - (2 * y - 1) * nn.predict(model, X)))  # hinge by formula
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = nn.fit(
+            model, X, y, loss="hinge", optimizer="sgd", lr=50.0, batch_size=32, seed=0, progress=False
+        )
+    assert history.diverged and history.epochs == 1 and history.loss[0] > 1e6 * start
+    assert len(caught) == 1  # fit's own warning, none of numpy's overflow warnings
+    assert str(caught[0].message) == (
+        f"training diverged: the loss exploded from {start:.3g} to {history.loss[0]:.3g} at epoch 1: "
+        "lower the learning rate (it was 50)"
+    )
+
+
+def test_nan_and_infinity_are_named_in_the_divergence_warning():
+    X, y = datasets.line(n=20, seed=0)
+    model = nn.MLP(1, [8, 8, 1], activation="leaky_relu", seed=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = nn.fit(model, X, y * 1e150, loss="mse", optimizer="sgd", lr=1.0, epochs=20, progress=False)
+    assert history.diverged
+    assert len(caught) == 1 and "overflow" not in str(caught[0].message)
+    assert re.search(
+        r"the loss became (infinite|nan \(infinite values met\)) at epoch \d+", str(caught[0].message)
+    )

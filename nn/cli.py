@@ -37,8 +37,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "and write plots and the model. Example: autograd-lite train moons --plot moons.png",
     )
     parser.add_argument("dataset", metavar="DATASET", help=f"one of: {', '.join(DATASETS)}")
-    parser.add_argument("--n", metavar="N", help="number of points (default: the dataset's own)")
-    parser.add_argument("--noise", metavar="X", help="noise of the points (default: the dataset's own)")
+    parser.add_argument("--n", metavar="N", help=f"number of points (default: {_dataset_defaults('n')})")
+    parser.add_argument(
+        "--noise",
+        metavar="X",
+        help=f"noise of the points; the spread for blobs (default: {_dataset_defaults('noise')})",
+    )
     parser.add_argument(
         "--hidden",
         metavar="SIZE",
@@ -61,7 +65,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--l2", default="0", help="L2 penalty coefficient (default: 0)")
     parser.add_argument("--val", default="0", help="fraction held out for validation (default: 0)")
     parser.add_argument(
-        "--early-stopping", metavar="PATIENCE", help="stop after this many epochs without progress"
+        "--early-stopping",
+        metavar="PATIENCE",
+        help="stop after this many epochs without progress (default: off, train every epoch)",
     )
     parser.add_argument(
         "--seed", default="0", help="seed for the data, the weights and the shuffling (default: 0)"
@@ -82,6 +88,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _dataset_defaults(option: str) -> str:
+    """Each dataset's own default for --n or --noise, read from its signature: 'xor 4, moons 100, ...'."""
+    import inspect
+
+    from . import datasets
+
+    shown = []
+    for name in DATASETS:
+        params = inspect.signature(getattr(datasets, name)).parameters
+        key = "spread" if option == "noise" and name == "blobs" else option
+        shown.append(f"{name} {params[key].default:g}")
+    return ", ".join(shown)
+
+
 def _int(name: str, text, minimum: int) -> int:
     from autograd_lite.cli import CLIError
 
@@ -94,15 +114,16 @@ def _int(name: str, text, minimum: int) -> int:
     return n
 
 
-def _float(name: str, text, low: float = 0.0, below: float | None = None) -> float:
+def _float(name: str, text, low: float = 0.0, below: float | None = None, *, positive: bool = False) -> float:
     from autograd_lite.cli import CLIError
 
     try:
         x = float(text)
     except (TypeError, ValueError):
         raise CLIError(f"{name} must be a number, got {text!r}") from None
-    if not (low <= x < (below if below is not None else float("inf"))):
+    if not (low <= x < (below if below is not None else float("inf"))) or (positive and x <= low):
         accepted = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
+        accepted = f"> {low:g}" if positive else accepted
         raise CLIError(f"{name} must be a finite number {accepted}, got {text}")
     return x
 
@@ -152,9 +173,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(f"--loss {loss} is for regression; {name} has classes: use --loss {default_loss}")
     if args.optimizer.lower() not in optim.OPTIMIZERS:
         raise CLIError(f"unknown optimizer {args.optimizer!r}; choose one of: {', '.join(optim.OPTIMIZERS)}")
-    lr = _float("--lr", args.lr)
-    if lr == 0:
-        raise CLIError("--lr must be > 0: with a learning rate of 0 nothing is learned")
+    lr = _float("--lr", args.lr, positive=True)  # 0 would learn nothing
     epochs = _int("--epochs", args.epochs, 1)
     batch_size = None if args.batch_size == "full" else _int("--batch-size", args.batch_size, 1)
     l2 = _float("--l2", args.l2)
@@ -231,9 +250,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"trained {epochs} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
-    if history.diverged:  # the weights are inf or nan: no accuracy, plot or model is worth writing
+    if history.diverged:  # the weights are huge, inf or nan: no accuracy, plot or model is worth writing
         raise CLIError(
-            f"training diverged at epoch {history.epochs} (the loss became infinite): "
+            f"training diverged at epoch {history.epochs} (the loss reached {history.loss[-1]:.3g}): "
             f"try a smaller --lr than {lr:g}; nothing was written"
         )
     if classes:

@@ -127,7 +127,8 @@ def decision_boundary(
                 **style,
             )
     ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
-    acc = float(np.mean(_decide(predict(model, X), cut) == labels))
+    with np.errstate(over="ignore", invalid="ignore"):  # huge weights: numbers, not numpy's warnings
+        acc = float(np.mean(_decide(predict(model, X), cut) == labels))
     ax.set_title(title or f"Decision boundary\n{_describe(model)}, accuracy {acc:.1%} on {len(X)} points")
     ax.set_xlabel("x₁ (feature 1)")
     ax.set_ylabel("x₂ (feature 2)")
@@ -190,9 +191,8 @@ def history(history: History, path: str | os.PathLike | None = None, *, title: s
         curves(axes[1], [100 * a for a in history.accuracy], [100 * a for a in history.val_accuracy],
                "accuracy (%)")  # fmt: skip
         axes[1].set_title("Accuracy")
-    heading = title or f"Training: {history.epochs} epochs" + (
-        ", stopped early" if history.stopped_early else ""
-    )
+    epochs = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+    heading = title or f"Training: {epochs}" + (", stopped early" if history.stopped_early else "")
     fig.suptitle(heading)
     _save(fig, path)
     return fig

@@ -127,3 +127,33 @@ def test_import_nn_leaves_matplotlib_unloaded_until_plot_is_used():
         "import sys, nn; assert 'matplotlib' not in sys.modules; nn.plot; assert 'matplotlib' in sys.modules"
     )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+OKABE_ITO = [
+    "#0072b2",
+    "#d55e00",
+    "#009e73",
+]  # blue, vermillion, bluish green: told apart with any colour vision
+
+
+def test_classes_get_okabe_ito_colours_their_own_markers_and_matching_regions():
+    from matplotlib.collections import PathCollection
+    from matplotlib.colors import to_hex
+
+    X, y = datasets.blobs(n=30, centers=3, seed=0)
+    ax = plot.decision_boundary(nn.MLP(2, [4, 3], seed=0), X, y, resolution=20).axes[0]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    assert [c.get_label() for c in points] == ["class 0", "class 1", "class 2"]
+    assert [to_hex(c.get_facecolor()[0]) for c in points] == OKABE_ITO
+    shapes = [c.get_paths()[0].vertices.round(6).tobytes() for c in points]
+    assert len(set(shapes)) == 3  # a marker shape per class: readable in grey too
+    regions = next(c for c in ax.collections if getattr(c, "filled", False))  # the contourf
+    assert [
+        to_hex(regions.cmap(regions.norm(j))) for j in range(3)
+    ] == OKABE_ITO  # region j in class j's colour
+
+
+def test_one_epoch_is_singular_in_the_history_title():
+    X, y = datasets.xor()
+    history = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)
+    assert plot.history(history)._suptitle.get_text() == "Training: 1 epoch"

@@ -180,6 +180,11 @@ def _as_inputs(x, nin: int) -> list[Value]:
             else ""
         )
         raise ValueError(f"the model takes {nin} inputs per example, got {len(x)}{hint}")
+    if any(isinstance(v, list | tuple) for v in x):  # rows as lists: np.array makes them a batch
+        raise TypeError(
+            f"a model takes one example as a list of {nin} numbers or Values, or a batch as a 2-D array; "
+            f"got a list of lists: for a batch of examples pass np.array(rows) of shape (batch, {nin})"
+        )
     return [v if isinstance(v, Value) else Value(v, label=f"x{j + 1}") for j, v in enumerate(x)]
 
 

@@ -270,3 +270,24 @@ def test_model_calls_that_go_wrong_say_what_to_pass():
         model(X.tolist())
     with pytest.raises(ValueError, match=r"for one example use X\[None, :\]"):
         nn.predict(model, X[0])
+    with pytest.raises(
+        TypeError, match=r"got a list of lists: for a batch of examples pass np.array\(rows\)"
+    ):
+        model([[0.1, 0.2], [0.3, 0.4]])  # two rows for a two-input model: still not one example
+    assert model([np.array([0.1, 0.3]), np.array([0.2, 0.4])]).data.shape == (2,)  # columns of lanes work
+
+
+def test_a_corrupt_size_is_refused_before_anything_is_built(tmp_path):
+    import time
+
+    doc = json.loads(json.dumps({"format": "autograd_lite.nn", "version": 1, "class": "MLP"}))
+    doc["config"] = {
+        "nin": 2,
+        "nouts": [3000, 3000, 1],
+        "activation": "relu",
+    }  # (2+1)·3000 + 3001·3000 + 3001: 25 s to build
+    doc["state"] = nn.MLP(2, [3, 1], seed=0).state_dict()
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="bad.json: key 'config' describes 9,015,001 parameters"):
+        nn.MLP.load(_write(tmp_path, json.dumps(doc)))
+    assert time.perf_counter() - start < 1.0

@@ -139,12 +139,12 @@ def document(title: str, body: str, *, script: str, css: str = "") -> str:
 
 
 def check_html_path(path: str | Path) -> Path:
-    """The path, if it names a .html/.htm file in an existing folder; else an error naming it.
+    """The path, if it names a .html file in an existing folder; else an error naming it.
 
     Checked before any work, so a typo does not cost a long render or a training run.
     """
     path = Path(path)
-    if path.suffix.lower() not in (".html", ".htm"):
+    if path.suffix.lower() != ".html":
         raise ValueError(f"cannot write a page to {str(path)!r}: the name must end in .html")
     folder = path.resolve().parent
     if not folder.is_dir():

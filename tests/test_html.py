@@ -357,3 +357,9 @@ def test_train_html_on_the_command_line(tmp_path, capsys):
     assert main(["train", "xor", "--quiet", "--html", str(tmp_path / "run.txt")]) == 2
     assert "must end in .html" in capsys.readouterr().err
     assert main(["train", "xor", "--quiet", "--html", str(tmp_path / "run.htm")]) == 2  # as the message says
+
+
+def test_pages_are_written_only_to_html_files(tmp_path):
+    with pytest.raises(ValueError, match=r"must end in \.html"):
+        backward_steps(neuron()).to_html(tmp_path / "page.htm")
+    assert not (tmp_path / "page.htm").exists()

@@ -8,6 +8,7 @@ and `accuracy` run the model the same way under `no_grad()`.
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 import warnings
@@ -40,6 +41,28 @@ DEFAULT_LR = 0.02
 
 #: A run has diverged when its loss is infinite, nan, or this many times its starting value (or 1).
 EXPLODED = 1e6
+
+
+# --- the learning rate -----------------------------------------------------------------
+
+
+def check_lr(lr) -> float:
+    """lr as a float if it is a learning rate that trains, else a ValueError/TypeError saying why.
+
+    One rule for `fit(lr=...)` and the CLI's `--lr`: a finite number > 0. Zero
+    would train nothing and a negative rate climbs the loss. (The optimizer
+    classes keep PyTorch's own rule, lr >= 0.)
+    """
+    accepted = "lr must be a number > 0 (a typical start is 0.01 to 0.1)"
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"{accepted}, got {type(lr).__name__} {lr!r}")
+    value = float(lr)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(f"{accepted}, got {value!r}")
+    if value <= 0:
+        why = "would train nothing" if value == 0 else "would climb the loss"
+        raise ValueError(f"{accepted}, got {lr!r}, which {why}")
+    return value
 
 
 # --- running a model on data ---------------------------------------------------------
@@ -330,9 +353,16 @@ def _positive_int(name: str, n, allow_none: bool = False, minimum: int = 1):
 
 
 def _optimizer(optimizer, model, lr) -> optim.Optimizer:
+    if lr is not None:
+        lr = check_lr(lr)
     if isinstance(optimizer, optim.Optimizer):
         if lr is not None:
             optimizer.lr = lr
+        else:  # an optimizer built with lr=0 (PyTorch allows it) would train nothing just as silently
+            try:
+                check_lr(optimizer.lr)
+            except ValueError as e:
+                raise ValueError(f"the optimizer's {e}; pass fit(lr=...) or build it with one") from None
         return optimizer
     if isinstance(optimizer, str):
         # PyTorch's defaults (Adam's 1e-3) crawl on toy problems: fit's own default is 0.02, as the CLI's

@@ -339,3 +339,58 @@ def test_nan_and_infinity_are_named_in_the_divergence_warning():
     assert re.search(
         r"the loss became (infinite|nan \(infinite values met\)) at epoch \d+", str(caught[0].message)
     )
+
+
+# --- the learning-rate rule, shared with the CLI's --lr ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lr, error, words",
+    [
+        (
+            0,
+            ValueError,
+            "lr must be a number > 0 (a typical start is 0.01 to 0.1), got 0, which would train nothing",
+        ),
+        (0.0, ValueError, "got 0.0, which would train nothing"),
+        (
+            -1,
+            ValueError,
+            "lr must be a number > 0 (a typical start is 0.01 to 0.1), got -1, which would climb",
+        ),
+        (math.nan, ValueError, "lr must be a number > 0 (a typical start is 0.01 to 0.1), got nan"),
+        (math.inf, ValueError, "got inf"),
+        (True, TypeError, "lr must be a number > 0 (a typical start is 0.01 to 0.1), got bool True"),
+        ("0.1", TypeError, "got str '0.1'"),
+        (None, TypeError, "got NoneType None"),
+    ],
+)
+def test_check_lr_refuses_what_would_not_train_and_says_what_is_accepted(lr, error, words):
+    with pytest.raises(error) as info:
+        nn.train.check_lr(lr)
+    assert words in str(info.value)
+
+
+def test_check_lr_returns_a_float():
+    assert nn.train.check_lr(np.float32(0.5)) == 0.5 and type(nn.train.check_lr(1)) is float
+    assert nn.train.check_lr(1e-300) == 1e-300
+
+
+@pytest.mark.parametrize("lr", [0, -1, math.nan, True])
+def test_fit_refuses_an_lr_that_would_not_train_before_touching_the_model(lr):
+    X, y = datasets.moons(n=10, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    with pytest.raises((ValueError, TypeError), match=r"lr must be a number > 0 \(a typical start"):
+        nn.fit(model, X, y, loss="hinge", lr=lr, epochs=3, progress=False)
+    assert model.state_dict() == before
+
+
+def test_fit_refuses_an_optimizer_built_with_lr_0():
+    X, y = datasets.moons(n=10, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    opt = optim.SGD(model.parameters(), lr=0)  # PyTorch's rule allows it on the class...
+    with pytest.raises(ValueError, match=r"the optimizer's lr must be a number > 0 .* got 0.0, which would"):
+        nn.fit(model, X, y, loss="hinge", optimizer=opt, epochs=3, progress=False)  # ...fit does not
+    history = nn.fit(model, X, y, loss="hinge", optimizer=opt, lr=0.1, epochs=1, progress=False)
+    assert history.epochs == 1 and opt.lr == 0.1

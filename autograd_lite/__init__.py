@@ -1,6 +1,6 @@
 """autograd_lite: a scalar reverse-mode autodiff engine for learning backprop."""
 
-from .engine import Parameter, Value, topological_order, wsum, zero_grad
+from .engine import NO_GRAD, Parameter, Value, has_grad, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
@@ -10,6 +10,7 @@ from .viz import draw, render_svg, text_tree
 __version__ = "0.1.0"
 
 __all__ = [
+    "NO_GRAD",
     "OPS",
     "BackwardStep",
     "BackwardStepper",
@@ -24,6 +25,7 @@ __all__ = [
     "Value",
     "detect_anomaly",
     "gradcheck",
+    "has_grad",
     "no_grad",
     "numerical_grad",
     "topological_order",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -19,6 +20,27 @@ from .ops import OPS, WSUM, Op, OpError
 
 ndarray = np.ndarray
 _new = object.__new__
+
+
+class _NoGrad(float):
+    """The type of `NO_GRAD`: a 0.0 that means "no backward() has reached this value"."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # pickle and copy.deepcopy give back the one NO_GRAD, not a lookalike
+        return "NO_GRAD"
+
+
+#: The grad of a value that no backward() has reached since it was made or zeroed (PyTorch's
+#: `grad is None`). It is a float 0.0, so `p.grad + x` and `p.grad * lr` work and give plain
+#: floats; only `has_grad(p)` (an identity check) tells "no gradient" from "a gradient of zero".
+NO_GRAD = _NoGrad(0.0)
+
+
+def has_grad(v: Value) -> bool:
+    """Whether a backward() has reached v since it was made or zero_grad() (PyTorch: v.grad is not None)."""
+    return v.grad is not NO_GRAD
+
 
 ACCEPTED = "a Value holds a number (int or float) or a 1-D numpy array of floats, one per example (lanes)"
 
@@ -87,9 +109,23 @@ class Value:
     with respect to it, `op` the operation that made it (None for a leaf),
     `parents` its operands in order, `local_grads` d(self)/d(parent) for each,
     and `arg` the constant operand of ops like `x * 3` or `x ** 2`.
+
+    No gradient is not a zero gradient (the PyTorch rule): a value starts with
+    `grad = NO_GRAD`, a 0.0 that `has_grad(v)` reports as False, and so does
+    every value after `zero_grad()`. A `backward()` that reaches it stores a
+    real number, even 0.0, and then `has_grad(v)` is True; an optimizer's
+    `step()` leaves parameters without a gradient alone.
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "arg")
+    # data and grad are a float or lanes (an ndarray); typed Any, as every reader checks which
+    data: Any
+    grad: Any
+    label: str | None
+    op: Op | None
+    parents: tuple[Value, ...]
+    local_grads: tuple
+    arg: float | None
     __array_ufunc__ = None  # `ndarray - value` calls Value.__rsub__, not numpy
 
     def __init__(self, data, label: str | None = None):
@@ -98,7 +134,7 @@ class Value:
         if label is not None and not label.strip():
             raise ValueError("label must have at least one visible character (or be None)")
         self.data = _as_data(data)
-        self.grad = 0.0
+        self.grad = NO_GRAD
         self.label = label
         self.op = None
         self.parents = ()
@@ -264,9 +300,9 @@ class Value:
                 gc.enable()
 
     def zero_grad(self) -> None:
-        """Set the grad of every node in this Value's graph to zero."""
+        """Forget the grad of every node in this Value's graph: each becomes NO_GRAD."""
         for node in topological_order(self):
-            node.grad = 0.0
+            node.grad = NO_GRAD
 
     def backward_steps(self):
         """An iterator that runs the backward pass one node at a time (see `stepper`)."""
@@ -369,7 +405,7 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def zero_grad(root: Value) -> None:
-    """Set the grad of every node in root's graph to zero."""
+    """Forget the grad of every node in root's graph: each becomes NO_GRAD (see `has_grad`)."""
     root.zero_grad()
 
 
@@ -384,7 +420,7 @@ def _node(data, parents: tuple, local_grads: tuple, op: Op | None, arg=None) -> 
     """A new Value without the checks of Value() (the data came from an op)."""
     v = _new(Value)
     v.data = data
-    v.grad = 0.0
+    v.grad = NO_GRAD
     v.label = None
     v.op = op
     v.parents = parents
@@ -425,7 +461,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
         return _node(out, (), (), None)
     node = _new(Value)  # _node() inlined: this is the hottest path
     node.data = out
-    node.grad = 0.0
+    node.grad = NO_GRAD
     node.label = None
     node.op = op
     node.parents = (a, b)
@@ -507,6 +543,7 @@ def _names(operands, arg) -> dict[str, str]:
 def _describe(node: Value) -> str:
     """`log(a)` or `a * b` for a node, with its operands' labels."""
     op = node.op
+    assert op is not None, "a leaf has no op to describe"
     if op is WSUM:
         return f"Σw·x+b over {len(node.parents)} operands" + (f" ({node.label})" if node.label else "")
     names = _names(node.parents, node.arg)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import Value, fmt
+from .engine import NO_GRAD, Value, fmt
 from .modes import no_grad
 
 
@@ -95,7 +95,7 @@ def analytic_grad(f: Callable[..., Value], values: Sequence[Value]) -> list:
     saved = [v.grad for v in values]
     try:
         for v in values:
-            v.grad = 0.0
+            v.grad = NO_GRAD
         _output(f, values).backward()
         return [np.array(v.grad, dtype=float) if v.is_lanes else float(v.grad) for v in values]
     finally:

@@ -48,6 +48,7 @@ class Op(str):
     rules: tuple[str, ...]  # the local derivatives as text, one per Value operand
     arity: int  # how many Value operands (0 for n-ary)
     has_const: bool  # whether the node keeps a constant operand in `arg`
+    operands: tuple[str, ...]  # what `formula()` calls the Value operands
 
     def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False, operands=("x", "y")):
         op = super().__new__(cls, name)

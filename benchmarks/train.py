@@ -103,7 +103,7 @@ def ours_fit(model, X, y, steps: int) -> float:
 
 
 def torch_model(weights: list[tuple[np.ndarray, np.ndarray]]):
-    layers = []
+    layers: list = []
     for i, (W, b) in enumerate(weights):
         lin = torch.nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
         with torch.no_grad():

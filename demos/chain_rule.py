@@ -64,7 +64,7 @@ def engine() -> tuple[dict, Value]:
     loss = 0.5 * (a - Y) ** 2
     loss.label = "L"
     loss.backward()
-    grads = {name: p.grad for name, p in w.items()}
+    grads: dict = {name: p.grad for name, p in w.items()}
     grads["nodes"] = {name: v.grad for name, v in nodes.items()}
     grads["loss"] = loss.data
     return grads, loss

@@ -110,6 +110,7 @@ def run(quick: bool = False, out: Path = Path("out/early_stopping")) -> dict:
     print(
         f"MLP 2-32-32-1 (1,185 weights) on {len(Xt)} noisy moons points, {len(Xv)} held out; Adam lr 0.01.\n"
     )
+    assert best is not None, "early stopping keeps a best epoch"
     rows = [
         (
             "best epoch (lowest validation loss)",

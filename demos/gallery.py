@@ -22,10 +22,11 @@ MAX_WIDTH = 1000  # pixels
 
 def shrink(source: Path, target: Path, max_width: int = MAX_WIDTH) -> int:
     """Copy a PNG, at most max_width wide and palette-coded; returns the new file's size in bytes."""
-    with Image.open(source) as image:
-        image = image.convert("RGB")
+    with Image.open(source) as opened:
+        image = opened.convert("RGB")
         if image.width > max_width:
-            image = image.resize((max_width, round(image.height * max_width / image.width)), Image.LANCZOS)
+            size = (max_width, round(image.height * max_width / image.width))
+            image = image.resize(size, Image.Resampling.LANCZOS)
         image.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(target, optimize=True)
     return target.stat().st_size
 

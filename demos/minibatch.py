@@ -52,11 +52,11 @@ def train(X, y, batch: int, epochs: int, seed: int = 0) -> dict:
             if updates in marks or seen % n == 0:
                 record()
     seconds = time.perf_counter() - start
-    log = np.array(log)
+    table = np.array(log)
     return {
-        "updates": log[:, 0],
-        "seen": log[:, 1],
-        "loss": log[:, 2],
+        "updates": table[:, 0],
+        "seen": table[:, 1],
+        "loss": table[:, 2],
         "seconds": seconds,
         "accuracy": nn.accuracy(model, X, y),
     }

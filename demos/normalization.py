@@ -114,7 +114,7 @@ def run(quick: bool = False, out: Path = Path("out/normalization")) -> dict:
         sweep[name] = {lr: common.first_at_or_below(losses, target) for lr, losses in runs.items()}
         finals[name] = {lr: losses[-1] if len(losses) == epochs else math.inf for lr, losses in runs.items()}
         hits = {lr: e for lr, e in sweep[name].items() if e is not None}
-        lr = min(hits, key=hits.get) if hits else min(runs, key=lambda r: runs[r][-1])
+        lr = min(hits, key=lambda r: hits[r]) if hits else min(runs, key=lambda r: runs[r][-1])
         best[name] = (lr, runs[lr])
     print(
         f"x1 in [0, 1000] (mean {mean[0]:.0f}, sd {std[0]:.0f}), x2 in [0, 1] (mean {mean[1]:.2f}, ", end=""

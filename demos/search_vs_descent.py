@@ -115,7 +115,8 @@ def run(quick: bool = False, out: Path = Path("out/search_vs_descent")) -> dict:
     )
     print(f"a gradient step costs {GRAD_COST} (forward + backward).\n")
     checkpoints = [c for c in (100, 300, 1000, 3000, budget) if c <= budget]
-    rows, results = [], {}
+    rows: list[tuple] = []
+    results: dict[str, dict] = {}
     for name, (evals, best) in curves.items():
         at = [
             f"{best[np.searchsorted(evals, c, side='right') - 1]:.4f}" if c >= evals[0] else "-"

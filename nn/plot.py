@@ -103,7 +103,10 @@ def decision_boundary(
         fig = Figure(figsize=(7.6, 5.4), layout="constrained")
         ax = fig.add_subplot()
     else:
-        fig = ax.figure
+        root = ax.get_figure(root=True)  # the whole figure, even for axes inside a subfigure
+        if root is None:
+            raise ValueError("decision_boundary(ax=...) needs axes that belong to a matplotlib Figure")
+        fig = root
     ax.contourf(mx, my, regions, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(COLORS[:k]), alpha=0.22)
     if out.ndim == 1:  # one output: the boundary is where it crosses the threshold
         score = out.reshape(mx.shape)
@@ -115,16 +118,16 @@ def decision_boundary(
     for j in range(k):
         pts = X[labels == j]
         if len(pts):
-            style = {"color": COLORS[j % len(COLORS)], "marker": MARKERS[j % len(MARKERS)]}
             ax.scatter(
                 pts[:, 0],
                 pts[:, 1],
                 s=24,
+                color=COLORS[j % len(COLORS)],
+                marker=MARKERS[j % len(MARKERS)],
                 edgecolors="black",
                 linewidths=0.5,
                 label=names[j],
                 zorder=3,
-                **style,
             )
     ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
     with np.errstate(over="ignore", invalid="ignore"):  # huge weights: numbers, not numpy's warnings
@@ -191,8 +194,8 @@ def history(history: History, path: str | os.PathLike | None = None, *, title: s
         curves(axes[1], [100 * a for a in history.accuracy], [100 * a for a in history.val_accuracy],
                "accuracy (%)")  # fmt: skip
         axes[1].set_title("Accuracy")
-    epochs = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
-    heading = title or f"Training: {epochs}" + (", stopped early" if history.stopped_early else "")
+    done = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+    heading = title or f"Training: {done}" + (", stopped early" if history.stopped_early else "")
     fig.suptitle(heading)
     _save(fig, path)
     return fig

@@ -69,7 +69,7 @@ class Recorder:
         if record is True:
             self.path = None
         elif isinstance(record, str | os.PathLike):
-            self.path = check_html_path(record)
+            self.path = check_html_path(os.fspath(record))
         else:
             raise TypeError(
                 f"record must be True or the path of an .html file to write, got {type(record).__name__}"
@@ -147,10 +147,12 @@ def _palette(classes: int) -> list[tuple[int, int, int]]:
     """BANDS tints of each class colour over white (pale = unsure), then the boundary colour."""
     colours = []
     for c in range(classes):
-        rgb = _rgb(CLASS_COLORS[c % len(CLASS_COLORS)])
-        for b in range(BANDS):
-            a = 0.12 + 0.38 * b / (BANDS - 1)
-            colours.append(tuple(round(255 * (1 - a) + v * a) for v in rgb))
+        r, g, b = _rgb(CLASS_COLORS[c % len(CLASS_COLORS)])
+        for band in range(BANDS):
+            a = 0.12 + 0.38 * band / (BANDS - 1)
+            colours.append(
+                (round(255 * (1 - a) + r * a), round(255 * (1 - a) + g * a), round(255 * (1 - a) + b * a))
+            )
     colours.append(BOUNDARY)
     if len(colours) > 256:
         raise ValueError(f"a replay draws at most {255 // BANDS} classes, this model has {classes}")
@@ -158,7 +160,7 @@ def _palette(classes: int) -> list[tuple[int, int, int]]:
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16)
 
 
 def png(pixels: np.ndarray, palette: list[tuple[int, int, int]]) -> bytes:
@@ -316,28 +318,30 @@ def page(history: History, path: str | os.PathLike | None = None, *, title: str 
     if not isinstance(history, History):
         raise TypeError(f"page() takes the History that fit() returns, got {type(history).__name__}")
     rp = history.replay
-    if rp is None or not rp.images:
+    if not isinstance(rp, Replay) or not rp.images:
         raise ValueError(
             "this History has no recorded frames: train with nn.fit(..., record=True) "
             "(or record='run.html') to replay it"
         )
     if path is not None:
-        path = check_html_path(path)
+        path = check_html_path(os.fspath(path))
     title = title if title is not None else f"Training replay: {rp.model}"
     trained = history.epochs
     xmax = max(trained, rp.frame_epochs[-1], 1)
-    charts = [("loss", f"Loss ({history.loss_name})", history.loss, history.val_loss, None)]
+    charts: list[tuple[str, str, list[float], list[float], tuple[float, float] | None]] = [
+        ("loss", f"Loss ({history.loss_name})", history.loss, history.val_loss, None)
+    ]
     if history.accuracy:
         acc = [100 * a for a in history.accuracy]
         vacc = [100 * a for a in history.val_accuracy]
         charts.append(("acc", "Accuracy (%)", acc, vacc, (0.0, 100.0)))
-    scales = {}
+    scales: dict[str, tuple[float, float]] = {}
     chart_svgs = [
         _chart(key, label, train, val, fixed, xmax, history.best_epoch, scales)
         for key, label, train, val, fixed in charts
     ]
 
-    frames = []
+    frames: list[dict] = []
     for epoch, image in zip(rp.frame_epochs, rp.images):
         x = _cx(epoch, xmax)
         ys = {}
@@ -439,7 +443,9 @@ def _readout(history: History, epoch: int, xmax: int) -> dict[str, str | None]:
     def pct(v):
         return "—" if v is None else f"{100 * v:.1f}%"
 
-    text = {"epoch": "before training (epoch 0)" if epoch == 0 else f"epoch {epoch} of {xmax}"}
+    text: dict[str, str | None] = {
+        "epoch": "before training (epoch 0)" if epoch == 0 else f"epoch {epoch} of {xmax}"
+    }
     text["loss"] = num(_at(history.loss, epoch))
     text["acc"] = pct(_at(history.accuracy, epoch)) if history.accuracy else None
     text["val_loss"] = num(_at(history.val_loss, epoch)) if history.val_loss else None
@@ -516,8 +522,11 @@ def _cx(epoch: float, xmax: int) -> float:
 
 
 def _cy(value: float | None, scale: tuple[float, float]) -> float | None:
-    if value is None:
-        return None
+    return None if value is None else _y(value, scale)
+
+
+def _y(value: float, scale: tuple[float, float]) -> float:
+    """The chart's y coordinate of a value, clipped to the scale."""
     lo, hi = scale
     return round(CT + (hi - min(max(value, lo), hi)) / (hi - lo) * (CHART_H - CT - CB), 2)
 
@@ -543,7 +552,7 @@ def _chart(key, label, train, val, fixed, xmax, best_epoch, scales) -> str:
         'stroke="#999"/>',
     ]
     for v in _nice_ticks(lo, hi, 4):
-        y = _cy(v, (lo, hi))
+        y = _y(v, (lo, hi))
         parts.append(f'<line x1="{CL}" y1="{y}" x2="{CHART_W - CR}" y2="{y}" stroke="#e3e3e3"/>')
         parts.append(f'<text x="{CL - 6}" y="{y + 5}" text-anchor="end">{_tick_text(v)}</text>')
     for v in _nice_ticks(0, xmax, 5):
@@ -571,10 +580,10 @@ def _chart(key, label, train, val, fixed, xmax, best_epoch, scales) -> str:
         f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2"/>'
     )
     for name, values, colour, _ in series:
-        y = _cy(_at(values, xmax), (lo, hi))
-        vis = "hidden" if y is None else "visible"
+        dot_y = _cy(_at(values, xmax), (lo, hi))
+        vis = "hidden" if dot_y is None else "visible"
         parts.append(
-            f'<circle class="dot" data-series="{name}" cx="{final_x:.1f}" cy="{y or 0}" r="5.5" '
+            f'<circle class="dot" data-series="{name}" cx="{final_x:.1f}" cy="{dot_y or 0}" r="5.5" '
             f'fill="{colour}" stroke="#111" visibility="{vis}"/>'
         )
     parts.append("</svg></figure>")

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from autograd_lite import Parameter, Value, wsum
+from autograd_lite.engine import NO_GRAD
 
 from .functional import activation as activation_fn
 from .seed import rng as make_rng
@@ -35,8 +36,9 @@ class Module:
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
+        """Forget every parameter's gradient: no gradient, not a zero one (PyTorch's grad = None)."""
         for p in self.parameters():
-            p.grad = 0.0
+            p.grad = NO_GRAD
 
     def state_dict(self) -> dict[str, float]:
         """Every parameter's value by name (plain floats: JSON-ready)."""
@@ -219,7 +221,7 @@ class Neuron(Module):
     def forward(self, x: list[Value]) -> Value:
         """The neuron on inputs already checked (nin Values)."""
         if self.fine:
-            n = self.b
+            n: Value = self.b
             for wi, xi in zip(self.w, x):
                 n = n + wi * xi
         else:

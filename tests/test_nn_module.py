@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd_lite import Parameter, Value, numerical_grad
+from autograd_lite import NO_GRAD, Parameter, Value, has_grad, numerical_grad
 from nn import losses
 
 # --- structure ---------------------------------------------------------------------------------
@@ -102,6 +102,22 @@ def test_lanes_gradients_equal_the_average_of_per_example_gradients():
         (losses.hinge(model(list(row)), t) * (1 / len(X))).backward()  # leaf grads accumulate
     per_example = [p.grad for p in model.parameters()]
     np.testing.assert_allclose(lanes_grads, per_example, atol=1e-12)
+
+
+def test_zero_grad_means_no_gradient_not_a_zero_gradient():
+    # PyTorch: model.zero_grad() sets p.grad = None, and a backward that does not reach p leaves it None
+    model = nn.MLP(2, [3, 2], activation="relu", seed=0)
+    first, second = model([0.5, -1.0])
+    first.backward()
+    reached = {name for name, p in model.named_parameters() if has_grad(p)}
+    assert "layers.1.neurons.0.b" in reached and "layers.1.neurons.1.b" not in reached
+    model.zero_grad()
+    assert all(p.grad is NO_GRAD and not has_grad(p) for p in model.parameters())
+    first, second = model([0.5, -1.0])
+    second.backward()  # reaches the second output neuron and the hidden layer, not the first output neuron
+    names = {name for name, p in model.named_parameters() if has_grad(p)}
+    assert "layers.1.neurons.1.b" in names and not any(n.startswith("layers.1.neurons.0.") for n in names)
+    assert model.layers[1].neurons[1].b.grad == 1.0  # d second / d its bias, by hand
 
 
 def test_whole_mlp_gradients_match_finite_differences_on_lanes():

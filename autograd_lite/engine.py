@@ -37,6 +37,17 @@ class _NoGrad(float):
 NO_GRAD = _NoGrad(0.0)
 
 
+class _NoGraph(tuple):
+    """The type of `NO_GRAPH`: an empty tuple, told apart from a leaf's () by identity."""
+
+    __slots__ = ()
+
+
+#: The local_grads of a value computed inside no_grad(): it has no parents, like a leaf,
+#: but backward() from it is an error (a user's leaf has local_grads == (), a different object).
+NO_GRAPH = _NoGraph()
+
+
 def has_grad(v: Value) -> bool:
     """Whether a backward() has reached v since it was made or zero_grad() (PyTorch: v.grad is not None)."""
     return v.grad is not NO_GRAD
@@ -271,7 +282,8 @@ class Value:
         """Fill `grad` of every node with d(self)/d(node).
 
         Leaf grads accumulate across calls, as in PyTorch (call `zero_grad`
-        between steps); interior grads are recomputed on every call.
+        between steps); interior grads are recomputed on every call. A value
+        computed inside `no_grad()` has no graph: backward() from it raises.
         """
         order = begin_backward(self)
         paused = gc.isenabled()
@@ -286,12 +298,13 @@ class Value:
                 if not parents:
                     continue
                 g = node.grad
-                if type(node.data) is float:  # every contribution is a float or lanes for lanes
+                # "is not ndarray", never "is float": data may be an np.float64 that a user wrote
+                if type(node.data) is not ndarray:  # every contribution is a float or lanes for lanes
                     for p, local in zip(parents, node.local_grads):
                         p.grad += local * g
                 else:
                     for p, local in zip(parents, node.local_grads):
-                        if type(p.data) is float:  # lanes flowing into a weight: sum over examples
+                        if type(p.data) is not ndarray:  # lanes flowing into a weight: sum over examples
                             p.grad += sum_lanes(local, g)
                         else:
                             p.grad += local * g
@@ -328,6 +341,12 @@ def begin_backward(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward needs a Value as its root, got {type(root).__name__}")
+    if root.local_grads is NO_GRAPH:
+        raise RuntimeError(
+            f"backward() from {root.name}: this value was computed inside no_grad(), so it has no "
+            "graph to backpropagate through and every gradient would stay unset. Compute it outside "
+            "the `with no_grad():` block (no_grad is for inference, plotting and optimizer updates)"
+        )
     if type(root.data) is ndarray:
         raise ValueError(
             f"backward() needs a single number, but {root.label or 'this value'} holds "
@@ -355,7 +374,7 @@ def propagate(node: Value, check: bool = False) -> list:
     contributions = []
     lanes = type(node.data) is ndarray
     for p, local in zip(node.parents, node.local_grads):
-        c = sum_lanes(local, g) if lanes and type(p.data) is float else local * g
+        c = sum_lanes(local, g) if lanes and type(p.data) is not ndarray else local * g
         if check and not _finite(c):
             raise FloatingPointError(
                 f"detect_anomaly: backward through {_describe(node)} sent {fmt(c)} to {p.name} "
@@ -458,7 +477,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     if type(x) is ndarray and type(y) is ndarray and len(x) != len(y):
         _check_lanes((a, b), op)  # numpy would stretch a 1-lane operand: refuse, as for any mismatch
     if not state.grad_enabled:
-        return _node(out, (), (), None)
+        return _node(out, (), NO_GRAPH, None)
     node = _new(Value)  # _node() inlined: this is the hottest path
     node.data = out
     node.grad = NO_GRAD
@@ -479,7 +498,7 @@ def _unary(op: Op, a: Value, c=None) -> Value:
     except OpError as e:
         raise _domain_error(op, (a,), c, e) from None
     if not state.grad_enabled:
-        return _node(out, (), (), None)
+        return _node(out, (), NO_GRAPH, None)
     local = op.local(out, x) if c is None else op.local(out, x, c)
     node = _node(out, (a,), local, op, c)
     if state.anomaly and not _finite(out):
@@ -514,7 +533,7 @@ def wsum(ws, xs, b=None) -> Value:
     if type(out) is ndarray:
         _check_lanes(operands, WSUM)
     if not state.grad_enabled:
-        return _node(out, (), (), None)
+        return _node(out, (), NO_GRAPH, None)
     node = _node(out, tuple(operands), WSUM.local(out, wd, xd, None if b is None else bd), WSUM)
     if state.anomaly and not _finite(out):
         _raise_forward_anomaly(node)

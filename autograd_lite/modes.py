@@ -20,6 +20,8 @@ def no_grad():
     """Build no graph inside the block: results are leaves with no parents.
 
     Use it for inference, plotting and optimizer updates; it costs nothing extra.
+    As in PyTorch, `backward()` from a value computed inside the block is an
+    error: it has no graph, so no gradient could reach anything.
     """
     before = state.grad_enabled
     state.grad_enabled = False

@@ -235,7 +235,9 @@ def _cos(x):
 
 
 def _sign(x):
-    return np.sign(x) if type(x) is ndarray else (x > 0) - (x < 0) + 0.0
+    if type(x) is ndarray:
+        return np.sign(x)
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)  # also for np.float64 (its bools cannot subtract)
 
 
 def _sum(x):

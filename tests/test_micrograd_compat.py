@@ -156,7 +156,9 @@ def test_a_two_file_shim_folder_runs_micrograd_code_unchanged(tmp_path):
                          env={"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": ""})  # fmt: skip
     assert run.returncode == 0, run.stderr
     module, count, op, child_ops = run.stdout.split(maxsplit=3)
-    assert module == "autograd_lite.engine" and count == "17"  # 4 neurons of 2 weights + b, then 4 weights + b
+    assert (
+        module == "autograd_lite.engine" and count == "17"
+    )  # 4 neurons of 2 weights + b, then 4 weights + b
     assert op == "+" and child_ops.strip() == "['*', '+']"  # ((b + w1*x1) + ...) + w4*x4: a sum and a product
 
 

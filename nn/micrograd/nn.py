@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import random
 
-import nn as _nn
+from ..module import MLP as _MLP
+from ..module import Layer as _Layer
+from ..module import Module  # the same base class: zero_grad() and parameters(), as in micrograd
+from ..module import Neuron as _Neuron
 
-Module = _nn.Module  # the same base class: zero_grad() and parameters(), as in micrograd
 
-
-class Neuron(_nn.Neuron):
+class Neuron(_Neuron):
     """micrograd's Neuron(nin, nonlin=True): ReLU unless nonlin is False (then linear)."""
 
     def __init__(self, nin: int, nonlin: bool = True, *, name: str = ""):
@@ -30,7 +31,7 @@ class Neuron(_nn.Neuron):
         return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({self.nin})"
 
 
-class Layer(_nn.Layer):
+class Layer(_Layer):
     """micrograd's Layer(nin, nout, **kwargs): nout Neurons, kwargs (nonlin) passed to each."""
 
     def __init__(self, nin: int, nout: int, *, nonlin: bool = True, name: str = ""):
@@ -41,7 +42,7 @@ class Layer(_nn.Layer):
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
-class MLP(_nn.MLP):
+class MLP(_MLP):
     """micrograd's MLP(nin, nouts): ReLU layers, the last one linear."""
 
     def __init__(self, nin: int, nouts: list[int]):

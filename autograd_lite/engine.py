@@ -376,9 +376,11 @@ def propagate(node: Value, check: bool = False) -> list:
     for p, local in zip(node.parents, node.local_grads):
         c = sum_lanes(local, g) if lanes and type(p.data) is not ndarray else local * g
         if check and not _finite(c):
+            lane = _first_bad_lane(c)
+            where = "" if lane is None else f" in lane {lane}"
             raise FloatingPointError(
-                f"detect_anomaly: backward through {_describe(node)} sent {fmt(c)} to {p.name} "
-                f"(local derivative {fmt(local)} * upstream grad {fmt(g)})"
+                f"detect_anomaly: backward through {_describe(node)} sent {_at(c, lane)}{where} to "
+                f"{p.name} (local derivative {_at(local, lane)} * upstream grad {_at(g, lane)})"
             )
         p.grad += c
         contributions.append(c)
@@ -598,7 +600,18 @@ def _check_lanes(operands, op: Op) -> None:
         ) from None
 
 
+def _first_bad_lane(x) -> int | None:
+    """The first lane of x that is nan or infinite (None for a number)."""
+    return int(np.flatnonzero(~np.isfinite(x))[0]) if type(x) is ndarray else None
+
+
+def _at(x, lane: int | None) -> str:
+    return fmt(x) if lane is None or type(x) is not ndarray else f"{x[lane]:.4g}"
+
+
 def _raise_forward_anomaly(node: Value) -> None:
-    kind = "nan" if np.isnan(node.data).any() else "an infinity"
-    got = ", ".join(f"{p.name} = {fmt(p.data)}" for p in node.parents)
+    lane = _first_bad_lane(node.data)
+    bad = node.data if lane is None else node.data[lane]
+    kind = ("nan" if np.isnan(bad) else "an infinity") + ("" if lane is None else f" in lane {lane}")
+    got = ", ".join(f"{p.name} = {_at(p.data, lane)}" for p in node.parents)
     raise FloatingPointError(f"detect_anomaly: {_describe(node)} produced {kind} from {got}")

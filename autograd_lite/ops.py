@@ -10,6 +10,23 @@ so the same rule serves one example and a whole batch.
 
 Names in the templates: `{x}` and `{y}` are the Value operands, `{c}` a
 constant operand (held on the node as `arg`), `{out}` the op's output.
+
+Overflow: one rule for a number and for lanes (every lane is checked).
+
+- `**` (`x ** c`, `c ** x`, `x ** y`) and `exp`: finite operands whose
+  result does not fit in a float raise OverflowError naming the op, the
+  operands and, for lanes, the first such lane (`10.0 ** 400.0` raises as
+  Python's own `**` does; PyTorch would give inf). An infinite operand may
+  give an infinite result without an error.
+- `+ - * /`, `sum`, `mean` and `wsum` are IEEE arithmetic, as in PyTorch: an
+  overflow gives ±inf, for numbers and lanes alike (numpy adds its
+  RuntimeWarning for lanes and np.float64 data; silencing it would cost more
+  than the op). `detect_anomaly()` makes it an error naming the op and lane.
+- No other op can overflow on finite input (log, tanh, sigmoid, relu,
+  leaky_relu, sin, cos, abs, neg).
+- A local derivative never raises: one too large for a float is ±inf, as in
+  PyTorch (`Value(1e-300) ** -1` is 1e300, with d/dx = -inf), and
+  `detect_anomaly()` reports it in backward.
 """
 
 from __future__ import annotations
@@ -104,6 +121,27 @@ def _rdiv(x, c):  # c / x
     return c / x
 
 
+_FITS = "a result that fits in a float (below 1.8e308)"
+
+
+def _check_fits(out, *inputs) -> None:
+    """Raise OverflowError (with the first lane) where finite lane inputs gave an infinite output."""
+    inf = np.isinf(out)
+    if inf.any():
+        for x in inputs:
+            inf &= np.isfinite(x)  # an infinite input may give an infinite output
+        if inf.any():
+            raise OpError(OverflowError, _FITS, _lanes_where(inf))
+
+
+def _power(x, e):
+    """x ** e for numbers, ±inf where that overflows: for local derivatives, which may be infinite."""
+    try:
+        return math.pow(x, e)
+    except OverflowError:  # math.pow(-1e-300, -3.0): the sign of an odd power of a negative base
+        return -math.inf if x < 0 and e % 2 == 1 else math.inf
+
+
 def _pow_c(x, c):  # x ** c, c a constant
     whole = float(c).is_integer()
     if type(x) is ndarray:
@@ -119,26 +157,31 @@ def _pow_c(x, c):  # x ** c, c a constant
                 "{x} >= 0 when the exponent is not a whole number",
                 _lanes_where(x < 0),
             )
-        return np.power(x, c)
+        with np.errstate(over="ignore"):
+            out = np.power(x, c)
+        _check_fits(out, x)
+        return out
     if c < 0 and x == 0:
         raise OpError(ZeroDivisionError, "{x} != 0 when the exponent is negative")
     if not whole and x < 0:
         raise OpError(ValueError, "{x} >= 0 when the exponent is not a whole number")
     try:
-        return x**c
+        return math.pow(x, c)  # a float, and OverflowError, for np.float64 data too (not inf + a warning)
     except OverflowError:
-        raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)") from None
+        raise OpError(OverflowError, _FITS) from None
 
 
-def _pow_c_local(out, x, c):
-    if c == 0:
-        return (0.0 * x,)
+def _pow_c_local(out, x, c):  # c * x ** (c - 1), computed as written: y*out/x would underflow
     if type(x) is ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
+        if c == 0:
+            return (np.zeros_like(x),)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return (c * np.power(x, c - 1),)
+    if c == 0:
+        return (0.0,)
     if x == 0 and c < 1:  # d sqrt(x)/dx at 0: infinite, as in PyTorch
         return (math.inf,)
-    return (c * x ** (c - 1),)
+    return (c * _power(x, c - 1),)
 
 
 def _positive_base(x, needs):
@@ -151,11 +194,21 @@ def _positive_base(x, needs):
 
 def _pow(x, y):  # x ** y, both Values
     _positive_base(x, "{x} > 0 when the exponent is a Value")
-    return _pow_c(x, y) if type(y) is not ndarray else np.power(x, y)
+    if type(y) is not ndarray:
+        return _pow_c(x, y)
+    with np.errstate(over="ignore"):
+        out = np.power(x, y)
+    _check_fits(out, x, y)
+    return out
 
 
 def _pow_local(out, x, y):
-    return (y * out / x, out * _log(x))
+    """(y * x ** (y - 1), x ** y * log(x)); as written, so d/dx neither underflows nor overflows
+    on its way (y * out / x does); 0 where y == 0, as in PyTorch and HIPS autograd."""
+    if type(x) is ndarray or type(y) is ndarray:
+        with np.errstate(over="ignore"):
+            return (y * np.power(x, np.where(y == 0, 1.0, y - 1.0)), out * np.log(x))
+    return (0.0 if y == 0 else y * _power(x, y - 1.0), out * math.log(x))
 
 
 def _rpow(x, c):  # c ** x, c a constant base
@@ -164,15 +217,19 @@ def _rpow(x, c):  # c ** x, c a constant base
     if type(x) is ndarray:
         with np.errstate(over="ignore"):
             out = np.power(float(c), x)
-        if np.isinf(out).any():
-            raise OpError(
-                OverflowError, "a result that fits in a float (below 1.8e308)", _lanes_where(np.isinf(out))
-            )
+        _check_fits(out, x)
         return out
     try:
-        return c**x
+        return math.pow(c, x)
     except OverflowError:
-        raise OpError(OverflowError, "a result that fits in a float (below 1.8e308)") from None
+        raise OpError(OverflowError, _FITS) from None
+
+
+def _rpow_local(out, x, c):  # may overflow to inf (c = 1e300): silently, for lanes as for numbers
+    if type(out) is not ndarray:
+        return (out * math.log(c),)
+    with np.errstate(over="ignore"):
+        return (out * math.log(c),)
 
 
 def _log(x):
@@ -290,7 +347,7 @@ _ENTRIES = [
        forward=_pow_c, local=_pow_c_local,
        rules=["{c} * {x} ** ({c} - 1)"]),
     Op("pow", key="rpow_c", symbol="**", expr="{c} ** {x}", const=True,
-       forward=_rpow, local=lambda out, x, c: (out * math.log(c),),
+       forward=_rpow, local=_rpow_local,
        rules=["{c} ** {x} * log({c})"]),
     Op("leaky_relu", key="leaky_relu", symbol="leaky_relu", expr="leaky_relu({x}, {c})",
        const=True, forward=_leaky_relu, local=lambda out, x, c: (_leaky_step(x, c),),

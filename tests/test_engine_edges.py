@@ -7,11 +7,13 @@ PyTorch 2.13 float64 number computed by hand and written in with a comment.
 import copy
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
+from autograd import grad as hips_grad
 
-from autograd_lite import NO_GRAD, Parameter, Value, detect_anomaly, has_grad, no_grad, wsum, zero_grad
+from autograd_lite import NO_GRAD, OPS, Parameter, Value, detect_anomaly, has_grad, no_grad, wsum, zero_grad
 from autograd_lite.engine import propagate
 
 # --- no gradient is not a zero gradient ----------------------------------------
@@ -149,3 +151,177 @@ def test_scalar_graphs_whose_leaves_hold_numpy_scalars():
     assert a.grad == pytest.approx(-2.0 + (1 - t * t) * 2.0 + 2.0**-1.5 * math.log(2.0))
     assert b.grad == pytest.approx(1.5 + (1 - t * t) * -1.5 + 12.0)
     assert type(a.grad) is not np.ndarray and type(b.grad) is not np.ndarray
+
+
+# --- x ** y: the local derivative as written, y * x ** (y - 1) ----------------------
+
+
+def test_pow_with_a_value_exponent_keeps_tiny_and_huge_derivatives():
+    x, y = Value(1e-200), Value(2.0)
+    (x**y).backward()
+    assert x.grad == pytest.approx(2e-200, rel=1e-12)  # torch 2.13 float64: 2e-200 (y*out/x gave 0)
+    assert x.grad == pytest.approx(hips_grad(lambda a: a**2.0)(1e-200), rel=1e-12)
+    x, y = Value(1e30), Value(10.27)
+    (x**y).backward()
+    # torch 2.13 float64: d/dx = 1.2929163979125718e+279 (y*out/x overflowed to inf), d/dy = inf
+    assert x.grad == pytest.approx(1.2929163979125718e279, rel=1e-12)
+    assert x.grad == pytest.approx(hips_grad(lambda a: a**10.27)(1e30), rel=1e-12)
+    assert y.grad == math.inf  # out * log(x) = 1.26e308 * 69.1: torch gives inf too
+
+
+def test_pow_with_a_value_exponent_in_lanes_keeps_tiny_and_huge_derivatives():
+    xs, ys = [1e-200, 1e30, 3.0], [2.0, 10.27, 0.5]
+    truth = [hips_grad(lambda a, b=b: a**b)(a) for a, b in zip(xs, ys)]
+    x, y = Value(np.array(xs)), Value(np.array(ys))
+    (x**y).sum().backward()
+    np.testing.assert_allclose(x.grad, truth, rtol=1e-12)
+    x = Value(np.array([1e-200, 1e-100]))  # lanes ** a scalar Value
+    y = Value(2.0)
+    (x**y).sum().backward()
+    np.testing.assert_allclose(x.grad, [2e-200, 2e-100], rtol=1e-12)  # 2x, by hand
+    # d/dy = Σ x^2 log x: 1e-400 underflows to 0, the second is 1e-200 * log(1e-100), by hand
+    assert y.grad == pytest.approx(1e-200 * math.log(1e-100), rel=1e-12)
+
+
+def test_pow_with_a_zero_value_exponent_has_zero_base_derivative():
+    x, y = Value(2.0), Value(0.0)
+    (x**y).backward()
+    assert x.grad == 0.0 and y.grad == pytest.approx(math.log(2.0))  # torch 2.13: 0.0, 0.6931471805599453
+    x, y = Value(np.array([1e-320, 2.0])), Value(np.array([0.0, 0.0]))
+    (x**y).sum().backward()  # y * x ** (y - 1) is 0 * inf in lane 0: the rule gives 0, not nan
+    assert x.grad.tolist() == [0.0, 0.0]
+
+
+def test_the_pow_rule_text_computes_what_the_engine_computes():
+    # evaluate each ** rule as written in the op table and compare with backward
+    def rule(key, k, **names):
+        text = OPS[key].rules[k].format(**{n: f"({v!r})" for n, v in names.items()})
+        return eval(text, {"log": math.log})
+
+    for xv, yv in [(1e-200, 2.0), (1e30, 10.27), (3.0, -0.5)]:
+        x, y = Value(xv), Value(yv)
+        (x**y).backward()
+        assert x.grad == pytest.approx(rule("pow", 0, x=xv, y=yv), rel=1e-12)
+        x = Value(xv)
+        (x**yv).backward()
+        assert x.grad == pytest.approx(rule("pow_c", 0, x=xv, c=yv), rel=1e-12)
+
+
+# --- a result that fits builds its node, even when its derivative does not -----------
+
+
+@pytest.mark.parametrize(
+    "x, c, out, dx",
+    [
+        # torch 2.13 float64: (1e-300)**-1 = 9.999999999999999e+299, d/dx = -inf
+        (1e-300, -1.0, 1e300, -math.inf),
+        # torch 2.13 float64: (-1e-200)**-1 = -1e+200, d/dx = -1/x^2 = -inf
+        (-1e-200, -1.0, -1e200, -math.inf),
+        # torch 2.13 float64: (-1e-110)**-2 = 9.999999999999999e+219, d/dx = -2/x^3 = +inf
+        (-1e-110, -2.0, 1e220, math.inf),
+    ],
+)
+def test_a_finite_power_with_an_infinite_derivative_is_built(x, c, out, dx):
+    v = Value(x)
+    p = v**c
+    assert p.data == pytest.approx(out, rel=1e-12)
+    p.backward()
+    assert v.grad == dx
+
+
+def test_finite_powers_with_infinite_derivatives_in_every_form():
+    x, y = Value(1e-300), Value(-1.0)
+    (x**y).backward()  # torch 2.13 float64: d/dx = -inf, d/dy = -6.907755278982137e+302
+    assert x.grad == -math.inf and y.grad == pytest.approx(-6.907755278982137e302, rel=1e-12)
+    x = Value(np.array([1e-300, 2.0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and numpy says nothing: the inf is the answer
+        (x**-1).sum().backward()
+    assert x.grad.tolist() == [-math.inf, -0.25]  # torch 2.13 float64: [-inf, -0.25]
+    e = Value(np.array([1.0, 0.5]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (1e300**e).sum().backward()
+    # d/de = 1e300^e log(1e300): lane 0 overflows to inf (torch 2.13 gives 6.9e302 in float64
+    # for a scalar 1e300**1, as 1e300 * 690.8 fits); lane 1 is 1e150 * 690.8, by hand
+    assert e.grad[0] == pytest.approx(6.907755278982137e302, rel=1e-12)
+    assert e.grad[1] == pytest.approx(1e150 * math.log(1e300), rel=1e-12)
+
+
+def test_a_power_whose_result_does_not_fit_still_raises():
+    with pytest.raises(OverflowError, match=r"x \*\* -2\.0 needs a result that fits.*x = -1e-300"):
+        Value(-1e-300, label="x") ** -2
+
+
+# --- overflow: one rule for a number and for lanes ---------------------------------
+
+BIG = [  # (what, f, operand): f overflows at operand, and is fine at 1.0
+    ("exp", lambda v: v.exp(), 1000.0),
+    ("x ** c", lambda v: v**400.0, 10.0),
+    ("c ** x", lambda v: 10.0**v, 400.0),
+    ("x ** y, lanes in x", lambda v: v ** Value(400.0), 10.0),
+    ("x ** y, lanes in y", lambda v: Value(10.0) ** v, 400.0),
+    ("x * c", lambda v: v * 1e300, 1e10),
+    ("x * y", lambda v: v * Value(1e300), 1e10),
+    ("x / c", lambda v: v / 1e-300, 1e10),
+    ("c / x", lambda v: 1e300 / v, 1e-10),
+    ("x / y", lambda v: Value(1e300) / v, 1e-10),
+    ("x + c", lambda v: v + 1.7e308, 1.7e308),
+    ("x - y", lambda v: v - Value(-1.7e308), 1.7e308),
+    ("wsum", lambda v: wsum([Value(1e300)], [v]), 1e10),
+]
+
+
+def outcome(f, data):
+    """('raises', type, message) or ('value', data)."""
+    try:
+        with np.errstate(over="ignore"):  # numpy's warning for + - * / lanes is documented
+            return ("value", f(Value(data)).data)
+    except ArithmeticError as e:
+        return ("raises", type(e), str(e))
+
+
+@pytest.mark.parametrize("what, f, big", BIG, ids=[b[0] for b in BIG])
+def test_overflow_answers_the_same_for_a_number_and_for_lanes(what, f, big):
+    one = outcome(f, big)
+    lanes = outcome(f, np.array([1.0, big]))
+    assert one[0] == lanes[0], (one, lanes)
+    if one[0] == "raises":
+        assert one[1] is lanes[1] is OverflowError
+        assert "lane 1" in lanes[2] and "fits in a float" in one[2]
+    else:
+        assert one[1] in (math.inf, -math.inf)
+        assert lanes[1][1] == one[1]
+        assert lanes[1][0] == f(Value(1.0)).data
+    with detect_anomaly(), np.errstate(over="ignore"):  # the inf of arithmetic: caught, with its lane
+        with pytest.raises((OverflowError, FloatingPointError), match="lane 1"):
+            f(Value(np.array([1.0, big])))
+
+
+def test_ops_that_raise_on_overflow_raise_for_numpy_scalar_data_too():
+    a = Value(0.0, label="a")
+    a.data = np.float64(10.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # not inf with a RuntimeWarning
+        with pytest.raises(OverflowError, match=r"a \*\* 400\.0 needs a result that fits"):
+            a**400.0
+        b = Value(0.0, label="b")
+        b.data = np.float64(2000.0)
+        with pytest.raises(OverflowError, match=r"2\.0 \*\* b needs"):
+            2.0**b
+        with pytest.raises(OverflowError, match=r"exp\(b\)"):
+            b.exp()
+        assert type((a**2.0).data) is float and (a**2.0).data == 100.0
+
+
+def test_an_infinite_operand_may_give_an_infinite_power_without_an_error():
+    assert (Value(math.inf) ** 2.0).data == math.inf
+    assert (Value(np.array([math.inf, 2.0])) ** 2.0).data.tolist() == [math.inf, 4.0]
+    assert (Value(np.array([math.inf, 2.0])).exp()).data[0] == math.inf
+
+
+def test_detect_anomaly_names_the_lane_in_backward():
+    x = Value(np.array([2.0, 1e-300]), label="x")
+    loss = (x**-1).sum()
+    with detect_anomaly(), pytest.raises(FloatingPointError, match=r"sent -inf in lane 1 to x"):
+        loss.backward()

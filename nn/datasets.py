@@ -10,19 +10,41 @@ import math
 
 import numpy as np
 
+from .module import check_size, estimate_bytes
 from .seed import rng as make_rng
 
 
-def _check(n, noise=0.0, name="n", minimum=1):
+def _check(n, noise=0.0, name="n", minimum=1, *, points: int = 0):
+    """Check a count (and the noise); for n, or classes among `points`, refuse what would not fit."""
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {n!r}")
     if not isinstance(noise, int | float) or isinstance(noise, bool) or not (0 <= noise < math.inf):
         raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    what = f"{n:,} points" if name == "n" else f"{points:,} points in {n:,} {name}"
+    check_size(
+        what,
+        estimate_bytes(samples=int(n) + points),
+        "use a smaller n" if name == "n" else f"use fewer {name}",
+    )
 
 
-def _split(n: int, k: int) -> list[int]:
-    """n examples over k classes, as evenly as possible."""
-    return [n // k + (1 if i < n % k else 0) for i in range(k)]
+def _split(n: int, k: int) -> np.ndarray:
+    """n examples over k classes, as evenly as possible (the first n % k get one more)."""
+    counts = np.full(k, n // k)
+    counts[: n % k] += 1
+    return counts
+
+
+def _positions(counts: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """np.linspace(start[k], stop[k], counts[k]) for every k, concatenated (numpy's own arithmetic)."""
+    k = np.repeat(np.arange(len(counts)), counts)
+    j = np.arange(len(k)) - np.repeat(np.cumsum(counts) - counts, counts)
+    m = counts[k]
+    step = np.divide(stop - start, counts - 1, out=np.zeros(len(counts)), where=counts > 1)[k]
+    values = j * step + start[k]
+    last = (j == m - 1) & (m > 1)
+    values[last] = stop[k][last]  # linspace ends exactly at stop
+    return values
 
 
 def xor(n: int = 4, noise: float = 0.0, seed: int | None = None):
@@ -71,15 +93,14 @@ def circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | 
 def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int | None = None):
     """Interleaved spiral arms, one per class (the CS231n dataset)."""
     _check(n, noise, minimum=2)
-    _check(classes, name="classes", minimum=2)
+    _check(classes, name="classes", minimum=2, points=n)
     rng = make_rng(seed)
-    Xs, ys = [], []
-    for k, m in enumerate(_split(n, classes)):
-        r = np.linspace(0.0, 1.0, m)
-        t = np.linspace(k * 4.0, (k + 1) * 4.0, m) + rng.normal(0.0, noise, size=m)
-        Xs.append(np.stack([r * np.sin(t), r * np.cos(t)], axis=1))
-        ys.append(np.full(m, k))
-    X, y = np.concatenate(Xs), np.concatenate(ys)
+    counts = _split(n, classes)  # arm k: radius 0 -> 1, angle 4k -> 4(k + 1), plus noise
+    r = _positions(counts, np.zeros(classes), np.ones(classes))
+    arms = 4.0 * np.arange(classes)
+    t = _positions(counts, arms, arms + 4.0) + rng.normal(0.0, noise, size=n)
+    X = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
+    y = np.repeat(np.arange(classes), counts)
     order = rng.permutation(n)
     return X[order], y[order]
 
@@ -87,11 +108,11 @@ def spirals(n: int = 300, classes: int = 3, noise: float = 0.2, seed: int | None
 def blobs(n: int = 100, centers: int = 3, spread: float = 0.5, seed: int | None = None):
     """Gaussian clusters around centers spaced on a circle of radius 2."""
     _check(n, spread, minimum=1)
-    _check(centers, name="centers", minimum=1)
+    _check(centers, name="centers", minimum=1, points=n)
     rng = make_rng(seed)
     angles = 2 * math.pi * np.arange(centers) / centers
     mids = 2.0 * np.stack([np.cos(angles), np.sin(angles)], axis=1)
-    y = np.concatenate([np.full(m, k) for k, m in enumerate(_split(n, centers))])
+    y = np.repeat(np.arange(centers), _split(n, centers))
     X = mids[y] + rng.normal(0.0, spread, size=(n, 2))
     order = rng.permutation(n)
     return X[order], y[order]

@@ -17,12 +17,125 @@ import numpy as np
 
 from autograd_lite import Parameter, Value, wsum
 from autograd_lite.engine import NO_GRAD
+from autograd_lite.modes import state as _modes
 
+from .functional import ACTIVATIONS
 from .functional import activation as activation_fn
 from .seed import rng as make_rng
 
 INITS = ("uniform", "xavier", "he")
 FORMAT = "autograd_lite.nn"
+
+# --- size guards: memory is estimated before anything is built ----------------------------------
+#
+# One place for every estimate: nn.MLP/Layer/Neuron, a model called on a batch, Module.load,
+# nn.datasets and `autograd-lite train` all ask estimate_bytes() and refuse with check_size().
+
+#: The most memory one model, one dataset, one batch's graph or one CLI run may take (1 GB, about
+#: 5 million parameters): a student's laptop has it to spare, and a 2-core 24 GB machine runs a
+#: few at once. Raise it (nn.module.MEMORY_LIMIT = 8e9) on a bigger machine.
+MEMORY_LIMIT = 1_000_000_000
+
+#: Measured on CPython 3.11 (tests/test_nn_guard_sizes.py measures them again): a Parameter with
+#: its float, its label and its list slot takes ~190 bytes. Training adds its grad (24), its
+#: share of the graph of one forward (34) and Adam's state (~300): ~550 bytes.
+BYTES_PER_PARAMETER = 200
+BYTES_PER_TRAINED_PARAMETER = 600
+
+#: A toy dataset's peak while it is made, per point: X, y, the noise and the shuffled copies
+#: (80 bytes measured for moons, the largest).
+BYTES_PER_SAMPLE = 96
+
+#: Reading a model file: json's dicts, strings and floats take ~5 times the file's size.
+BYTES_PER_FILE_BYTE = 5
+
+#: A batch forward holds lanes × nodes float64s (8 bytes each); see graph_nodes for the nodes.
+BYTES_PER_LANE_NODE = 8
+
+
+class TooBig(ValueError, MemoryError):
+    """A size refused before anything is built: the message gives the estimate and the limit.
+
+    A ValueError (a bad argument) and a MemoryError (what building it would end in)."""
+
+
+def estimate_bytes(
+    parameters: int = 0,
+    *,
+    training: bool = False,
+    samples: int = 0,
+    lanes: int = 0,
+    nodes: int = 0,
+    file_bytes: int = 0,
+) -> int:
+    """The memory, in bytes, of so many parameters (trained or not), dataset points, lanes × nodes
+    of a batch forward (graph_nodes) and model-file bytes to read, by the constants above."""
+    per_parameter = BYTES_PER_TRAINED_PARAMETER if training else BYTES_PER_PARAMETER
+    return (
+        parameters * per_parameter
+        + samples * BYTES_PER_SAMPLE
+        + lanes * nodes * BYTES_PER_LANE_NODE
+        + file_bytes * BYTES_PER_FILE_BYTE
+    )
+
+
+def graph_nodes(nin: int, nouts: Sequence[int], *, grad: bool = True, fine: bool = False) -> int:
+    """How many lane arrays per lane a batch forward of an MLP(nin, nouts) keeps at once.
+
+    With a graph (and its backward): the inputs, and per neuron its sum, its activation, the
+    activation's local grad and their grads, ~6 (43 bytes a lane measured); a fine graph adds a
+    product, a sum and their grads per weight (4 more). Under no_grad() only about two layers
+    are alive at once: 3 × the widest (17 bytes a lane per width measured).
+    """
+    if not grad:
+        return 3 * max(nin, *nouts)
+    sizes = [nin, *nouts]
+    weights = sum(sizes[i] * sizes[i + 1] for i in range(len(nouts)))
+    return nin + 6 * sum(nouts) + (4 * weights if fine else 0)
+
+
+def size_text(nbytes: float) -> str:
+    """Bytes for a person: '1.2 GB', '340 MB'."""
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes:.0f} bytes"
+
+
+def check_size(what: str, nbytes: int, advice: str = "") -> None:
+    """Refuse (TooBig) when `what` would take more than MEMORY_LIMIT, saying the estimate and the limit."""
+    if nbytes > MEMORY_LIMIT:
+        raise TooBig(
+            f"{what} would take about {size_text(nbytes)} of memory, more than the limit of "
+            f"{size_text(MEMORY_LIMIT)} (nn.module.MEMORY_LIMIT)" + (f": {advice}" if advice else "")
+        )
+
+
+def parameter_count(nin: int, nouts: Sequence[int]) -> int:
+    """The weights and biases of MLP(nin, nouts): (n_in + 1) · n_out per layer."""
+    sizes = [nin, *nouts]
+    return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+
+
+def _check_model_size(what: str, parameters: int) -> None:
+    fits = int(MEMORY_LIMIT // BYTES_PER_PARAMETER)
+    check_size(
+        f"{what} has {parameters:,} parameters, which",
+        estimate_bytes(parameters),
+        f"at about {BYTES_PER_PARAMETER} bytes a parameter the limit fits {fits:,} parameters",
+    )
+
+
+def _check_batch_size(model: Module, lanes: int, nin: int, nouts: Sequence[int], fine: bool) -> None:
+    """Refuse a batch forward whose lanes × nodes would not fit (before any lane is made)."""
+    grad = _modes.grad_enabled
+    nbytes = estimate_bytes(lanes=lanes, nodes=graph_nodes(nin, nouts, grad=grad, fine=fine))
+    if nbytes > MEMORY_LIMIT:  # repr(model) only when it is needed: it counts the parameters
+        check_size(
+            f"{model!r} on a batch of {lanes:,} examples{' (building its graph)' if grad else ''}",
+            nbytes,
+            "call it on smaller batches" + (", or under no_grad() to build no graph" if grad else ""),
+        )
 
 
 class Module:
@@ -62,14 +175,16 @@ class Module:
             problems.append(f"missing keys {_some(missing)}")
         if extra:
             problems.append(f"unexpected keys {_some(extra)}")
+        values = {}
         for key in params.keys() & state.keys():
-            v = state[key]
-            if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-                problems.append(f"key {key!r} holds {v!r}, not a finite number")
+            value = _finite_float(state[key])
+            if value is None:
+                problems.append(f"key {key!r} holds {_show(state[key])}, not a finite number")
+            values[key] = value
         if problems:
             raise ValueError(f"{source} does not fit {self!r}: " + "; ".join(problems) + " (model unchanged)")
         for key, p in params.items():
-            p.data = float(state[key])
+            p.data = values[key]
 
     def config(self) -> dict:
         """The constructor's arguments, so `load` can rebuild the same shape."""
@@ -84,60 +199,154 @@ class Module:
 
     @classmethod
     def load(cls, path: str | os.PathLike):
-        """A model rebuilt from a file written by `save`; errors name the file and the key."""
-        try:
-            with open(path, encoding="utf-8") as f:
-                doc = json.load(f)
-        except FileNotFoundError:
-            raise FileNotFoundError(f"{path}: no such model file") from None
-        except IsADirectoryError:
-            raise IsADirectoryError(f"{path}: is a folder, not a model file") from None
-        except OSError as e:
-            raise OSError(f"{path}: cannot read the model file: {e.strerror or e}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise ValueError(f"{path}: not a model file (invalid JSON: {e})") from None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        """A model rebuilt from a file written by `save`; never pickle.
+
+        Every field is type-checked before anything is built; an error names the
+        file, the key and what is accepted.
+        """
+        doc = _read_model_file(path)
+        if doc.get("format") != FORMAT:
             raise ValueError(f"{path}: not an autograd_lite model file (no 'format': {FORMAT!r})")
-        if doc.get("version") != 1 or isinstance(doc.get("version"), bool):
+        unexpected = [k for k in doc if k not in _FILE_KEYS]
+        if unexpected:
             raise ValueError(
-                f"{path}: key 'version' is {doc.get('version')!r}; this autograd_lite reads version 1"
+                f"{path}: unexpected key {_some(unexpected)}; a model file holds {', '.join(_FILE_KEYS)}"
             )
+        version = doc.get("version")
+        if type(version) is not int or version != 1:
+            raise ValueError(f"{path}: key 'version' is {_show(version)}; this autograd_lite reads version 1")
         if doc.get("class") != cls.__name__:
-            raise ValueError(f"{path}: holds a {doc.get('class')!r}, not a {cls.__name__}")
+            raise ValueError(f"{path}: holds a {_show(doc.get('class'))}, not a {cls.__name__}")
         config = doc.get("config")
         if not isinstance(config, dict):
             raise ValueError(f"{path}: key 'config' is missing or not a mapping")
+        config = _check_config(cls.__name__, config, path)
         state = doc.get("state")
         if not isinstance(state, dict):
             raise ValueError(f"{path}: key 'state' is missing or not a mapping of names to numbers")
-        try:  # check the shape against the weights before building anything (a corrupt size could be huge)
-            expected = _parameter_count(config)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"{path}: key 'config' does not describe a {cls.__name__}: {e}") from None
+        expected = _parameter_count(config)  # checked against the weights before building anything
         if expected != len(state):
             raise ValueError(
                 f"{path}: key 'config' describes {expected:,} parameters but key 'state' holds {len(state):,}"
             )
-        try:
-            model = cls(**config)
-        except (TypeError, ValueError) as e:
-            raise ValueError(f"{path}: key 'config' does not describe a {cls.__name__}: {e}") from None
+        _check_model_size(f"{path}: key 'config' describes a {cls.__name__} that", expected)
+        model = cls(**config)  # every argument checked above; the state is checked before it is set
         model.load_state_dict(state, source=f"{path}: key 'state'")
         return model
 
 
+#: The top-level keys of a model file, in the order `save` writes them.
+_FILE_KEYS = ("format", "version", "class", "config", "state")
+
+#: The keys of each class's 'config' in a model file, and which of them must be there.
+_CONFIG_KEYS = {
+    "Neuron": (("nin",), ("activation", "init", "fine")),
+    "Layer": (("nin", "nout"), ("activation", "init", "fine")),
+    "MLP": (("nin", "nouts"), ("activation", "output_activation", "init", "fine")),
+}
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    doc = {}
+    for key, value in pairs:
+        if key in doc:
+            raise _DuplicateKey(f"key {key!r} appears twice")
+        doc[key] = value
+    return doc
+
+
+def _read_model_file(path: str | os.PathLike) -> dict:
+    """The JSON object in a model file, or an error naming the file and what is wrong."""
+    try:
+        size = os.stat(path).st_size
+        if os.path.isfile(path):
+            check_size(f"{path}: reading this {size_text(size)} model file", estimate_bytes(file_bytes=size))
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f, object_pairs_hook=_no_duplicates)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such model file") from None
+    except IsADirectoryError:
+        raise IsADirectoryError(f"{path}: is a folder, not a model file") from None
+    except OSError as e:
+        raise OSError(f"{path}: cannot read the model file: {e.strerror or e}") from None
+    except _DuplicateKey as e:
+        raise ValueError(f"{path}: not a valid model file: {e}") from None
+    except TooBig:
+        raise
+    except (ValueError, RecursionError) as e:  # invalid JSON, bad UTF-8, a number of 5,000 digits
+        raise ValueError(f"{path}: not a model file (invalid JSON: {e})") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: not an autograd_lite model file (no 'format': {FORMAT!r})")
+    return doc
+
+
+def _check_config(class_name: str, config: dict, path) -> dict:
+    """A model file's 'config', every key type-checked: the constructor's arguments."""
+    required, optional = _CONFIG_KEYS[class_name]
+    known = required + optional
+    unexpected = [k for k in config if k not in known]
+    if unexpected:
+        raise ValueError(
+            f"{path}: key 'config' has unexpected key {_some(unexpected)}; "
+            f"a {class_name} config holds {', '.join(known)}"
+        )
+    missing = [k for k in required if k not in config]
+    if missing:
+        raise ValueError(f"{path}: key 'config' is missing {_some(missing)}")
+    activations = ", ".join(repr(a) for a in ACTIVATIONS) + " or null"
+    for key, value in config.items():
+        where = f"{path}: key 'config.{key}' is {_show(value)}"
+        if key in ("nin", "nout"):
+            if not _is_count(value):
+                raise ValueError(f"{where}; accepted: a whole number >= 1")
+        elif key == "nouts":
+            if not isinstance(value, list) or not value or not all(_is_count(n) for n in value):
+                raise ValueError(
+                    f"{where}; accepted: a non-empty list of whole numbers >= 1, e.g. [16, 16, 1]"
+                )
+        elif key in ("activation", "output_activation"):
+            if value is not None and (not isinstance(value, str) or value not in ACTIVATIONS):
+                raise ValueError(f"{where}; accepted: {activations}")
+        elif key == "init":
+            if not isinstance(value, str) or value not in INITS:
+                raise ValueError(f"{where}; accepted: {', '.join(repr(i) for i in INITS)}")
+        elif key == "fine" and not isinstance(value, bool):
+            raise ValueError(f"{where}; accepted: true or false")
+    return dict(config)
+
+
+def _is_count(n) -> bool:
+    return type(n) is int and n >= 1
+
+
+def _finite_float(v) -> float | None:
+    """v as a float if it is a real, finite number (not a bool); else None."""
+    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
+        return None
+    try:
+        x = float(v)
+    except (OverflowError, ValueError, TypeError):  # an int too large for a float
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _show(v) -> str:
+    """A value for an error message, cut short (a corrupt file may hold anything)."""
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
+        return f"an int of about {int(v.bit_length() * 0.30103):,} digits"
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _parameter_count(config: dict) -> int:
-    """How many weights and biases a Neuron, Layer or MLP config implies (checking its sizes)."""
-    nin = _check_count("nin", config.get("nin"))
+    """How many weights and biases a checked Neuron, Layer or MLP config implies."""
     if "nouts" in config:
-        nouts = config["nouts"]
-        if not isinstance(nouts, list) or not nouts:
-            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [nin] + [_check_count("each layer size", n) for n in nouts]
-        return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
-    if "nout" in config:
-        return (nin + 1) * _check_count("nout", config["nout"])
-    return nin + 1
+        return parameter_count(config["nin"], config["nouts"])
+    return parameter_count(config["nin"], [config.get("nout", 1)])
 
 
 def _some(keys: list[str], n: int = 5) -> str:
@@ -207,6 +416,7 @@ class Neuron(Module):
         name: str = "",
     ):
         self.nin = _check_count("nin", nin)
+        _check_model_size(f"Neuron({self.nin})", self.nin + 1)
         self.activation = activation
         self.act = activation_fn(activation)
         self.init, self.fine = init, bool(fine)
@@ -216,6 +426,8 @@ class Neuron(Module):
         self.b = Parameter(0.0, label=f"{name}b")
 
     def __call__(self, x) -> Value:
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            _check_batch_size(self, len(x), self.nin, [1], self.fine)
         return self.forward(_as_inputs(x, self.nin))
 
     def forward(self, x: list[Value]) -> Value:
@@ -256,6 +468,7 @@ class Layer(Module):
         name: str = "",
     ):
         self.nin, self.nout = _check_count("nin", nin), _check_count("nout", nout)
+        _check_model_size(f"Layer({self.nin}, {self.nout})", parameter_count(self.nin, [self.nout]))
         self.activation, self.init, self.fine = activation, init, bool(fine)
         rng = rng if rng is not None else make_rng(seed)
         self.neurons = [
@@ -264,6 +477,8 @@ class Layer(Module):
         ]
 
     def __call__(self, x):
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            _check_batch_size(self, len(x), self.nin, [self.nout], self.fine)
         out = self.forward(_as_inputs(x, self.nin))
         return out[0] if len(out) == 1 else out
 
@@ -311,6 +526,7 @@ class MLP(Module):
                 f"nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1]; got {nouts!r}"
             )
         self.nouts = [_check_count("each layer size", n) for n in nouts]
+        _check_model_size(f"MLP({self.nin}, {self.nouts})", parameter_count(self.nin, self.nouts))
         activation_fn(activation)
         activation_fn(output_activation)
         if init not in INITS:
@@ -334,6 +550,8 @@ class MLP(Module):
         ]
 
     def __call__(self, x):
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            _check_batch_size(self, len(x), self.nin, self.nouts, self.fine)
         x = _as_inputs(x, self.nin)
         for layer in self.layers:
             x = layer.forward(x)

@@ -270,11 +270,92 @@ def test_corrupt_or_mismatched_files_name_the_file_and_the_key(tmp_path):
 
     broken = json.loads(json.dumps(doc))
     broken["config"]["activation"] = "swish"
-    with pytest.raises(ValueError, match="key 'config' does not describe a MLP"):
+    with pytest.raises(ValueError, match="key 'config.activation' is 'swish'; accepted: 'relu', 'tanh'"):
         nn.MLP.load(_write(tmp_path, json.dumps(broken)))
 
     with pytest.raises(ValueError, match="holds a 'MLP', not a Layer"):
         nn.Layer.load(good)
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        (lambda d: d["config"].update(fine="yes"), "key 'config.fine' is 'yes'; accepted: true or false"),
+        (lambda d: d["config"].update(fine=1), "key 'config.fine' is 1; accepted: true or false"),
+        (lambda d: d["config"].update(nin=2.0), "key 'config.nin' is 2.0; accepted: a whole number >= 1"),
+        (lambda d: d["config"].update(nin=True), "key 'config.nin' is True; accepted: a whole number >= 1"),
+        (
+            lambda d: d["config"].update(nouts=[3, "1"]),
+            "key 'config.nouts' is [3, '1']; accepted: a non-empty",
+        ),
+        (lambda d: d["config"].update(nouts=4), "key 'config.nouts' is 4; accepted: a non-empty list"),
+        (lambda d: d["config"].update(activation=3), "key 'config.activation' is 3; accepted: 'relu'"),
+        (lambda d: d["config"].update(output_activation=["tanh"]), "'config.output_activation' is ['tanh']"),
+        (
+            lambda d: d["config"].update(init="glorot"),
+            "'config.init' is 'glorot'; accepted: 'uniform', 'xavier'",
+        ),
+        (
+            lambda d: d["config"].update(seed=0),
+            "key 'config' has unexpected key 'seed'; a MLP config holds nin",
+        ),
+        (lambda d: d["config"].pop("nouts"), "key 'config' is missing 'nouts'"),
+        (lambda d: d.update(version=1.0), "key 'version' is 1.0; this autograd_lite reads version 1"),
+        (lambda d: d.update(notes="hi"), "unexpected key 'notes'; a model file holds format, version, class"),
+        (lambda d: d["state"].update({"layers.0.neurons.0.b": 10**400}), "holds an int of about 400 digits"),
+        (lambda d: d["state"].update({"layers.0.neurons.0.b": [0.5]}), "'layers.0.neurons.0.b' holds [0.5]"),
+    ],
+)
+def test_every_field_of_a_model_file_is_type_checked(tmp_path, change, words):
+    doc = json.loads(json.dumps(_saved_doc(tmp_path)))
+    change(doc)
+    path = _write(tmp_path, json.dumps(doc))
+    with pytest.raises(ValueError) as info:
+        nn.MLP.load(path)
+    assert str(info.value).startswith(f"{path}: ") and words in str(info.value)
+
+
+def _saved_doc(tmp_path):
+    good = tmp_path / "good.json"
+    nn.MLP(2, [3, 1], activation="tanh", seed=0).save(good)
+    return json.loads(good.read_text())
+
+
+def test_a_saved_model_with_null_activations_loads(tmp_path):
+    model = nn.MLP(2, [3, 1], activation=None, seed=0)  # linear hidden layers, written as null
+    model.save(tmp_path / "m.json")
+    again = nn.MLP.load(tmp_path / "m.json")
+    assert again.activation is None and again.state_dict() == model.state_dict()
+
+
+def test_odd_json_is_refused_with_the_file_and_the_key(tmp_path):
+    text = json.dumps(_saved_doc(tmp_path))
+
+    def changed(old, new):
+        assert old in text
+        return _write(tmp_path, text.replace(old, new))
+
+    with pytest.raises(ValueError, match=r"bad\.json: not a valid model file: key 'fine' appears twice"):
+        nn.MLP.load(changed('"fine": false', '"fine": false, "fine": true'))
+    with pytest.raises(ValueError, match=r"bad\.json: not a model file \(invalid JSON"):
+        nn.MLP.load(changed('"version": 1', '"version": 1' + "0" * 5000))  # past Python's int-digit limit
+    with pytest.raises(ValueError, match="key 'layers.0.neurons.0.b' holds nan, not a finite number"):
+        nn.MLP.load(changed('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": NaN'))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [10**400, "0.5", None, True, np.bool_(True), complex(1, 0), [0.5], float("nan"), -math.inf],
+    ids=["400-digit int", "str", "None", "True", "np.bool_", "complex", "list", "nan", "-inf"],
+)
+def test_load_state_dict_leaves_the_model_unchanged_on_any_bad_value(bad):
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    state = nn.MLP(2, [3, 1], seed=1).state_dict()  # every other value would change the model
+    state["layers.1.neurons.0.b"] = bad
+    with pytest.raises(ValueError, match="key 'layers.1.neurons.0.b' holds .*model unchanged"):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
 
 
 def test_model_calls_that_go_wrong_say_what_to_pass():

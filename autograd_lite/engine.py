@@ -171,6 +171,55 @@ class Value:
             "or v.data for the number itself"
         )
 
+    # --- PyTorch habits: item(), detach() and comparisons ---------------------------
+
+    def item(self) -> float:
+        """The number as a plain float, out of the graph (PyTorch's `tensor.item()`).
+
+        Lanes are refused unless there is exactly one: use `v.data` for the array.
+        """
+        d = self.data
+        if type(d) is ndarray:
+            if len(d) != 1:
+                raise ValueError(
+                    f"item() needs a single number, but {self.name} holds {len(d)} lanes (one per "
+                    "example): use v.data for the array, or reduce first, e.g. v.mean().item()"
+                )
+            return float(d[0])
+        return float(d)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data (a copy, for lanes) and label, cut from the graph
+        (PyTorch's `tensor.detach()`): gradients stop there."""
+        d = self.data
+        v = _node(d.copy() if type(d) is ndarray else float(d), (), (), None)
+        v.label = self.label
+        return v
+
+    # Comparisons read `data`, as PyTorch's `<` reads values: `max(a, b)` and `sorted(vs)` work,
+    # and lanes give a numpy bool array. There is no `==`: a Value is equal only to itself and
+    # hashes by identity (graph walks and optimizer state key on it); compare `a.data == b.data`.
+
+    def __lt__(self, other):
+        """`self < other` on data (PyTorch's `<`, `torch.lt`): a bool, or a bool array for lanes."""
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data < o
+
+    def __le__(self, other):
+        """`self <= other` on data (PyTorch's `<=`, `torch.le`): a bool, or a bool array for lanes."""
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data <= o
+
+    def __gt__(self, other):
+        """`self > other` on data (PyTorch's `>`, `torch.gt`): a bool, or a bool array for lanes."""
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data > o
+
+    def __ge__(self, other):
+        """`self >= other` on data (PyTorch's `>=`, `torch.ge`): a bool, or a bool array for lanes."""
+        o = _compared(other)
+        return NotImplemented if o is NotImplemented else self.data >= o
+
     @property
     def is_lanes(self) -> bool:
         """True when data holds one number per example."""
@@ -465,6 +514,15 @@ def _operand(other, symbol: str):
     if isinstance(other, Value):
         return other
     return _as_data(other, f"Value {symbol}")
+
+
+def _compared(other):
+    """What a comparison reads from its other operand: a Value's data, a number or an array."""
+    if isinstance(other, Value):
+        return other.data
+    if isinstance(other, bool | np.bool_) or not isinstance(other, numbers.Real | np.ndarray):
+        return NotImplemented  # Python then says "'<' not supported between 'Value' and 'str'"
+    return other
 
 
 def _binary(op: Op, a: Value, b: Value) -> Value:

@@ -325,3 +325,71 @@ def test_detect_anomaly_names_the_lane_in_backward():
     loss = (x**-1).sum()
     with detect_anomaly(), pytest.raises(FloatingPointError, match=r"sent -inf in lane 1 to x"):
         loss.backward()
+
+
+# --- PyTorch habits: item(), detach(), comparisons -------------------------------
+
+
+def test_item_gives_a_float_and_refuses_several_lanes():
+    v = Value(2.5) * 2
+    assert v.item() == 5.0 and type(v.item()) is float
+    n = Value(0.0)
+    n.data = np.float64(1.5)
+    assert type(n.item()) is float and n.item() == 1.5
+    assert Value(np.array([3.0])).item() == 3.0
+    with pytest.raises(ValueError, match=r"item\(\) needs a single number, but x holds 2 lanes.*mean\(\)"):
+        Value(np.array([1.0, 2.0]), label="x").item()
+
+
+def test_detach_is_a_new_leaf_with_the_same_data_and_label():
+    a = Value(0.3, label="a")
+    b = (a * 2).tanh()
+    b.label = "b"
+    d = b.detach()
+    assert d is not b and d.data == math.tanh(0.6) and d.label == "b"
+    assert d.parents == () and d.op is None and not has_grad(d)
+    (d * a).backward()  # gradients stop at d: only a's direct use counts, d/da = d, by hand
+    assert a.grad == pytest.approx(math.tanh(0.6), rel=1e-12)  # not + 2 * (1 - tanh^2) * a via b
+    assert d.grad == 0.3
+    lanes = Value(np.array([1.0, 2.0]), label="x")
+    c = lanes.detach()
+    c.data[0] = 99.0  # a copy: the original lanes are untouched
+    assert lanes.data.tolist() == [1.0, 2.0] and c.label == "x"
+    with no_grad():
+        e = a * 5
+    f = e.detach()
+    f.backward()  # a detached value is a user's leaf, not a no_grad result
+    assert f.data == 1.5 and f.grad == 1.0
+
+
+def test_comparisons_read_data_both_ways():
+    a, b = Value(1), Value(2.0)
+    assert a < b and a <= b and b > a and b >= a and not (a > b) and not (b <= a)
+    assert a <= Value(1.0) and a >= Value(1.0)
+    assert a < 1.5 and 1.5 < b and 3 > b and not (3 < b) and b >= 2 and 2 <= b
+    assert np.float64(1.5) < b
+    assert max(a, b) is b and min(a, b) is a
+    vs = [Value(3.0), Value(-1.0), Value(2.0)]
+    assert [v.data for v in sorted(vs)] == [-1.0, 2.0, 3.0]
+    assert max(vs, key=lambda v: v.data) is vs[0]
+
+
+def test_comparisons_of_lanes_give_numpy_bool_arrays():
+    x = Value(np.array([1.0, 3.0]))
+    for got in (x < 2, 2 > x, x < Value(2.0), x <= np.array([1.0, 1.0]), np.array([2.0, 2.0]) > x):
+        assert type(got) is np.ndarray and got.dtype == bool
+    assert (x < 2).tolist() == [True, False]
+    assert (x >= Value(np.array([1.0, 4.0]))).tolist() == [True, False]
+
+
+def test_comparisons_with_what_is_not_a_number_say_so():
+    for other in ("2", None, [1.0], True):
+        with pytest.raises(TypeError, match="not supported between instances of 'Value'"):
+            Value(1.0) < other  # noqa: B015
+
+
+def test_values_are_equal_only_to_themselves_and_hash_by_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert (a == b) is False and (a != b) is True and a == a
+    assert len({a, b}) == 2 and {a: 1, b: 2}[a] == 1
+    assert Value.__eq__ is object.__eq__ and Value.__hash__ is object.__hash__

@@ -65,6 +65,53 @@ def _parameters(params) -> list[Value]:
     return params
 
 
+# --- torch's arithmetic ------------------------------------------------------------
+#
+# The updates below do PyTorch's floating-point operations in PyTorch's order
+# (torch/optim/*.py, `_single_tensor_*`), so the numbers match to rounding:
+# `t.lerp_(end, w)` is `_lerp`, `t.mul_(a).addcmul_(g, g, value=c)` is
+# `t * a + c * g * g`, `p.addcdiv_(m, d, value=-s)` is `p + (-s * m) / d`.
+# Bit for bit they equal torch's portable kernels (ATEN_CPU_CAPABILITY=default)
+# wherever no square root is taken; torch's AVX kernels fuse a*b + c into one
+# rounding and its sqrt comes from MKL (off by an ulp about 1% of the time), so
+# there the two agree to about 1e-15 per step - as torch's own kernels do with
+# each other (`python -m benchmarks.check_optim`).
+
+
+def _lerp(start: float, end: float, weight: float) -> float:
+    """torch.lerp's formula: start + w·(end - start), from the nearer end for w >= 0.5."""
+    if abs(weight) < 0.5:
+        return start + weight * (end - start)
+    return end - (end - start) * (1 - weight)
+
+
+def _minus_square(x: float, y: float) -> float:
+    """x - y·y rounded once, as torch's fused `x.addcmul(y, y, value=-1)` computes it.
+
+    y·y is split exactly into a double and its rounding error (Dekker's
+    product), and math.fsum rounds the exact sum once; so the sign is right
+    even when x and y² agree to the last digit (centered RMSProp's variance).
+    """
+    square = y * y
+    t = 134217729.0 * y  # 2**27 + 1: Veltkamp's split of y into two 26-bit halves
+    high = t - (t - y)
+    low = y - high
+    error = ((high * high - square) + 2 * high * low) + low * low
+    return math.fsum((x, -square, -error))
+
+
+def _who(i: int, p: Value) -> str:
+    """How an error names a parameter: its index, and its label if it has one."""
+    return f"parameter {i}" + (f" ({p.label})" if p.label is not None else "")
+
+
+def _maximum(a: float, b: float) -> float:
+    """torch.maximum: the larger of a and b, nan if either is nan (Python's max would drop it)."""
+    if a >= b:
+        return a
+    return b if b > a else math.nan
+
+
 # --- the optimizers ---------------------------------------------------------------
 
 
@@ -171,8 +218,14 @@ class SGD(Optimizer):
 class RMSProp(Optimizer):
     """RMSProp (torch.optim.RMSprop): divide each step by a running RMS of the gradient.
 
-    g ← grad + λ·θ;  v ← α·v + (1 - α)·g²;  centered: g̅ ← α·g̅ + (1 - α)·g, ṽ = v - g̅²;
+    g ← grad + λ·θ;  v ← α·v + (1 - α)·g²;  centered: g̅ ← lerp(g̅, g, 1 - α), ṽ = v - g̅²;
     d = √ṽ + ε;  with momentum μ: b ← μ·b + g/d, θ ← θ - lr·b;  else θ ← θ - lr·g/d.
+
+    Centered, ṽ estimates the gradient's variance; when the gradient has been
+    constant it is 0 up to rounding, so steps grow to lr·g/ε. Should rounding
+    take it below 0, PyTorch's sqrt gives nan and the weight is lost; here
+    `step()` raises a FloatingPointError naming the parameter and changes
+    nothing instead.
     """
 
     def __init__(
@@ -194,28 +247,37 @@ class RMSProp(Optimizer):
 
     def step(self) -> None:
         lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
-        for p in self.params:
+        updates = []  # applied once every parameter's update is known to be finite-safe
+        for i, p in enumerate(self.params):
             s = self.state.get(p)
-            if s is None:
-                s = self.state[p] = {"step": 0, "square_avg": 0.0}
-                if mu > 0:
-                    s["momentum_buffer"] = 0.0
-                if self.centered:
-                    s["grad_avg"] = 0.0
-            s["step"] += 1
+            t = 1 if s is None else s["step"] + 1
             g = p.grad
             if wd:
                 g = g + wd * p.data
-            s["square_avg"] = v = a * s["square_avg"] + (1 - a) * g * g
+            v = (0.0 if s is None else s["square_avg"]) * a + (1 - a) * g * g
+            new = {"step": t, "square_avg": v}
             if self.centered:
-                s["grad_avg"] = ga = a * s["grad_avg"] + (1 - a) * g
-                v = v - ga * ga
-            d = math.sqrt(v) + eps
-            if mu > 0:
-                s["momentum_buffer"] = b = mu * s["momentum_buffer"] + g / d
-                p.data = p.data - lr * b
+                new["grad_avg"] = ga = _lerp(0.0 if s is None else s["grad_avg"], g, 1 - a)
+                var = _minus_square(v, ga)
+                if var < 0:
+                    raise FloatingPointError(
+                        f"RMSProp(centered=True): at step {t} the variance estimate square_avg - grad_avg² "
+                        f"of {_who(i, p)} fell below 0 ({var:.3g}) by rounding: its gradient has been "
+                        f"constant (now {g:g}), so the variance is 0 and steps grew to lr·g/eps; "
+                        "PyTorch would make the weight nan here. Nothing was changed: "
+                        "use centered=False or a larger eps"
+                    )
+                d = math.sqrt(var) + eps
             else:
-                p.data = p.data - lr * g / d
+                d = math.sqrt(v) + eps
+            if mu > 0:
+                new["momentum_buffer"] = b = (0.0 if s is None else s["momentum_buffer"]) * mu + g / d
+                updates.append((p, new, p.data - lr * b))
+            else:
+                updates.append((p, new, p.data + (-lr * g) / d))
+        for p, new, data in updates:
+            self.state[p] = new
+            p.data = data
 
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -231,7 +293,8 @@ class Adam(Optimizer):
 
     g ← grad + λ·θ;  m ← β1·m + (1 - β1)·g;  v ← β2·v + (1 - β2)·g²;
     m̂ = m/(1 - β1^t);  v̂ = v/(1 - β2^t) (amsgrad: the running max of v, then corrected);
-    θ ← θ - lr·m̂/(√v̂ + ε).
+    θ ← θ - lr·m̂/(√v̂ + ε), arranged as PyTorch does: θ - (lr/(1 - β1^t))·m / (√v/√(1 - β2^t) + ε).
+    t counts this parameter's own steps (a step that skips it does not count).
     """
 
     decoupled = False
@@ -267,13 +330,12 @@ class Adam(Optimizer):
                     theta = theta * (1 - lr * wd)  # AdamW: shrink the weight, apart from the gradient
                 else:
                     g = g + wd * theta  # Adam: L2 penalty folded into the gradient
-            s["exp_avg"] = m = b1 * s["exp_avg"] + (1 - b1) * g
-            s["exp_avg_sq"] = v = b2 * s["exp_avg_sq"] + (1 - b2) * g * g
+            s["exp_avg"] = m = _lerp(s["exp_avg"], g, 1 - b1)
+            s["exp_avg_sq"] = v = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
             if self.amsgrad:
-                s["max_exp_avg_sq"] = v = max(s["max_exp_avg_sq"], v)
-            # PyTorch's arrangement of m̂ / (√v̂ + ε): the same numbers, the same rounding.
-            denom = math.sqrt(v) / math.sqrt(1 - b2**t) + eps
-            p.data = theta - (lr / (1 - b1**t)) * (m / denom)
+                s["max_exp_avg_sq"] = v = _maximum(s["max_exp_avg_sq"], v)
+            denom = math.sqrt(v) / (1 - b2**t) ** 0.5 + eps
+            p.data = theta + (-(lr / (1 - b1**t)) * m) / denom
 
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -307,7 +369,7 @@ class Adamax(Optimizer):
     """Adamax (torch.optim.Adamax): Adam with the infinity norm in place of the RMS.
 
     g ← grad + λ·θ;  m ← β1·m + (1 - β1)·g;  u ← max(β2·u, |g| + ε);
-    θ ← θ - lr·m/((1 - β1^t)·u).
+    θ ← θ - lr·m/((1 - β1^t)·u), arranged as PyTorch does: θ - (lr/(1 - β1^t))·m / u.
     """
 
     def __init__(
@@ -333,9 +395,9 @@ class Adamax(Optimizer):
             g = p.grad
             if wd:
                 g = g + wd * p.data
-            s["exp_avg"] = m = b1 * s["exp_avg"] + (1 - b1) * g
-            s["exp_inf"] = u = max(b2 * s["exp_inf"], abs(g) + eps)
-            p.data = p.data - (lr / (1 - b1**t)) * (m / u)
+            s["exp_avg"] = m = _lerp(s["exp_avg"], g, 1 - b1)
+            s["exp_inf"] = u = _maximum(s["exp_inf"] * b2, abs(g) + eps)
+            p.data = p.data + (-(lr / (1 - b1**t)) * m) / u
 
     def _hyper(self) -> dict:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}

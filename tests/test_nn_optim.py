@@ -176,6 +176,122 @@ def test_defaults_are_pytorchs():
     assert defaults(optim.Adamax) == {"lr": 2e-3, "betas": (0.9, 0.999), "eps": 1e-8, "weight_decay": 0}
 
 
+# --- PyTorch's own trajectories ------------------------------------------------------------------
+#
+# TORCH below was made by running torch 2.13.0+cpu (float64, one 0-d tensor, 300 steps of the
+# gradients in `smooth`/`tiny`, p.grad set before each opt.step()) with ATEN_CPU_CAPABILITY=default,
+# torch's portable kernels, and copying p.item() at the listed steps. Its AVX512 kernels, which fuse
+# multiply-adds, give numbers within 8e-15 (relative) of these.
+
+
+def smooth(t: int) -> float:
+    return math.sin(1.3 * t) + 0.3 * math.cos(0.7 * t)
+
+
+def tiny(t: int) -> float:
+    return 1e-3 * math.sin(1.7 * t)
+
+
+STEPS = (1, 2, 10, 100, 200, 300)
+TORCH = {
+    "rmsprop centered": (
+        optim.RMSProp, dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.1), smooth, 0.5,
+        [0.4666666675605535, 0.43398903786042214, 0.44770223136552156, 0.3346233829544502,
+         0.2422724386461779, 0.20382700760792902],
+    ),
+    "rmsprop centered, no momentum": (
+        optim.RMSProp, dict(lr=0.01, alpha=0.9, centered=True), smooth, 0.5,
+        [0.466666667598017, 0.4511497531253463, 0.4771601758967984, 0.4740273438442145,
+         0.4597689143286805, 0.48123261364826],
+    ),
+    "adam amsgrad": (
+        optim.Adam, dict(lr=0.05, betas=(0.8, 0.9), weight_decay=0.1, amsgrad=True), smooth, 0.5,
+        [0.4500000004022491, 0.40371042308027344, 0.3978632415265861, 0.2081234143430414,
+         0.09902980509533497, 0.060806695360699346],
+    ),
+    "adamw": (
+        optim.AdamW, dict(lr=0.05, weight_decay=0.3), smooth, 0.5,
+        [0.44250000041910764, 0.38963497761092925, 0.34109620631799215, 0.07888368736678796,
+         0.011361276369407732, 0.004540208963379875],
+    ),
+    "adamax": (
+        optim.Adamax, dict(lr=0.05, betas=(0.5, 0.7), weight_decay=0.2), smooth, 0.5,
+        [0.45000000038669435, 0.40201318492765387, 0.42125816342814915, 0.1530199622877676,
+         0.04007333636430718, 0.038722374617820944],
+    ),
+    "adamax, tiny gradients": (
+        optim.Adamax, dict(lr=0.05, betas=(0.5, 0.7), weight_decay=0.2), tiny, 0.3,
+        [0.25000000819784013, 0.19623169178954597, 0.030749878643483906, 0.0010299136273389034,
+         0.005602536797959964, 0.0013403299551841968],
+    ),
+    "sgd nesterov": (
+        optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1), smooth, 0.5,
+        [0.26382794009551747, 0.05049794327250495, 0.08112851841393558, -0.06659500619380851,
+         -0.21264674405954687, 0.03874800613196781],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", TORCH)
+def test_300_steps_follow_pytorchs_trajectory_to_rounding(case):
+    # torch's operations in torch's order (lerp for the running means, p + (-s·m)/d) leave at most a few
+    # ulps over 300 steps; the textbook forms (β·m + (1 - β)·g, p - s·(m/d)) drifted to 1.3e-14 (AdamW)
+    # and 2.4e-14 (Adamax, tiny gradients) from these numbers.
+    cls, kw, grad, start, want = TORCH[case]
+    p = Parameter(start)
+    opt = cls([p], **kw)
+    seen = []
+    for t in range(1, 301):
+        p.grad = grad(t)
+        opt.step()
+        if t in STEPS:
+            seen.append(p.data)
+    assert seen == pytest.approx(want, rel=5e-15, abs=0)
+
+
+def test_centered_rmsprop_with_a_constant_gradient_says_why_instead_of_a_math_domain_error():
+    # torch 2.13 (float64) on this case: θ = 0.49781782112565126, 0.4943235384084018 after steps 1, 2;
+    # square_avg - grad_avg² falls to ~1e-16, the steps grow to lr·g/eps, and at step 32 its
+    # sqrt of a negative number makes θ nan. We used to raise a bare "math domain error" at step 30.
+    p = Parameter(0.5)
+    opt = optim.RMSProp([p], lr=1e-3, alpha=0.3, centered=True)
+    seen = []
+    with pytest.raises(FloatingPointError) as info:
+        for _ in range(200):
+            before, state = p.data, dict(opt.state.get(p, {}))
+            p.grad = 1.7
+            opt.step()
+            seen.append(p.data)
+    assert seen[:2] == pytest.approx([0.49781782112565126, 0.4943235384084018], rel=1e-14)
+    message = str(info.value)
+    assert (
+        "RMSProp(centered=True): at step 32 the variance estimate square_avg - grad_avg² of parameter 0"
+        in message
+    )
+    assert "fell below 0" in message and "use centered=False or a larger eps" in message
+    assert len(seen) == 31 and p.data == before and opt.state[p] == state  # the failed step changed nothing
+
+
+def test_centered_rmsprop_refusal_names_the_parameter_and_leaves_the_others_alone():
+    a, b = Parameter(1.0, label="w1"), Parameter(1.0, label="w2")
+    opt = optim.RMSProp([a, b], lr=1e-3, alpha=0.3, centered=True)
+    with pytest.raises(FloatingPointError, match=r"of parameter 1 \(w2\) fell below 0"):
+        for t in range(200):
+            a.grad, b.grad = math.sin(t), 1.7  # a's gradient varies, b's is constant
+            before = (a.data, b.data)
+            opt.step()
+    assert (a.data, b.data) == before
+
+
+def test_nan_gradients_give_nan_running_maxima_as_torch_maximum_does():
+    # torch.optim.Adamax / Adam(amsgrad=True), a gradient 1.0 then nan: exp_inf and max_exp_avg_sq become nan
+    # (torch.maximum propagates nan; Python's max(x, nan) returns x)
+    _, opt, p = run(optim.Adamax, [1.0, math.nan])
+    assert math.isnan(opt.state[p]["exp_inf"]) and math.isnan(p.data)
+    _, opt, p = run(optim.Adam, [1.0, math.nan], amsgrad=True)
+    assert math.isnan(opt.state[p]["max_exp_avg_sq"]) and math.isnan(p.data)
+
+
 # --- the optimizer protocol ----------------------------------------------------------------------
 
 

@@ -6,6 +6,11 @@ PyTorch's. `step()` updates every parameter's `data` in place from its
 `grad` (no graph is built), `zero_grad()` clears the grads, `lr` may be set at
 any time, and the per-parameter state (`opt.state[p]`, keyed by the Value
 itself) is created on first use under PyTorch's names.
+
+No gradient is not a zero gradient (PyTorch's rule): `zero_grad()` sets every
+grad to NO_GRAD, and `step()` skips a parameter that no backward() reached
+since then, as torch skips `p.grad is None`: no momentum, weight decay, moment
+update or step count for it, so it stays exactly where it is.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import numbers
 from collections.abc import Iterable
 
 from autograd_lite import Value
+from autograd_lite.engine import NO_GRAD
 
 from .seed import rng as make_rng
 
@@ -133,12 +139,12 @@ class Optimizer:
         self._lr = _number("lr", value)
 
     def zero_grad(self) -> None:
-        """Set every parameter's grad to 0 (gradients accumulate across backward calls)."""
+        """Forget every parameter's grad (NO_GRAD, PyTorch's None): grads accumulate across backward calls."""
         for p in self.params:
-            p.grad = 0.0
+            p.grad = NO_GRAD
 
     def step(self) -> None:
-        """Update every parameter from its grad."""
+        """Update every parameter that has a grad from it; those without one are left alone."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -187,10 +193,13 @@ class SGD(Optimizer):
         whacks = self.rng.normal(0.0, self.noise, size=len(self.params)) if self.noise else None
         if mu == 0 and wd == 0 and whacks is None:  # plain gradient descent: the common, hot case
             for p in self.params:
-                p.data -= lr * p.grad
+                if p.grad is not NO_GRAD:
+                    p.data -= lr * p.grad
             return
         for i, p in enumerate(self.params):
             g = p.grad
+            if g is NO_GRAD:  # no backward() reached it: no decay, no momentum, no whack
+                continue
             if wd:
                 g = g + wd * p.data
             if mu:
@@ -249,9 +258,11 @@ class RMSProp(Optimizer):
         lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
         updates = []  # applied once every parameter's update is known to be finite-safe
         for i, p in enumerate(self.params):
+            g = p.grad
+            if g is NO_GRAD:  # no backward() reached it: its state and step count stay as they are
+                continue
             s = self.state.get(p)
             t = 1 if s is None else s["step"] + 1
-            g = p.grad
             if wd:
                 g = g + wd * p.data
             v = (0.0 if s is None else s["square_avg"]) * a + (1 - a) * g * g
@@ -317,13 +328,15 @@ class Adam(Optimizer):
     def step(self) -> None:
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
         for p in self.params:
+            g = p.grad
+            if g is NO_GRAD:  # no backward() reached it: no decay, no moments, no step count
+                continue
             s = self.state.get(p)
             if s is None:
                 s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
                 if self.amsgrad:
                     s["max_exp_avg_sq"] = 0.0
             s["step"] = t = s["step"] + 1
-            g = p.grad
             theta = p.data
             if wd:
                 if self.decoupled:
@@ -388,11 +401,13 @@ class Adamax(Optimizer):
     def step(self) -> None:
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
         for p in self.params:
+            g = p.grad
+            if g is NO_GRAD:  # no backward() reached it: no decay, no moments, no step count
+                continue
             s = self.state.get(p)
             if s is None:
                 s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_inf": 0.0}
             s["step"] = t = s["step"] + 1
-            g = p.grad
             if wd:
                 g = g + wd * p.data
             s["exp_avg"] = m = _lerp(s["exp_avg"], g, 1 - b1)

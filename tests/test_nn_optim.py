@@ -13,6 +13,7 @@ import pytest
 
 import nn
 from autograd_lite import Parameter, Value
+from autograd_lite.engine import has_grad
 from nn import optim
 
 
@@ -66,13 +67,17 @@ def test_sgd_momentum_with_weight_decay_and_changing_gradients():
 
 def test_sgd_noise_is_seeded_gaussian_and_off_by_default():
     ps = [Parameter(0.0) for _ in range(4000)]
+    for p in ps:
+        p.grad = 0.0  # a zero gradient, not none: the update is the noise alone
     opt = optim.SGD(ps, lr=0.1, noise=0.05, seed=3)
-    opt.step()  # all grads are zero: the update is the noise alone
+    opt.step()
     moves = np.array([p.data for p in ps])
     assert abs(moves.mean()) < 0.005 and moves.std() == pytest.approx(0.05, rel=0.05)
     again = [Parameter(0.0) for _ in range(4000)]
+    for p in again[::2]:
+        p.grad = 0.0  # the others have no gradient: no whack either, and the rest get the same draws
     optim.SGD(again, lr=0.1, noise=0.05, seed=3).step()
-    assert [p.data for p in again] == list(moves)
+    assert [p.data for p in again[::2]] == list(moves[::2]) and all(p.data == 0.0 for p in again[1::2])
     assert run(optim.SGD, [2.0], lr=0.1)[0] == [1 - 0.1 * 2]
 
 
@@ -290,6 +295,108 @@ def test_nan_gradients_give_nan_running_maxima_as_torch_maximum_does():
     assert math.isnan(opt.state[p]["exp_inf"]) and math.isnan(p.data)
     _, opt, p = run(optim.Adam, [1.0, math.nan], amsgrad=True)
     assert math.isnan(opt.state[p]["max_exp_avg_sq"]) and math.isnan(p.data)
+
+
+# --- no gradient is not a zero gradient ------------------------------------------------------------
+#
+# NO_GRAD_TORCH was made by running torch 2.13.0+cpu (float64): two 0-d tensors starting at 1.0 and
+# -0.5, 12 steps; parameter 0 gets smooth(t) every step, parameter 1 gets 0.5·smooth(t) + 0.2 at steps
+# 1, 2, 5 and 9 and p.grad = None at the others. Listed: parameter 1 after steps 1, 2, 5 and 9 (torch
+# leaves it where it is at every other step), torch's state["step"] for it at the end, and parameter 0
+# after step 12.
+
+HAS_GRAD = (1, 2, 5, 9)
+NO_GRAD_TORCH = [
+    (optim.SGD, dict(lr=0.1, momentum=0.9, weight_decay=0.1),
+     [-0.574650542080127, -0.6844141002660168, -0.7930663107256863, -0.8798213373819317], None,
+     0.09842721071680421),
+    (optim.SGD, dict(lr=0.1, momentum=0.9, nesterov=True),
+     [-0.6513360299522413, -0.8076696629328401, -0.9366251977348148, -1.0317544755356853], None,
+     0.3738743274814213),
+    (optim.SGD, dict(lr=0.1, weight_decay=0.5),
+     [-0.554650542080127, -0.5752425907106975, -0.5631896102701914, -0.5319288301064815], None,
+     0.4182689319604331),
+    (optim.RMSProp, dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.1),
+     [-0.5333333318449167, -0.5680868866383643, -0.5903543570920967, -0.5974354644168665], 4,
+     0.8993829270159713),
+    (optim.Adam, dict(lr=0.05, weight_decay=0.1),
+     [-0.5499999993302125, -0.597578177246834, -0.6380293524393753, -0.6678056746003419], 4,
+     0.8245066637214026),
+    (optim.Adam, dict(lr=0.05, betas=(0.8, 0.9), amsgrad=True),
+     [-0.5499999993722579, -0.5978302180835043, -0.6378263587369877, -0.6665332251332919], 4,
+     0.8880401810342665),
+    (optim.AdamW, dict(lr=0.05, weight_decay=0.3),
+     [-0.5424999993722579, -0.5823085180540608, -0.6156966255365972, -0.639994178529057], 4,
+     0.7267414806883822),
+    (optim.Adamax, dict(lr=0.05, weight_decay=0.2),
+     [-0.5499999992821305, -0.5878242306700795, -0.6130296432177045, -0.6277073271324114], 4,
+     0.8318223540949921),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "cls, kw, want, steps, last0",
+    NO_GRAD_TORCH,
+    ids=[f"{c[0].__name__}{i}" for i, c in enumerate(NO_GRAD_TORCH)],
+)
+def test_a_parameter_without_a_gradient_is_skipped_as_torch_skips_grad_none(cls, kw, want, steps, last0):
+    ps = [Parameter(1.0), Parameter(-0.5)]
+    opt = cls(ps, **kw)
+    seen = []
+    for t in range(1, 13):
+        opt.zero_grad()
+        ps[0].grad = smooth(t)
+        if t in HAS_GRAD:
+            ps[1].grad = 0.5 * smooth(t) + 0.2
+        before = ps[1].data
+        opt.step()
+        if t in HAS_GRAD:
+            seen.append(ps[1].data)
+        else:
+            assert ps[1].data == before, f"step {t} moved a parameter that has no gradient"
+    assert seen == pytest.approx(want, rel=1e-13, abs=0)
+    assert ps[0].data == pytest.approx(last0, rel=1e-13, abs=0)
+    if steps is not None:
+        assert opt.state[ps[1]]["step"] == steps  # its own count: 4 steps with a gradient, not 12
+
+
+def test_sgd_momentum_does_not_move_a_weight_left_out_of_the_loss():
+    # By hand (torch.optim.SGD skips p.grad None): lr 0.1, momentum 0.9, a = b = 1.
+    # step 1: L = a·b, da = b = 1 -> buffer 1, a = 0.9 ; step 2: L = b·b, no gradient reaches a -> a stays
+    # 0.9 (treating the missing gradient as 0 moved it by 0.1·0.9·1 to 0.81), and b = 0.9 - 0.1·(0.9 + 1.8).
+    a, b = Parameter(1.0), Parameter(1.0)
+    opt = optim.SGD([a, b], lr=0.1, momentum=0.9)
+    opt.zero_grad()
+    (a * b).backward()
+    opt.step()
+    assert (a.data, b.data) == pytest.approx((0.9, 0.9))
+    opt.zero_grad()
+    (b * b).backward()
+    opt.step()
+    assert a.data == 0.9 and b.data == pytest.approx(0.9 - 0.1 * (0.9 * 1.0 + 2 * 0.9))
+    assert opt.state[a]["momentum_buffer"] == 1.0
+
+
+def test_a_zero_gradient_is_a_gradient():
+    # A backward() that reaches a weight with derivative 0 still counts (torch: grad is a zero tensor):
+    # Adam's step count goes up and weight decay shrinks it. By hand: AdamW, lr 0.1, λ 0.5: θ = 2·(1 - 0.05).
+    w = Parameter(2.0)
+    opt = optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    opt.zero_grad()
+    (w * 0.0).backward()
+    assert has_grad(w) and w.grad == 0.0
+    opt.step()
+    assert w.data == pytest.approx(1.9, rel=1e-15) and opt.state[w]["step"] == 1
+
+
+def test_zero_grad_forgets_the_gradient():
+    p = Parameter(1.0)
+    opt = optim.Adam([p], lr=0.1)
+    p.grad = 3.0
+    opt.zero_grad()
+    assert not has_grad(p) and p.grad == 0.0  # NO_GRAD still reads as 0.0 in arithmetic
+    opt.step()
+    assert p.data == 1.0 and p not in opt.state
 
 
 # --- the optimizer protocol ----------------------------------------------------------------------

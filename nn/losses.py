@@ -10,7 +10,6 @@ numbers or numpy arrays, never Values. Every loss stays finite for logits of
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Sequence
 
@@ -21,6 +20,9 @@ from autograd_lite import Value, wsum
 from .functional import log_softmax
 
 LOG_FLOOR = -100.0  # PyTorch's binary_cross_entropy clamps each log at -100: a wrong certain answer costs 100
+#: PyTorch's floor on p·(1 - p) in binary_cross_entropy's gradient, (p - t) / max(p·(1 - p), EPSILON):
+#: its C++ constant 1e-12 as a float32, 9.999999960041972e-13.
+BCE_EPSILON = float(np.float32(1e-12))
 
 
 # --- checking what the caller passed -------------------------------------------------
@@ -34,6 +36,7 @@ def _target_data(t, what: str):
         )
     if isinstance(t, bool | np.bool_):
         return float(t)
+    x: float | np.ndarray
     if isinstance(t, numbers.Real):
         x = float(t)
     else:
@@ -161,42 +164,64 @@ def _check_range(t, lo: float, hi: float, what: str, hint: str) -> None:
         raise ValueError(f"{what} needs targets between {lo:g} and {hi:g}, got {bad:g}{hint}")
 
 
-def _clamped_log(p: Value) -> Value:
-    """log(p), floored at -100 as PyTorch does, so p = 0 costs 100 instead of infinity.
+def _bce_edge(d, t):
+    """PyTorch's BCE loss and gradient at p·(1 - p) < BCE_EPSILON (p at or next to 0 or 1), from data.
 
-    Where the floor applies the gradient is zero (the output no longer depends on p).
+    Loss: -(t·max(log p, -100) + (1 - t)·max(log1p(-p), -100)); gradient: (p - t) / BCE_EPSILON.
     """
-    floor = math.exp(LOG_FLOOR)
-    d = p.data
-    if p.is_lanes:
-        low = d < floor
-        if not low.any():
-            return p.log()
-        keep = (~low).astype(float)
-        return (p * keep + low * 1.0).log() + low * LOG_FLOOR  # log(1) = 0 in the floored lanes
-    if d < floor:
-        return p * 0.0 + LOG_FLOOR
-    return p.log()
+    with np.errstate(divide="ignore"):
+        log_p = np.maximum(np.log(d), LOG_FLOOR)
+        log_q = np.maximum(np.log1p(-d), LOG_FLOOR)
+    return (t - 1) * log_q - t * log_p, (d - t) / BCE_EPSILON
 
 
 def binary_cross_entropy(prob, target) -> Value:
     """-(t·log p + (1-t)·log(1-p)) for probabilities p in [0, 1] and targets t in [0, 1].
 
-    Each log is floored at -100 (PyTorch's rule). For a model without a sigmoid
-    on its output, use `bce_with_logits`: exact and stable for any logit.
+    PyTorch's rules at the edges: each log is clamped at -100 (p = 0 with t = 1
+    costs 100, not infinity), and the gradient is (p - t) / max(p·(1 - p), 1e-12)
+    (BCE_EPSILON), so it is 0 at p = t = 0, -1e12 at p = 0, t = 1, and never
+    infinite. Where p·(1 - p) < 1e-12 the loss is a constant plus that slope
+    times p; elsewhere it is the formula above. For a model without a sigmoid on
+    its output, use `bce_with_logits`: exact and stable for any logit.
     """
     what = "binary_cross_entropy"
 
     def term(p: Value, t):
         _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
-        d = np.asarray(p.data)
-        if np.any(d < 0) or np.any(d > 1) or np.any(np.isnan(d)):
-            bad = d[(d < 0) | (d > 1) | np.isnan(d)].flat[0]
+        d = p.data
+        a = np.asarray(d)
+        if np.any(a < 0) or np.any(a > 1) or np.any(np.isnan(a)):
+            bad = a[(a < 0) | (a > 1) | np.isnan(a)].flat[0]
             raise ValueError(
                 f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
                 "for raw scores (logits) use bce_with_logits"
             )
-        return -(t * _clamped_log(p) + (1 - t) * _clamped_log(1 - p))
+        edge = (1 - a) * a < BCE_EPSILON
+        if edge.any():
+            loss, slope = _bce_edge(a, t)
+            if (
+                not p.is_lanes
+            ):  # p - d is 0 with gradient 1: the value is PyTorch's loss, the slope its gradient
+                return (p - d) * float(slope) + float(loss)
+            keep = (~edge).astype(float)
+            safe = (
+                p * keep + edge * 0.5
+            )  # p in the ordinary lanes; 0.5 (finite logs, no gradient) at the edge
+            ordinary = -(t * safe.log() + (1 - t) * (1 - safe).log())
+            out = ordinary * keep + ((p - d) * (slope * edge) + np.where(edge, loss, 0.0))
+        else:
+            ordinary = out = -(t * p.log() + (1 - t) * (1 - p).log())
+        # Below 2^-14, rounding 1 - p costs log(1 - p) digits (2e-5 of the loss at p = 1e-12): make the
+        # value PyTorch's log1p(-p), a constant shift that leaves the gradient alone.
+        near_0 = ~edge & (a < 2.0**-14)
+        if near_0.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                exact = (t - 1) * np.log1p(-a) - t * np.log(a)
+            shift = np.where(near_0, exact - ordinary.data, 0.0)
+            if np.any(shift != 0):
+                out = out + (shift if p.is_lanes else float(shift))
+        return out
 
     return _elementwise(prob, target, what, term)
 

@@ -92,6 +92,82 @@ def test_binary_cross_entropy_floors_each_log_at_minus_100_like_pytorch():
     assert np.all(np.isfinite(p.grad))
 
 
+# BCE_TORCH was made by running torch 2.13.0+cpu: for each (p, t), x = torch.tensor(p, float64,
+# requires_grad=True), l = F.binary_cross_entropy(x, torch.tensor(t, float64)), l.backward(), and
+# (l.item(), x.grad.item()) copied. torch's gradient is (p - t) / max(p(1 - p), 1e-12 as a float32).
+BCE_TORCH = [  # p, t, loss, dloss/dp
+    (0.0, 0.0, 0.0, 0.0),
+    (0.0, 1.0, 100.0, -1000000003995.8029),
+    (1.0, 0.0, 100.0, 1000000003995.8029),
+    (1.0, 1.0, 0.0, 0.0),
+    (1e-50, 1.0, 100.0, -1000000003995.8029),
+    (1e-50, 0.0, 1e-50, 1.0000000039958028e-38),
+    (1e-13, 0.0, 1.00000000000005e-13, 0.10000000039958029),
+    (1e-13, 0.3, 8.980081862676847, -300000001198.64087),
+    (1e-12, 0.0, 1.0000000000005e-12, 1.000000000001),
+    (1e-10, 0.0, 1.00000000005e-10, 1.0000000001),
+    (0.9999999999999, 0.0, 29.933295312068765, 1000000003995.7028),
+    (0.9999999999999, 1.0, 1.000310945187316e-13, -0.10003109491843114),
+    (0.3, 0.7, 0.949783446209775, -1.9047619047619047),
+]
+
+
+@pytest.mark.parametrize("p, t, loss, grad", BCE_TORCH)
+def test_binary_cross_entropy_at_the_edges_is_pytorchs_loss_and_gradient(p, t, loss, grad):
+    v = Value(p)
+    out = losses.binary_cross_entropy(v, t)
+    out.backward()
+    assert out.data == pytest.approx(loss, rel=1e-14, abs=0)
+    assert v.grad == pytest.approx(grad, rel=1e-14, abs=0)
+
+
+def test_binary_cross_entropy_on_lanes_mixes_edge_and_ordinary_examples_like_pytorch():
+    # torch 2.13.0+cpu, float64: F.binary_cross_entropy on these 7 probabilities and targets (mean), backward
+    p = lanes(0.0, 1e-13, 0.3, 1.0, 1.0, 0.5, 1e-6)
+    loss = losses.binary_cross_entropy(p, np.array([0.0, 1.0, 1.0, 0.0, 1.0, 0.5, 0.0]))
+    loss.backward()
+    assert loss.data == pytest.approx(18.832961027686995, rel=1e-14)
+    want = [0.0, -142857143427.95755, -0.47619047619047616, 142857143427.97183, 0.0, 0.0, 0.14285728571442857]
+    np.testing.assert_allclose(p.grad, want, rtol=1e-14, atol=0)
+
+
+def test_binary_cross_entropy_after_a_saturated_sigmoid_is_pytorchs():
+    # torch 2.13.0+cpu, float64: F.binary_cross_entropy(torch.sigmoid(z), t) for these logits, backward to z.
+    # sigmoid(±37) and beyond round to 0 or 1, where the clamped gradient leaves 0 (not 1.0 or nan).
+    z = lanes(-800.0, -37.0, -30.0, 0.0, 30.0, 37.0, 800.0)
+    loss = losses.binary_cross_entropy(z.sigmoid(), np.array([1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0]))
+    loss.backward()
+    assert loss.data == pytest.approx(48.24187816865145, rel=1e-14)
+    want = [0.0, -1.2190068085486342e-05, 1.2509301139547648e-15, -0.07142857142857142,
+            -1.248379430901352e-15, 0.0, 0.0]  # fmt: skip
+    np.testing.assert_allclose(z.grad, want, rtol=1e-12, atol=0)
+
+
+def test_hinge_at_the_margin_has_gradient_zero_like_torch_relu():
+    # torch: torch.relu(1 - t·s) at t·s = 1 gives gradient 0 (so does F.multi_margin_loss, which needs
+    # a strictly positive margin term); by hand, the hinge is flat from the margin on.
+    s = lanes(1.0, -1.0, 1.0 - 2**-52)
+    losses.hinge(s, np.array([1.0, -1.0, 1.0])).backward()
+    np.testing.assert_array_equal(s.grad, [0.0, 0.0, -1 / 3])
+
+
+def test_cross_entropy_at_extreme_logits_is_pytorchs():
+    # torch 2.13.0+cpu: F.cross_entropy(torch.tensor([logits], float64), torch.tensor([target])), backward
+    cases = [
+        ([1000.0, -1000.0], 1, 2000.0, [1.0, -1.0]),
+        ([1e300, -1e300], 1, 2e300, [1.0, -1.0]),
+        ([750.0, 750.0], 0, 0.6931471805599453, [-0.5, 0.5]),
+        ([-1e4, -1e4 - 1e-9], 0, 0.6931471800597232, [-0.49999999974988896, 0.49999999974988896]),
+    ]
+    for logits, target, loss, grad in cases:
+        zs = [Value(z) for z in logits]
+        out = losses.cross_entropy(zs, target)
+        out.backward()
+        assert out.data == pytest.approx(loss, rel=1e-15) and [z.grad for z in zs] == pytest.approx(
+            grad, rel=1e-15
+        )
+
+
 def test_bce_with_logits_by_hand_including_zero_and_huge_logits():
     z = lanes(0.0, 0.0, 2.0, 1000.0, -1000.0, 1000.0)
     t = np.array([1.0, 0.0, 0.0, 0.0, 1.0, 1.0])

@@ -180,6 +180,9 @@ class History:
     best_epoch: int | None = None  # 1-based; set with early stopping
     stopped_early: bool = False
     diverged: bool = False
+    restored_epoch: int | None = (
+        None  # after a divergence: the epoch whose weights were put back (0: the start)
+    )
     seconds: float = 0.0
     replay: object = field(
         default=None, repr=False, compare=False
@@ -217,7 +220,11 @@ class History:
         if self.stopped_early:
             parts.append(f"stopped early, best epoch {self.best_epoch}")
         if self.diverged:
-            parts.append("diverged")
+            parts.append(
+                "diverged"
+                if self.restored_epoch is None
+                else f"diverged, weights of epoch {self.restored_epoch} restored"
+            )
         return f"History({', '.join(parts)})"
 
 
@@ -425,9 +432,14 @@ def fit(
     stops after k epochs without a better validation loss (training loss
     without validation) and restores the best weights. l2 adds l2 * Σp² to the
     training loss. A loss that becomes infinite or nan, or grows to EXPLODED
-    (1e6) times its starting value, stops training with a RuntimeWarning
-    ("lower the learning rate") and `history.diverged`; numpy's own overflow
-    warnings are silenced inside the loop.
+    (1e6) times its starting value, or an optimizer step that cannot be taken
+    (centered RMSProp on a constant gradient), stops training with a
+    RuntimeWarning ("lower the learning rate") and `history.diverged`, and puts
+    back the weights with the lowest training loss seen (the starting ones if
+    no epoch beat them; with early stopping, its best epoch), named in the
+    warning and in `history.restored_epoch`; the optimizer's state (momentum,
+    moments) is cleared, so training again with a lower lr starts afresh.
+    numpy's own overflow warnings are silenced inside the loop.
     schedule: an nn.optim schedule (or optimizer -> schedule), stepped per epoch.
     record: True keeps decision-region snapshots of a 2-D classifier in
     `history.replay` for `History.to_html()`; a path ending in .html also
@@ -472,8 +484,11 @@ def fit(
     size = n if batch_size is None else min(batch_size, n)
     best, best_state, waited = math.inf, None, 0
     start_loss = _evaluate(model, X, t, task, {})[0] if epochs else math.nan  # to tell a blow-up
+    # the weights with the lowest training loss so far, to put back if training diverges
+    lowest, lowest_epoch, lowest_weights = start_loss, 0, [p.data for p in params]
     start = time.perf_counter()
     bar = _progress_bar(epochs, progress)
+    failed: str | None = None  # why an optimizer step could not be taken
     try:
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n) if shuffle and size < n else None
@@ -489,8 +504,12 @@ def fit(
                         objective = objective + l2 * losses.l2_penalty(params)
                     opt.zero_grad()
                     objective.backward()
-                    opt.step()
-            if sched is not None:
+                    try:
+                        opt.step()
+                    except FloatingPointError as e:  # the step changed nothing; stop here (see below)
+                        failed = str(e)
+                        break
+            if sched is not None and failed is None:
                 sched.step()
             train_loss, train_metrics = _evaluate(model, X, t, task, metric_fns)
             history.loss.append(train_loss)
@@ -508,15 +527,33 @@ def fit(
             bar.update(1)
             bar.set_postfix_str(_postfix(history), refresh=False)
             why = _divergence(train_loss, start_loss)
-            if why:  # the weights are huge, inf or nan: nothing more can be learned
+            if why or failed:  # the weights are huge, inf or nan: nothing more can be learned
                 history.diverged = True
+                if best_state is not None:  # early stopping's best epoch is loaded below
+                    history.restored_epoch = history.best_epoch
+                    kept = f"the weights of epoch {history.best_epoch}, early stopping's best"
+                else:
+                    for p, x in zip(params, lowest_weights):
+                        p.data = x
+                    history.restored_epoch = lowest_epoch
+                    kept = (
+                        f"its starting weights (loss {lowest:.4g})"
+                        if lowest_epoch == 0
+                        else f"the weights of epoch {lowest_epoch} (loss {lowest:.4g}), the lowest before"
+                    )
+                opt.state.clear()  # momentum and moments of the blown-up run would spoil the next one
+                if failed:
+                    what = f"the optimizer could not step at epoch {epoch}: {failed}"
+                else:
+                    what = f"the loss {why} at epoch {epoch}: lower the learning rate (it was {opt.lr:g})"
                 warnings.warn(
-                    f"training diverged: the loss {why} at epoch {epoch}: "
-                    f"lower the learning rate (it was {opt.lr:g})",
+                    f"training diverged: {what}; the model is back at {kept}",
                     RuntimeWarning,
                     stacklevel=2,
                 )
                 break
+            if train_loss < lowest or math.isnan(lowest):
+                lowest, lowest_epoch, lowest_weights = train_loss, epoch, [p.data for p in params]
             if patience is not None:
                 if monitored < best:
                     best, best_state, waited = monitored, model.state_dict(), 0

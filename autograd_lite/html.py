@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from . import viz
-from .engine import Value, topological_order
+from .engine import NO_GRAD, Value, topological_order
 from .names import expression, fmt
 from .stepper import BackwardStepper
-from .viz import PENDING, draw, render_svg
+from .viz import PENDING, render_svg
 
 #: Flags for opening these pages in headless Chromium on a machine with a closed network (the
 #: screenshots and browser tests): without the background-networking ones Chromium keeps trying
@@ -359,7 +359,7 @@ def backward_page(
 ) -> str:
     """The HTML page that plays root's backward pass; written to `path` if given.
 
-    The pass runs on a fresh stepper with every grad of the graph zeroed
+    The pass runs on a fresh stepper with every grad of the graph unset (NO_GRAD)
     first, so the page does not depend on what the caller ran before; the
     graph's grads are put back as they were afterwards. The page holds one
     picture per state, so a graph whose values x (steps + 1) exceeds
@@ -381,7 +381,7 @@ def backward_page(
     saved = [n.grad.copy() if isinstance(n.grad, np.ndarray) else n.grad for n in order]
     try:
         for n in order:
-            n.grad = 0.0
+            n.grad = NO_GRAD
         page = _render_pass(root, order, title)
     finally:
         for n, g in zip(order, saved):
@@ -394,7 +394,7 @@ def backward_page(
 def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
     from .stepper import explain
 
-    forward = explain(root)  # every grad is zero here, so it prints no grads line
+    forward = explain(root)  # no grad is set here, so it prints no grads line
     stepper = BackwardStepper(root)
     names = stepper.names
     ids = {n: f"n{i}" for i, n in enumerate(order)}  # the ids viz.draw gives graphviz nodes
@@ -410,6 +410,12 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
         )
     title = title if title is not None else f"Backprop step by step: {rname} = {expression(root, names)}"
     plural = "step" if total == 1 else "steps"
+    shared = (
+        '\n<li><span class="swatch" style="background:#fff;border:2px dashed #333"></span\n'
+        ">one value, drawn at each of its uses (used n×)</li>"
+        if viz.spread_leaves(order)
+        else ""
+    )
     body = f"""<header>
 <h1>{escape(title)}</h1>
 <p class="sub">The backward pass of <code>{escape(rname)}</code>, one node at a time:
@@ -443,7 +449,7 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
 <li><span class="swatch" style="background:{viz.HIGHLIGHT};border:3px solid {viz.HIGHLIGHT_EDGE}"></span
 >this step's node</li>
 <li><span class="swatch" style="background:#fff;border:2px solid {viz.DONE_EDGE}"></span
->passed its grad on</li>
+>passed its grad on</li>{shared}
 </ul>
 <p>Keys: <kbd>&#8594;</kbd> next, <kbd>&#8592;</kbd> previous, <kbd>Home</kbd> start, <kbd>End</kbd> end.
 Link to a step with <code>#step-3</code> at the end of this page's address.
@@ -487,12 +493,9 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
                 f"<code>{escape(rname)}.backward()</code> gives.</p>"
             )
     state = stepper.grad_state()
-    drawing = draw(
-        stepper.root,
-        highlight=[current] if current is not None else [],
-        grad_state=state,
-        max_nodes=None,  # backward_page() has checked the size already
-    )
+    # The stepper's own picture of this state (as save_svgs' step-0k.svg), without its title:
+    # the section's heading says it. max_nodes: backward_page() has checked the size already.
+    drawing = stepper.draw(max_nodes=None, title=None)
     label = f"the graph of {rname}: " + ("before the first step" if k == 0 else f"after step {k}")
     svg = svg_inline(render_svg(drawing), label=label, current=ids.get(current))
     updated = {id(p.parent) for p in step.parents} if step is not None else set()

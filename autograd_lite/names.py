@@ -6,7 +6,9 @@ a line of text and a box in a picture can be matched by eye.
 
 from __future__ import annotations
 
-from .engine import Value, fmt, topological_order
+import re
+
+from .engine import Value, fmt, has_grad, topological_order
 
 __all__ = ["fmt", "node_names"]
 
@@ -38,11 +40,8 @@ def node_names(root: Value, order: list[Value] | None = None) -> dict[Value, str
 
 
 def grads_computed(order: list[Value]) -> bool:
-    """Whether a backward pass has reached this graph: some node holds a non-zero grad.
-
-    (A pass whose every gradient is exactly zero reads as "not computed yet".)
-    """
-    return any(not (type(n.grad) is float and n.grad == 0.0) for n in order)
+    """Whether a backward pass has reached this graph: some node holds a grad (see `has_grad`)."""
+    return any(has_grad(n) for n in order)
 
 
 def expression(node: Value, names: dict[Value, str], numbers: bool = False) -> str:
@@ -64,14 +63,78 @@ def expression(node: Value, names: dict[Value, str], numbers: bool = False) -> s
 
 
 def rule_text(node: Value, k: int, names: dict[Value, str]) -> str:
-    """The local derivative d node / d parent_k as the op table writes it, with names filled in."""
+    """The local derivative d node / d parent_k as the op table writes it, names and constants
+    filled in and tidied as a person writes it: `1 - o²`, `2·e` (not `2.0 * e ** (2.0 - 1)`)."""
     op = node.op
+    if op is None:
+        raise ValueError("a leaf has no local derivatives")
     if op == "wsum":
         # parents are (w1, x1, w2, x2, ..., b): the rule for w_i names x_i and the other way round
         if len(node.parents) % 2 == 1 and k == len(node.parents) - 1:
-            return op.rules[2]
-        partner = names[node.parents[k + 1 if k % 2 == 0 else k - 1]]
-        return op.rules[k % 2].format(w=partner, x=partner)
-    slots = dict(zip(("x", "y"), (names[p] for p in node.parents)))
-    arg = fmt(node.arg) if node.arg is not None else "c"
-    return op.rules[k].format(out=names[node], c=arg, **slots)
+            return tidy(op.rules[2])
+        partner = _atom(names[node.parents[k + 1 if k % 2 == 0 else k - 1]])
+        return tidy(op.rules[k % 2]).format(w=partner, x=partner)
+    template = op.rules[k]
+    if node.arg is not None:
+        template = template.replace("{c}", _number(node.arg))
+    slots = {s: _atom(names[p]) for s, p in zip(("x", "y"), node.parents)}
+    return tidy(template).format(out=_atom(names[node]), c="c", **slots)
+
+
+_NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_ATOM = rf"(?:\{{\w+\}}|{_NUM}|\([^()]*\))"  # a placeholder, a number or a bracketed group
+_TERM = rf"{_ATOM}(?:[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+|\^{_ATOM})?"  # an atom, maybe raised to a power
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _number(x) -> str:
+    """A constant inside a formula: 2 rather than 2.0 (data keeps `fmt`'s 2.0)."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else fmt(x)
+
+
+def _atom(name: str) -> str:
+    """A name as it goes into a formula: bracketed if it is not one word (`(my w)²`)."""
+    return name if re.fullmatch(r"[\w'.]+", name) else f"({name})"
+
+
+def tidy(template: str) -> str:
+    """A rule template (placeholders such as `{x}` kept, constants filled in) as a person writes it.
+
+    Constant brackets are worked out (`(2 - 1)` → `1`), `x ** 1` → `x`, whole powers are
+    superscripts (`x ** 2`, `x^2` → `x²`), other powers `x^0.5`, `1 * x` → `x`, `-1 * x` → `-x`,
+    `0 * x` → `0`, `--x` → `x`, and `*` is written `·`.
+    """
+    text = template
+    while True:
+        folded = re.sub(rf"\(({_NUM}) ([-+]) ({_NUM})\)", _fold, text)
+        if folded == text:
+            break
+        text = folded
+    text = re.sub(rf"({_ATOM}) (?:\*\*|\^) ?({_ATOM})", _power, text)
+    text = re.sub(rf"({_ATOM})\^({_ATOM})", _power, text)
+    text = re.sub(rf"(?<![\w.}}])1 \* ({_TERM})", r"\1", text)
+    text = re.sub(rf"({_TERM}) \* 1(?![\w.])", r"\1", text)
+    text = re.sub(rf"(?<![\w.}}])-1 \* ({_TERM})", r"-\1", text)
+    text = re.sub(rf"(?<![\w.}}])0 \* {_TERM}", "0", text)
+    text = re.sub(r"(^|[\s(])--", r"\1", text)
+    return text.replace(" * ", "·")
+
+
+def _fold(m: re.Match) -> str:
+    a, b = float(m.group(1)), float(m.group(3))
+    return _number(a + b if m.group(2) == "+" else a - b)
+
+
+def _power(m: re.Match) -> str:
+    base, exp = m.group(1), m.group(2)
+    if not re.fullmatch(_NUM, exp):
+        return f"{base}^{exp}"  # x^y, x^(y - 1)
+    e = float(exp)
+    if e == 1:
+        return base
+    if e == 0:
+        return "1"
+    if e.is_integer():
+        return base + str(int(e)).translate(_SUPERSCRIPT)
+    return f"{base}^{_number(e)}"

@@ -2,7 +2,7 @@
 
     >>> steps = o.backward_steps()
     >>> print(next(steps))
-    n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5
+    o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5
 
 Each step runs the same rule as `backward()` (`engine.propagate`), so
 stepping to the end leaves exactly the grads `backward()` gives.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .engine import Value, begin_backward, propagate, topological_order
+from .engine import NO_GRAD, Value, begin_backward, propagate, topological_order
 from .names import expression, fmt, grads_computed, node_names, rule_text
 
 
@@ -34,7 +34,11 @@ class ParentStep:
 
 @dataclass
 class BackwardStep:
-    """One node passing its grad to its parents by the chain rule."""
+    """One node passing its grad to its parents by the chain rule: step `index` of `total`.
+
+    Step k is the k-th node to pass its grad on; the stepper's picture after it
+    (`steps.draw()`, `save_svgs`' step-0k.svg, the page's `#step-k`) highlights that node.
+    """
 
     index: int  # 1-based
     total: int
@@ -42,26 +46,34 @@ class BackwardStep:
     name: str
     grad: float | np.ndarray
     parents: list[ParentStep]
+    expression: str = ""  # the op that made the node, with names: `tanh(n)`
 
     def lines(self) -> list[str]:
-        """One chain-rule line per parent: `n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5`."""
+        """One chain-rule line per parent, naming the op whose rule it applies:
+
+        `o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5`
+        """
+        made = f"{self.name} = {self.expression}: " if self.expression else ""
         out = []
         for p in self.parents:
-            line = f"{p.name}.grad += d{self.name}/d{p.name} * {self.name}.grad"
+            line = f"{made}{p.name}.grad += d{self.name}/d{p.name} · {self.name}.grad"
             rule = f"({p.rule})" if " " in p.rule else p.rule
             if isinstance(p.local, np.ndarray) or isinstance(p.upstream, np.ndarray):
                 # one product per example: means of lanes do not multiply, so no numbers in between
-                lanes = len(p.local) if isinstance(p.local, np.ndarray) else len(p.upstream)
+                lanes = len(p.local) if isinstance(p.local, np.ndarray) else len(np.asarray(p.upstream))
                 how = (
                     f"summed over {lanes} lanes"
                     if not isinstance(p.contribution, np.ndarray)
                     else "lane by lane"
                 )
-                line += f" = {rule} * {self.name}.grad, {how} → {fmt(p.contribution)}"
+                line += f" = {rule} · {self.name}.grad, {how} → {fmt(p.contribution)}"
             else:
-                if not _is_number(p.rule):  # show the rule before its value
-                    line += f" = {rule} * {fmt(p.upstream)}"
-                line += f" = {fmt(p.local)} * {fmt(p.upstream)} = {fmt(p.contribution)}"
+                shown = not _is_number(p.rule)
+                if shown:  # the rule before its value
+                    line += f" = {rule} · {fmt(p.upstream)}"
+                if not shown or p.upstream != 1.0:  # times 1.0 would only repeat the result
+                    line += f" = {fmt(p.local)} · {fmt(p.upstream)}"
+                line += f" = {fmt(p.contribution)}"
             if _differs(p.grad_after, p.contribution):
                 line += f"   (so {p.name}.grad = {fmt(p.grad_after)})"
             out.append(line)
@@ -71,7 +83,7 @@ class BackwardStep:
         return "\n".join(self.lines())
 
     def __repr__(self) -> str:
-        return f"<step {self.index} of {self.total}: {self.name} ({self.node.op.symbol})>"
+        return f"step {self.index} of {self.total}:\n" + "\n".join("  " + ln for ln in self.lines())
 
 
 def _is_number(text: str) -> bool:
@@ -86,11 +98,35 @@ def _differs(a, b) -> bool:
     return not np.array_equal(np.asarray(a), np.asarray(b))
 
 
+def _steps(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
+def _snapshot(grad):
+    """A grad as it is now (lane grads are copied: `+=` changes an array in place)."""
+    return grad.copy() if isinstance(grad, np.ndarray) else grad
+
+
+def _same(a, b) -> bool:
+    if (a is NO_GRAD) != (b is NO_GRAD):  # zero_grad() made a 0.0 "no gradient"
+        return False
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+    return a == b or (a != a and b != b)  # NaN is NaN
+
+
+class StepperOutOfDate(RuntimeError):
+    """The grads of a stepper's graph changed under it (a backward() or another stepper ran)."""
+
+
 class BackwardStepper:
     """An iterator over the backward pass of `root`, one node at a time.
 
     Creating it starts the pass (interior grads reset, root seeded with 1, as
-    `backward()` does); each `next()` performs one step and returns it.
+    `backward()` does); each `next()` performs one step and returns it. The
+    stepper owns its pass: if the graph's grads change between two steps (a
+    `backward()`, `zero_grad()` or another stepper on the same graph), the
+    next step is refused with an error instead of adding to foreign grads.
     """
 
     def __init__(self, root: Value):
@@ -100,6 +136,8 @@ class BackwardStepper:
         self.queue = [n for n in reversed(self.order) if n.parents]  # the nodes that pass grads on
         self.position = 0  # how many steps are done
         self.history: list[BackwardStep] = []
+        self._left = [_snapshot(n.grad) for n in self.order]  # the grads as this stepper left them
+        self._index = {n: i for i, n in enumerate(self.order)}
 
     @property
     def total(self) -> int:
@@ -114,12 +152,31 @@ class BackwardStepper:
         """The node the next step will start from."""
         return None if self.done else self.queue[self.position]
 
+    @property
+    def last(self) -> Value | None:
+        """The node of the step just done (None before the first step): what pictures highlight."""
+        return self.queue[self.position - 1] if self.position else None
+
     def __iter__(self):
         return self
+
+    def check(self) -> None:
+        """Raise StepperOutOfDate if a grad of the graph is not what this stepper left there."""
+        for node, left in zip(self.order, self._left):
+            if not _same(node.grad, left):
+                where = "before step 1" if self.position == 0 else f"after step {self.position}"
+                raise StepperOutOfDate(
+                    f"the grads of {self.names[self.root]}'s graph changed under this stepper "
+                    f"({self.names[node]}.grad was {fmt(left)} {where}, now {fmt(node.grad)}): a "
+                    "backward(), zero_grad() or another backward_steps() ran on the same graph. "
+                    "Stepping on would mix two passes; start again with backward_steps("
+                    f"{self.names[self.root]})"
+                )
 
     def __next__(self) -> BackwardStep:
         if self.done:
             raise StopIteration
+        self.check()
         node = self.queue[self.position]
         before = [p.grad for p in node.parents]
         contributions = propagate(node)
@@ -137,8 +194,18 @@ class BackwardStepper:
                     grad_after=_grad_after(node.parents, k, before, contributions, p),
                 )
             )
-        step = BackwardStep(self.position, self.total, node, self.names[node], node.grad, parents)
+        step = BackwardStep(
+            self.position,
+            self.total,
+            node,
+            self.names[node],
+            node.grad,
+            parents,
+            expression(node, self.names),
+        )
         self.history.append(step)
+        for p in node.parents:  # only the parents' grads changed: O(parents) to keep the snapshot
+            self._left[self._index[p]] = _snapshot(p.grad)
         return step
 
     def run(self) -> list[BackwardStep]:
@@ -164,18 +231,28 @@ class BackwardStepper:
                 state[node] = "final"
         return state
 
-    def draw(self, **kwargs):
-        """The graph now: finished grads, the next node highlighted, the rest "not computed yet"."""
+    def title(self) -> str:
+        """What the picture of this state is called: `step 3 of 5: n (+) passed its grad on`."""
+        if self.position == 0:
+            head = f"start: {self.names[self.root]}.grad = 1"
+            if self.total == 0:
+                return head + f" ({self.names[self.root]} is a leaf: nothing to pass on)"
+            node = self.queue[0]
+            return head + f"; step 1 of {self.total} is next: {self.names[node]} ({_symbol(node)})"
+        node = self.queue[self.position - 1]
+        title = (
+            f"step {self.position} of {self.total}: {self.names[node]} ({_symbol(node)}) passed its grad on"
+        )
+        return title + ("; the backward pass is done" if self.done else "")
+
+    def draw(self, *, title: str | None = "", **kwargs):
+        """The graph now: finished grads, the node of the step just done highlighted, the rest
+        "not computed yet". Titled `step 3 of 5: ...` as the page's `#step-3` and save_svgs'
+        step-03.svg (title=None for no title). kwargs go to `viz.draw`."""
         from .viz import draw
 
-        # Titled by steps done, as save_svgs names its files and the web page numbers its states.
-        if self.done:
-            title = f"after step {self.total} of {self.total}: the backward pass is done"
-        else:
-            where = "before step 1" if self.position == 0 else f"after step {self.position}"
-            node = self.current
-            title = f"{where} of {self.total}: next is {self.names[node]} ({node.op.symbol})"
-        highlight = [self.current] if self.current is not None else []
+        title = self.title() if title == "" else title
+        highlight = [self.last] if self.last is not None else []
         return draw(self.root, highlight=highlight, grad_state=self.grad_state(), title=title, **kwargs)
 
     def _repr_svg_(self) -> str:
@@ -184,7 +261,8 @@ class BackwardStepper:
         return render_svg(self.draw())
 
     def save_svgs(self, directory: str | Path) -> list[Path]:
-        """Run to the end, writing one SVG per state (step-00.svg before the first step)."""
+        """Run to the end, writing one SVG per state: step-00.svg is the start, step-03.svg the
+        graph after step 3 (its node highlighted), numbered as the web page's `#step-3`."""
         from .viz import render_svg
 
         directory = Path(directory)
@@ -210,10 +288,18 @@ class BackwardStepper:
         return backward_page(self.root, path, title=title, **kwargs)
 
     def __repr__(self) -> str:
+        if self.total == 0:
+            return f"backward pass: nothing to do ({self.names[self.root]} is a leaf)"
         if self.done:
+            if self.total == 1:
+                return "backward pass: the 1 step is done"
             return f"backward pass: all {self.total} steps done"
-        node = self.current
-        return f"step {self.position + 1} of {self.total}: next is {self.names[node]} ({node.op.symbol})"
+        node = self.queue[self.position]
+        return f"step {self.position + 1} of {self.total}: next is {self.names[node]} ({_symbol(node)})"
+
+
+def _symbol(node: Value) -> str:
+    return node.op.symbol if node.op is not None else "leaf"
 
 
 def _grad_after(parents, k, before, contributions, p):

@@ -7,6 +7,7 @@ The screenshots of the two HTML pages need Debian's `chromium` and Playwright
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from autograd_lite import backward_steps, draw, render_svg
 from autograd_lite.examples import lecture_neuron
@@ -23,7 +24,8 @@ def main() -> None:
     o.backward()
     render_svg(draw(o), HERE / "neuron.svg")
     steps = backward_steps(neuron())
-    next(steps), next(steps)
+    for _ in range(3):  # "step 3" everywhere: the graph after step 3, its node highlighted
+        next(steps)
     render_svg(steps.draw(), HERE / "neuron-step-3.svg")
     print(f"wrote pictures to {HERE}")
     page_screenshots()
@@ -40,7 +42,7 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        sync_playwright = None
+        sync_playwright = None  # type: ignore[assignment]
     if chromium is None or sync_playwright is None:
         print("no chromium or no playwright: page screenshots left as they are (apt-get install chromium)")
         return []
@@ -54,7 +56,7 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
     nn.fit(model, X_train, y_train, epochs=200, batch_size=32, lr=0.005, seed=0, validation=(X_val, y_val),
            record=work / "run.html", progress=False)  # fmt: skip
     views = [("stepper-page", "steps.html#step-3"), ("training-page", "run.html#epoch-24")]
-    sizes = [("", {"width": 1280, "height": 800})]
+    sizes: list[tuple[str, Any]] = [("", {"width": 1280, "height": 800})]  # Any: playwright's ViewportSize
     if phone:
         sizes.append(("-phone", {"width": 390, "height": 844}))
     shots = []

@@ -25,6 +25,7 @@ from autograd_lite.cli import main
 from autograd_lite.examples import lecture_neuron
 from autograd_lite.html import MAX_CELLS, backward_page, json_script
 from autograd_lite.names import fmt, node_names
+from autograd_lite.viz import render_svg
 from nn import replay
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
@@ -108,7 +109,47 @@ def test_one_state_per_step_with_its_chain_rule_lines_and_highlighted_node():
         (current,) = re.findall(r'<g class="node current">(.*?)</g>', body, re.S)
         assert re.findall(r"<text[^>]*>([^<]*)</text>", current)[0] == step.name
         assert f"Step {step.index} of {len(steps)}: {step.name} = " in body
-    assert "n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5" in unescape(states[1])
+    assert "o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5" in unescape(states[1])
+
+
+def highlighted(svg: str) -> list[str]:
+    """The name in each box filled with the stepper's highlight colour, in a raw graphviz SVG."""
+    groups = re.findall(r'<g id="[^"]*" class="node">(.*?)</g>', svg, re.S)
+    return [re.findall(r"<text[^>]*>([^<]*)</text>", g)[0] for g in groups if f'fill="{viz.HIGHLIGHT}"' in g]
+
+
+def test_step_3_is_the_same_picture_on_the_page_in_svg_dir_in_the_docs_and_in_the_repl(tmp_path, capsys):
+    expr = "n = x1*w1 + x2*w2 + b; o = tanh(n)"
+    page_path, svgs = tmp_path / "steps.html", tmp_path / "svgs"
+    assert main(["step", expr, "--set", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432",
+                 "--html", str(page_path), "--svg-dir", str(svgs)]) == 0  # fmt: skip
+    capsys.readouterr()
+    states = sections(page_path.read_text())
+    for k in range(1, len(states)):
+        (current,) = re.findall(r'<g class="node current">(.*?)</g>', states[k], re.S)
+        on_page = re.findall(r"<text[^>]*>([^<]*)</text>", current)[0]
+        heading = re.search(rf"<h2>Step {k} of \d+: ([^ ]+) = ", states[k]).group(1)
+        assert on_page == heading  # the page's #step-k highlights the node of step k
+        assert highlighted((svgs / f"step-{k:02d}.svg").read_text()) == [heading]  # so does step-0k.svg
+    assert highlighted((svgs / "step-00.svg").read_text()) == []  # the start: no step done yet
+
+    steps = backward_steps(neuron())
+    done = [next(steps) for _ in range(3)]
+    assert repr(done[-1]).startswith("step 3 of 5:")
+    third = done[-1].name
+    assert highlighted(render_svg(steps.draw())) == [third]
+    assert highlighted(svg_of_page_state(backward_page(neuron()), 3)) == [third]
+    docs = Path(__file__).resolve().parent.parent / "docs" / "neuron-step-3.svg"
+    assert highlighted(docs.read_text()) == [third]  # docs/make_images.py draws the same state
+    assert "step 3 of 5" in docs.read_text()
+
+
+def svg_of_page_state(page: str, k: int) -> str:
+    """A state's inline SVG given back its node groups' ids, so `highlighted` reads it."""
+    svg = re.search(r"<svg.*?</svg>", sections(page)[k], re.S).group(0)
+    return svg.replace('<g class="node current">', '<g id="x" class="node">').replace(
+        '<g class="node">', '<g id="x" class="node">'
+    )
 
 
 def test_grads_not_reached_yet_say_so_and_the_last_state_holds_backwards_grads():

@@ -22,10 +22,11 @@ def test_first_step_writes_the_chain_rule_with_numbers():
     steps = o.backward_steps()
     assert repr(steps) == "step 1 of 5: next is o (tanh)"
     first = next(steps)
-    assert str(first) == "n.grad += do/dn * o.grad = (1 - o^2) * 1.0 = 0.5 * 1.0 = 0.5"
+    # the op whose rule it applies, the rule, then its number (times 1.0 would only repeat it)
+    assert str(first) == "o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5"
     assert repr(steps) == "step 2 of 5: next is n (+)"
     (p,) = first.parents
-    assert p.rule == "1 - o^2"
+    assert p.rule == "1 - o²"
     assert p.local == pytest.approx(0.5) and p.upstream == 1.0 and p.contribution == pytest.approx(0.5)
 
 
@@ -40,7 +41,7 @@ def test_each_step_knows_node_grad_and_parents():
     assert by_name["x1"].rule == "w1"
     assert by_name["x1"].local == -3.0
     assert by_name["x1"].contribution == pytest.approx(-1.5)
-    assert "x1.grad += dv1/dx1 * v1.grad = w1 * 0.5 = -3.0 * 0.5 = -1.5" in [
+    assert "v1 = x1 * w1: x1.grad += dv1/dx1 · v1.grad = w1 · 0.5 = -3.0 · 0.5 = -1.5" in [
         ln for s in steps for ln in s.lines()
     ]
     assert x1.grad == pytest.approx(-1.5) and w1.grad == pytest.approx(1.0)
@@ -52,7 +53,7 @@ def test_a_value_used_twice_shows_the_running_total():
     y.label = "y"
     (step,) = y.backward_steps().run()
     first, second = step.lines()
-    assert first == "a.grad += dy/da * y.grad = a * 1.0 = 3.0 * 1.0 = 3.0"
+    assert first == "y = a * a: a.grad += dy/da · y.grad = a · 1.0 = 3.0"
     assert second.endswith("(so a.grad = 6.0)")
     assert a.grad == 6.0
 
@@ -82,18 +83,107 @@ def test_grad_state_tracks_pending_partial_final():
     assert steps.grad_state()[a] == "final"
 
 
-def test_stepper_drawing_highlights_the_next_node(monkeypatch, tmp_path):
+def test_stepper_drawing_highlights_the_node_of_the_step_just_done(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     o, _ = labelled_neuron()
     steps = backward_steps(o)
-    next(steps)
+    assert "penwidth=3" not in steps.draw().source  # the start: no step done, nothing highlighted
+    assert "start: o.grad = 1; step 1 of 5 is next: o (tanh)" in steps.draw().source
+    next(steps)  # step 1: o passes its grad to n
     src = steps.draw().source
-    line = [ln for ln in src.splitlines() if '"{ n |' in ln][0]
-    assert "penwidth=3" in line
-    assert "grad not computed yet" in src and "after step 1 of 5: next is n (+)" in src
+    (line,) = [ln for ln in src.splitlines() if "penwidth=3" in ln]
+    assert '"{ o |' in line
+    assert "grad not computed yet" in src and "step 1 of 5: o (tanh) passed its grad on" in src
     assert "</svg>" in steps._repr_svg_()
     paths = steps.save_svgs(tmp_path / "svgs")
     assert [p.name for p in paths] == [f"step-{i:02d}.svg" for i in range(1, 6)]
+    assert "step 5 of 5" in paths[-1].read_text() and "the backward pass is done" in paths[-1].read_text()
+
+
+def test_a_step_shows_its_lines_in_the_repl_and_counts_are_plural_only_when_they_should_be():
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    c = a + b
+    c.label = "c"
+    steps = backward_steps(c)
+    assert repr(steps) == "step 1 of 1: next is c (+)"
+    step = next(steps)
+    assert repr(step) == (
+        "step 1 of 1:\n"
+        "  c = a + b: a.grad += dc/da · c.grad = 1.0 · 1.0 = 1.0\n"
+        "  c = a + b: b.grad += dc/db · c.grad = 1.0 · 1.0 = 1.0"
+    )
+    assert repr(steps) == "backward pass: the 1 step is done"
+    assert "step 1 of 1: c (+) passed its grad on; the backward pass is done" in steps.draw().source
+    leaf = backward_steps(Value(3.0, label="z"))
+    assert repr(leaf) == "backward pass: nothing to do (z is a leaf)" and leaf.run() == []
+
+
+@pytest.mark.parametrize(
+    "make, rule, local",
+    [  # (the graph, the rule for its first parent as a person writes it, its value worked by hand)
+        (lambda e: e**2, "2·e", 6.0),  # not (2.0 * e ** (2.0 - 1))
+        (lambda e: e**3, "3·e²", 27.0),
+        (lambda e: e**-1, "-e⁻²", -1 / 9),
+        (lambda e: e**0.5, "0.5·e^-0.5", 0.5 / math.sqrt(3.0)),
+        (lambda e: e**1, "1", 1.0),
+        (lambda e: 1 / e, "-1 / e²", -1 / 9),
+        (lambda e: 2**e, "2^e·log(2)", 8 * math.log(2)),
+        (lambda e: e.tanh(), "1 - v1²", 1 - math.tanh(3.0) ** 2),
+        (lambda e: e.sigmoid(), "v1·(1 - v1)", math.exp(-3) / (1 + math.exp(-3)) ** 2),
+        (lambda e: e * 4, "4", 4.0),
+        (lambda e: e ** Value(2.0, label="y"), "y·e^(y - 1)", 6.0),
+    ],
+)
+def test_rules_are_written_as_a_person_writes_them(make, rule, local):
+    e = Value(3.0, label="e")
+    (step,) = backward_steps(make(e)).run()
+    first = step.parents[0]
+    assert first.rule == rule
+    assert first.local == pytest.approx(local, rel=1e-12)
+
+
+def test_the_stepper_owns_its_pass():
+    def graph():
+        m = Value(3.0, label="m")
+        h = (m * m).tanh() * m + m
+        h.label = "h"
+        return m, h
+
+    m, h = graph()
+    steps = backward_steps(h)
+    next(steps)
+    h.backward()  # a whole pass under a half-way stepper
+    after = m.grad
+    with pytest.raises(
+        RuntimeError, match=r"changed under this stepper.*start again with backward_steps\(h\)"
+    ):
+        next(steps)
+    assert m.grad == after  # the refused step added nothing to the other pass's grads
+
+    m, h = graph()
+    first = backward_steps(h)
+    next(first)
+    second = backward_steps(h)  # a second stepper on the same graph starts a pass of its own
+    with pytest.raises(RuntimeError, match="another backward_steps"):
+        next(first)
+    second.run()  # the second owns the graph now, and runs to the end
+    assert second.done
+
+    m, h = graph()
+    steps = backward_steps(h)
+    next(steps)
+    h.zero_grad()
+    with pytest.raises(RuntimeError, match="zero_grad"):
+        next(steps)
+
+
+def test_a_stepper_left_alone_runs_to_the_end_after_a_page_is_made():
+    o, (x1, w1, *_) = labelled_neuron()
+    steps = backward_steps(o)
+    next(steps)
+    steps.to_html()  # replays the pass on its own stepper and puts every grad back
+    steps.run()
+    assert x1.grad == pytest.approx(-1.5) and w1.grad == pytest.approx(1.0)
 
 
 def test_lane_root_is_refused():
@@ -161,10 +251,12 @@ def test_lane_steps_do_not_pretend_means_multiply():
     loss.label = "L"
     lines = [ln for s in backward_steps(loss) for ln in s.lines()]
     assert any(
-        ln.startswith("w.grad += dv1/dw * v1.grad = x * v1.grad, summed over 3 lanes → ") for ln in lines
+        ln.startswith("v1 = x * w: w.grad += dv1/dw · v1.grad = x · v1.grad, summed over 3 lanes → ")
+        for ln in lines
     )
     assert any(
-        ln.startswith("x.grad += dv1/dx * v1.grad = w * v1.grad, lane by lane → [3 lanes]") for ln in lines
+        ln.startswith("v1 = x * w: x.grad += dv1/dx · v1.grad = w · v1.grad, lane by lane → [3 lanes]")
+        for ln in lines
     )
 
 

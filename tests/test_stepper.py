@@ -260,6 +260,12 @@ def test_lane_steps_do_not_pretend_means_multiply():
     )
 
 
+def test_one_lane_is_one_lane():
+    x, w = Value(np.array([2.0]), label="x"), Value(3.0, label="w")
+    lines = [ln for s in backward_steps((x * w).sum()) for ln in s.lines()]
+    assert any(ln.endswith("summed over 1 lane → 2.0") for ln in lines)
+
+
 def test_negative_zero_prints_as_zero():
     a, b = Value(0.0, label="a"), Value(-1.0, label="b")
     (step,) = (a * b).backward_steps().run()

@@ -11,11 +11,19 @@ import os
 import re
 import sys
 
-from . import __version__
-
 
 class CLIError(Exception):
     """A mistake in what the user typed: printed as one line, exit code 2."""
+
+
+def _version() -> str:
+    """The installed version (from the package's metadata: the CLI sits below the package's front door)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("autograd-lite")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="autograd-lite",
         description="Watch backprop happen: graphs, a backward stepper, and tiny MLPs.",
     )
-    parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
+    parser.add_argument("--version", action="version", version=f"autograd-lite {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _registrations():
         register(commands)

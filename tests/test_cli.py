@@ -221,6 +221,14 @@ def test_mistakes_get_one_line_and_exit_2(args, words, tmp_path):
     assert len(out.stderr.strip().splitlines()) == 1
 
 
+def test_version_is_the_one_in_pyproject():
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    code, out, err = run("--version")
+    assert (code, out) == (0, f"autograd-lite {pyproject['project']['version']}\n")
+
+
 def test_argparse_mistakes_exit_2_without_traceback():
     out = cli("graph")
     assert out.returncode == 2 and "Traceback" not in out.stderr and "EXPR" in out.stderr

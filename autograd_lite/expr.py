@@ -180,6 +180,8 @@ def parse(text: str, variables: dict[str, float]) -> Expression:
         raise ExprError(f"the expression is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
     if not text.strip():
         raise ExprError("the expression is empty; try something like 'tanh(x*w + b)'")
+    if "\0" in text:
+        raise ExprError("the expression holds a NUL character (\\0), which is not text; type it again")
     source = text.translate(LOOKALIKES).replace("^", "**")
     try:
         with warnings.catch_warnings():  # `2(x)` warns "'int' object is not callable": refused below
@@ -187,7 +189,7 @@ def parse(text: str, variables: dict[str, float]) -> Expression:
             tree = ast.parse(source, mode="exec")
     except SyntaxError as e:
         raise ExprError(_syntax_message(e, source)) from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise ExprError("the expression is nested too deeply to parse") from None
     count = sum(1 for n in ast.walk(tree) if isinstance(n, ast.expr))  # each gives at most one value
     if count > MAX_NODES:

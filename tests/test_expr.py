@@ -70,6 +70,7 @@ def test_values(text, expected):
         ("m = x; m * 2", "second name"),
         ("True * x", "not a number"),
         ("1j * x", "not a number"),
+        ("x\0", "NUL character"),
     ],
 )
 def test_errors_say_what_is_wrong(text, words):

@@ -291,6 +291,11 @@ class _Builder:
             elif isinstance(statement, ast.Expr):
                 if i != last:
                     piece = self.text(statement.value)
+                    if isinstance(statement.value, ast.Name | ast.Constant):  # `n = x` would be refused
+                        raise ExprError(
+                            f"only the last statement is the result, so {piece!r} does nothing there; "
+                            "remove it (to keep a step, name an expression with =, as in n = x*w; ...)"
+                        )
                     raise ExprError(
                         f"only the last statement is the result, so {piece!r} would be thrown away; "
                         f"name it with = to keep it as a step (n = {piece}; ...), or remove it"

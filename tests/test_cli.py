@@ -274,8 +274,10 @@ def test_piping_into_head_is_quiet(tmp_path):
         (["graph", "1e300 * sin(x*1e300)", "--set", "x=1"], "the gradient of x is -inf: the slope of "
          "x * 1e300 with respect to x (1e+300) times the gradient of x * 1e300"),
         # a bare expression that is not the last statement would be dropped
-        (["graph", "x; y", "--set", "x=1", "y=2"], "only the last statement is the result, so 'x' would be "
-         "thrown away; name it with = to keep it as a step (n = x; ...), or remove it"),
+        (["graph", "x; y", "--set", "x=1", "y=2"], "only the last statement is the result, so 'x' does "
+         "nothing there; remove it (to keep a step, name an expression with =, as in n = x*w; ...)"),
+        (["graph", "x*y; y", "--set", "x=1", "y=2"], "only the last statement is the result, so 'x * y' "
+         "would be thrown away; name it with = to keep it as a step (n = x * y; ...), or remove it"),
         # names: what Python takes as an identifier
         (["graph", "x", "--set", "x=1", "if=2"], "'if' is a Python keyword"),
         (["graph", "x", "--set", "x-1=2"], "'x-1' is not a variable name: a name starts with a letter"),

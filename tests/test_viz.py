@@ -381,10 +381,17 @@ def slow_source(monkeypatch) -> str:
 def test_a_render_that_takes_too_long_is_stopped_with_a_way_out(renderer, monkeypatch):
     source = slow_source(monkeypatch)
     render_svg(Value(1.0) * 2)  # compile the fallback first: it is not part of the limit
+    started = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(
+        viz.subprocess, "Popen", lambda *a, **k: started.append(popen(*a, **k)) or started[-1]
+    )
     start = time.perf_counter()
     with pytest.raises(RuntimeError, match=r"longer than timeout=0.5 s.*max_nodes=.*text_tree"):
         render_svg(source, timeout=0.5)
     assert time.perf_counter() - start < 4  # it took 4-9 s (wasi) or ~50 s (dot 2.43) to finish
+    assert len(started) == (1 if renderer == "dot" else 0)
+    assert all(proc.poll() is not None for proc in started)  # no dot left running (one grew to 8.5 GB)
     assert "</svg>" in render_svg(neuron())  # the renderer still works afterwards
     assert viz.last_renderer == renderer
 

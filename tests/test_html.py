@@ -144,6 +144,15 @@ def test_step_3_is_the_same_picture_on_the_page_in_svg_dir_in_the_docs_and_in_th
     assert "step 3 of 5" in docs.read_text()
 
 
+def test_the_legend_explains_boxes_of_a_leaf_drawn_at_each_use():
+    y, w, b = Value(0.5, label="x"), Value(0.9, label="w"), Value(0.1, label="b")
+    for _ in range(4):
+        y = (y * w + b).relu()
+    page = backward_page(y)
+    assert "one value, drawn at each of its uses" in page and "used 4×" in page
+    assert "drawn at each of its uses" not in backward_page(neuron())
+
+
 def svg_of_page_state(page: str, k: int) -> str:
     """A state's inline SVG given back its node groups' ids, so `highlighted` reads it."""
     svg = re.search(r"<svg.*?</svg>", sections(page)[k], re.S).group(0)

@@ -232,6 +232,24 @@ class Value:
             return self.label
         return f"({fmt(self.data)})" if self.op is None else f"{self.op}(...)"
 
+    # --- micrograd's names, read-only, so lecture code runs unchanged ----------------
+
+    @property
+    def _prev(self) -> set[Value]:
+        """The parents as a set, as micrograd keeps them (`a*a` has one); `parents` keeps the order."""
+        return set(self.parents)
+
+    @property
+    def _op(self) -> str:
+        """The op as micrograd writes it: '' for a leaf, '+', '*', '**2', 'ReLU', 'tanh', 'exp', ..."""
+        op = self.op
+        if op is None:
+            return ""
+        if op.key == "pow_c":  # micrograd writes the exponent in: '**2', '**-1', '**0.5'
+            c = float(self.arg if self.arg is not None else math.nan)  # pow_c always keeps c
+            return f"**{int(c) if c.is_integer() and abs(c) < 1e16 else c!r}"
+        return "ReLU" if op == "relu" else op.symbol
+
     # --- arithmetic: each operator picks its table entry ---------------------
 
     def __add__(self, other):

@@ -24,17 +24,43 @@ DATASETS = {
 }
 
 
+#: Learning-rate schedules by the names --schedule accepts: what each does over E epochs, and the
+#: nn.optim schedule that does it.
+SCHEDULES = {
+    "none": "a constant lr",
+    "step": "halve every quarter of the epochs (StepLR)",
+    "exponential": "fall to 1% by the end (ExponentialLR)",
+    "linear": "fall to 10% by the end, micrograd's (LinearLR)",
+    "cosine": "fall to 0 along a cosine (CosineAnnealingLR)",
+}
+
+#: The longest run `train` starts, by the estimate in _check_time: longer is almost surely a typo
+#: (--epochs 1000000000); nn.fit() in Python has no such limit.
+TIME_LIMIT_HOURS = 24
+
+#: Measured on a 2-core machine (Python 3.11): a training step costs ~8-25 µs per parameter in
+#: Python, plus ~16-40 ns per parameter per example in numpy (forward, backward and evaluation).
+SECONDS_PER_PARAMETER_STEP = 2e-5
+SECONDS_PER_PARAMETER_EXAMPLE = 4e-8
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the `train` subcommand to the `autograd-lite` parser."""
     from .functional import ACTIVATIONS
+    from .module import INITS
     from .optim import OPTIMIZERS
-    from .train import LOSSES
+    from .train import DEFAULT_LR, LOSSES
 
     parser = commands.add_parser(
         "train",
         help="train an MLP on a toy dataset and plot its decision boundary",
-        description="Train an MLP on a toy dataset (mini-batches run as lanes), print its accuracy, "
-        "and write plots and the model. Example: autograd-lite train moons --plot moons.png",
+        description="Train an MLP on a toy dataset (mini-batches run as lanes), print its accuracy,\n"
+        "and write plots and the model.\n\n"
+        "examples:\n"
+        "  autograd-lite train moons --plot moons.png --save m.json\n"
+        "  autograd-lite train moons --load m.json --epochs 0      evaluate a saved model\n"
+        "  autograd-lite train moons --load m.json --schedule cosine   continue training it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("dataset", metavar="DATASET", help=f"one of: {', '.join(DATASETS)}")
     parser.add_argument("--n", metavar="N", help=f"number of points (default: {_dataset_defaults('n')})")
@@ -43,24 +69,48 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="X",
         help=f"noise of the points; the spread for blobs (default: {_dataset_defaults('noise')})",
     )
+    parser.add_argument("--hidden", metavar="SIZE", nargs="+", help="hidden layer sizes (default: 16 16)")
     parser.add_argument(
-        "--hidden",
-        metavar="SIZE",
-        nargs="+",
-        default=["16", "16"],
-        help="hidden layer sizes (default: 16 16)",
+        "--activation", help=f"hidden layers' activation, one of: {', '.join(ACTIVATIONS)} (default: relu)"
     )
     parser.add_argument(
-        "--activation", default="relu", help=f"one of: {', '.join(ACTIVATIONS)} (default: relu)"
+        "--output-activation",
+        metavar="NAME",
+        help=f"the last layer's activation, one of: {', '.join(ACTIVATIONS)} "
+        "(default: sigmoid for --loss bce, else linear)",
     )
     parser.add_argument(
-        "--loss", help=f"one of: {', '.join(LOSSES)} (default: hinge, cross_entropy or mse, by dataset)"
+        "--init", help=f"initial weights, one of: {', '.join(INITS)} (default: uniform, micrograd's)"
+    )
+    parser.add_argument(
+        "--load",
+        metavar="FILE",
+        help="start from a model saved with --save (its shape and weights) instead of a new one; "
+        "--epochs 0 only evaluates it (default: a new model)",
+    )
+    parser.add_argument(
+        "--loss",
+        help=f"one of: {', '.join(LOSSES)} (default: hinge, cross_entropy or mse, by dataset; "
+        "with --load, what the model's outputs suit)",
     )
     parser.add_argument(
         "--optimizer", default="adam", help=f"one of: {', '.join(OPTIMIZERS)} (default: adam)"
     )
-    parser.add_argument("--lr", default="0.02", help="learning rate (default: 0.02)")
-    parser.add_argument("--epochs", default="100", help="passes over the data (default: 100)")
+    parser.add_argument(
+        "--lr", default=f"{DEFAULT_LR:g}", help=f"learning rate, > 0 (default: {DEFAULT_LR:g})"
+    )
+    parser.add_argument("--momentum", metavar="M", help="momentum of sgd and rmsprop, >= 0 (default: 0)")
+    parser.add_argument(
+        "--schedule",
+        metavar="NAME",
+        default="none",
+        help="learning rate over the epochs: "
+        + "; ".join(f"{name}: {what}" for name, what in SCHEDULES.items()).replace("%", "%%")
+        + " (default: none)",
+    )
+    parser.add_argument(
+        "--epochs", default="100", help="passes over the data; 0 trains nothing (default: 100)"
+    )
     parser.add_argument("--batch-size", default="32", help="examples per step, or 'full' (default: 32)")
     parser.add_argument("--l2", default="0", help="L2 penalty coefficient (default: 0)")
     parser.add_argument("--val", default="0", help="fraction held out for validation (default: 0)")
@@ -73,18 +123,23 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--seed", default="0", help="seed for the data, the weights and the shuffling (default: 0)"
     )
     parser.add_argument(
-        "--plot", metavar="FILE", help="write the decision boundary (or fitted curve): .png or .svg"
+        "--plot",
+        metavar="FILE",
+        help="write the decision boundary (or fitted curve): .png or .svg (default: none)",
     )
     parser.add_argument(
-        "--history-plot", metavar="FILE", help="write the loss and accuracy curves: .png or .svg"
+        "--history-plot",
+        metavar="FILE",
+        help="write the loss and accuracy curves: .png or .svg (default: none)",
     )
-    parser.add_argument("--save", metavar="FILE", help="write the trained model as JSON")
+    parser.add_argument("--save", metavar="FILE", help="write the trained model as JSON (default: none)")
     parser.add_argument(
         "--html",
         metavar="FILE",
-        help="write a web page replaying the run: decision regions epoch by epoch, loss and accuracy",
+        help="write a web page replaying the run: decision regions epoch by epoch, loss and accuracy "
+        "(default: none)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
     parser.set_defaults(run=run)
 
 
@@ -114,16 +169,15 @@ def _int(name: str, text, minimum: int) -> int:
     return n
 
 
-def _float(name: str, text, low: float = 0.0, below: float | None = None, *, positive: bool = False) -> float:
+def _float(name: str, text, low: float = 0.0, below: float | None = None) -> float:
     from autograd_lite.cli import CLIError
 
     try:
         x = float(text)
     except (TypeError, ValueError):
         raise CLIError(f"{name} must be a number, got {text!r}") from None
-    if not (low <= x < (below if below is not None else float("inf"))) or (positive and x <= low):
+    if not (low <= x < (below if below is not None else float("inf"))):
         accepted = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
-        accepted = f"> {low:g}" if positive else accepted
         raise CLIError(f"{name} must be a finite number {accepted}, got {text}")
     return x
 
@@ -146,40 +200,165 @@ def _writable(option: str, path: str | None, extensions: tuple[str, ...]) -> Non
         raise CLIError(f"{option} {path}: not writable")
 
 
+def _number_text(text):
+    """What the user typed as a number (int if it is one, so messages echo '0', not '0.0'), or the text."""
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except (TypeError, ValueError):
+            pass
+    return text
+
+
+def _lr(text) -> float:
+    """--lr by fit's own rule and words (nn.train.check_lr)."""
+    from autograd_lite.cli import CLIError
+
+    from .train import check_lr
+
+    try:
+        return check_lr(_number_text(text))
+    except (TypeError, ValueError) as e:
+        raise CLIError(f"--{e}") from None
+
+
+def _choice(option: str, value: str | None, choices, default: str) -> str:
+    from autograd_lite.cli import CLIError
+
+    value = default if value is None else value
+    if value not in choices:
+        raise CLIError(
+            f"unknown {option.lstrip('-')} {value!r} for {option}; choose one of: {', '.join(choices)}"
+        )
+    return value
+
+
+def _schedule(name: str, epochs: int):
+    """optimizer -> the nn.optim schedule called `name` over `epochs` epochs (None for 'none')."""
+    from . import optim
+
+    e = max(epochs, 1)
+    makers = {
+        "none": None,
+        "step": lambda opt: optim.StepLR(opt, step_size=max(1, e // 4), gamma=0.5),
+        "exponential": lambda opt: optim.ExponentialLR(opt, gamma=0.01 ** (1 / e)),
+        "linear": lambda opt: optim.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=e),
+        "cosine": lambda opt: optim.CosineAnnealingLR(opt, T_max=e),
+    }
+    return makers[name]
+
+
+def _load(path: str):
+    """The model in a --load file, or one line saying what is wrong with the file."""
+    from autograd_lite.cli import CLIError
+
+    from .module import MLP
+
+    try:
+        return MLP.load(path)
+    except (OSError, ValueError) as e:  # missing, a folder, unreadable, corrupt, mismatched, too big
+        raise CLIError(f"--load {e}") from None
+
+
+def _check_memory(n: int, nin: int, nouts: list[int], batch: int) -> None:
+    """Refuse a run whose data, model and graphs would not fit (nn.module's estimates), before any is made."""
+    from autograd_lite.cli import CLIError
+
+    from .module import MEMORY_LIMIT, check_size, estimate_bytes, graph_nodes, parameter_count, size_text
+
+    parts = {
+        "the model": estimate_bytes(parameter_count(nin, nouts), training=True),
+        "the data": estimate_bytes(samples=n),
+        "a batch's graph": estimate_bytes(lanes=batch, nodes=graph_nodes(nin, nouts)),
+        "an evaluation": estimate_bytes(lanes=n, nodes=graph_nodes(nin, nouts, grad=False)),
+    }
+    total = sum(parts.values())
+    if total > MEMORY_LIMIT:
+        shape = "-".join(str(k) for k in [nin, *nouts])
+        shown = ", ".join(f"{what} {size_text(b)}" for what, b in sorted(parts.items(), key=lambda p: -p[1]))
+        try:
+            check_size(f"this run (a {shape} MLP on {n:,} points; {shown})", total)
+        except ValueError as e:
+            raise CLIError(f"{e}: use a smaller --hidden, --n or --batch-size") from None
+
+
+def _check_time(epochs: int, n: int, batch: int, parameters: int) -> None:
+    """Refuse a run estimated to take longer than TIME_LIMIT_HOURS (a typo like --epochs 1000000000)."""
+    from autograd_lite.cli import CLIError
+
+    steps = -(-n // batch)
+    seconds = epochs * parameters * (steps * SECONDS_PER_PARAMETER_STEP + n * SECONDS_PER_PARAMETER_EXAMPLE)
+    if seconds > TIME_LIMIT_HOURS * 3600:
+        raise CLIError(
+            f"{epochs:,} epochs of {steps:,} steps on {parameters:,} parameters would train for about "
+            f"{seconds / 3600:,.0f} hours, more than the limit of {TIME_LIMIT_HOURS} hours: "
+            "use fewer --epochs or a larger --batch-size"
+        )
+
+
+def _given(args, *options: str) -> list[str]:
+    return [f"--{o.replace('_', '-')}" for o in options if getattr(args, o) is not None]
+
+
 def run(args: argparse.Namespace) -> int:
+    import inspect
+
     from autograd_lite.cli import CLIError
 
     from . import datasets, optim
     from .functional import ACTIVATIONS
-    from .module import MLP
+    from .module import INITS, MLP, parameter_count
     from .train import LOSSES, accuracy, fit, predict
 
     name = args.dataset.lower()
     if name not in DATASETS:
         raise CLIError(f"unknown dataset {args.dataset!r}; choose one of: {', '.join(DATASETS)}")
     kind, default_loss = DATASETS[name]
-    hidden = [_int("--hidden sizes", h, 1) for h in args.hidden]
-    if args.activation not in ACTIVATIONS:
-        raise CLIError(f"unknown activation {args.activation!r}; choose one of: {', '.join(ACTIVATIONS)}")
-    loss = args.loss or default_loss
-    if loss not in LOSSES:
-        raise CLIError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}")
-    regression = LOSSES[loss][1] == "regression"
-    if kind == "regression" and not regression:
-        raise CLIError(
-            f"--loss {loss} needs class labels, but {name} is a regression dataset: use --loss mse"
-        )
-    if kind == "classes" and regression:
-        raise CLIError(f"--loss {loss} is for regression; {name} has classes: use --loss {default_loss}")
-    if args.optimizer.lower() not in optim.OPTIMIZERS:
+    signature = inspect.signature(getattr(datasets, name)).parameters
+    nin = 1 if kind == "regression" else 2
+    count = signature.get("classes") or signature.get("centers")
+    expected_classes = 0 if kind == "regression" else int(count.default) if count is not None else 2
+
+    # the options, each checked on its own
+    loaded = None
+    if args.load is not None:
+        shaped = _given(args, "hidden", "activation", "output_activation", "init")
+        if shaped:
+            raise CLIError(
+                f"{' and '.join(shaped)} would change the model that --load {args.load} brings "
+                f"(its shape and weights come from the file): drop {' and '.join(shaped)}, "
+                "or drop --load to train a new model"
+            )
+        loaded = _load(args.load)
+    hidden = [_int("--hidden sizes", h, 1) for h in (args.hidden or ["16", "16"])]
+    activation = _choice("--activation", args.activation, ACTIVATIONS, "relu")
+    init = _choice("--init", args.init, INITS, "uniform")
+    output_activation = None
+    if args.output_activation is not None:
+        output_activation = _choice("--output-activation", args.output_activation, ACTIVATIONS, "linear")
+    if args.loss is not None and args.loss not in LOSSES:
+        raise CLIError(f"unknown loss {args.loss!r}; choose one of: {', '.join(LOSSES)}")
+    optimizer = args.optimizer.lower()
+    if optimizer not in optim.OPTIMIZERS:
         raise CLIError(f"unknown optimizer {args.optimizer!r}; choose one of: {', '.join(optim.OPTIMIZERS)}")
-    lr = _float("--lr", args.lr, positive=True)  # 0 would learn nothing
-    epochs = _int("--epochs", args.epochs, 1)
+    lr = _lr(args.lr)
+    momentum = None
+    if args.momentum is not None:
+        momentum = _float("--momentum", args.momentum)
+        if optimizer not in ("sgd", "rmsprop"):
+            raise CLIError(
+                f"--momentum is for --optimizer sgd or rmsprop; {optimizer} keeps its own "
+                "(the running average of its gradients, beta1 = 0.9)"
+            )
+    schedule = _choice("--schedule", args.schedule.lower(), SCHEDULES, "none")
+    epochs = _int("--epochs", args.epochs, 0)
     batch_size = None if args.batch_size == "full" else _int("--batch-size", args.batch_size, 1)
     l2 = _float("--l2", args.l2)
     val = _float("--val", args.val, 0.0, 1.0)
     patience = None if args.early_stopping is None else _int("--early-stopping", args.early_stopping, 1)
     seed = _int("--seed", args.seed, 0)
+    n = _int("--n", args.n, 1) if args.n is not None else int(signature["n"].default)
+    noise = None if args.noise is None else _float("--noise", args.noise)
     _writable("--plot", args.plot, (".png", ".svg"))
     _writable("--history-plot", args.history_plot, (".png", ".svg"))
     _writable("--save", args.save, (".json",))
@@ -188,28 +367,76 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(
             f"--html replays decision regions, which needs classes; {name} is a regression dataset"
         )
+    if epochs == 0 and (args.html or args.history_plot):
+        option = "--html" if args.html else "--history-plot"
+        raise CLIError(f"{option} shows the epochs of a run, and --epochs 0 trains none")
 
-    options = {"seed": seed}
-    if args.n is not None:
-        options["n"] = _int("--n", args.n, 1)
-    if args.noise is not None:
-        options[("spread" if name == "blobs" else "noise")] = _float("--noise", args.noise)
+    # the model's shape: from --load, or from the options and the dataset
+    if loaded is not None:
+        nouts, output_activation = loaded.nouts, loaded.output_activation
+        if loaded.nin != nin:
+            raise CLIError(
+                f"--load {args.load}: the model takes {_plural(loaded.nin, 'input')}, "
+                f"but {name} has {_plural(nin, 'feature')} per point"
+            )
+        if args.loss is None:  # what the model's outputs were made for
+            outs = nouts[-1]
+            loss = "cross_entropy" if outs > 1 else "bce" if output_activation == "sigmoid" else default_loss
+            loss = default_loss if kind == "regression" else loss
+        else:
+            loss = args.loss
+    else:
+        loss = args.loss or default_loss
+        if output_activation is None and loss in ("bce", "binary_cross_entropy"):
+            output_activation = "sigmoid"
+    regression = LOSSES[loss][1] == "regression"
+    if kind == "regression" and not regression:
+        raise CLIError(
+            f"--loss {loss} needs class labels, but {name} is a regression dataset: use --loss mse"
+        )
+    if kind == "classes" and regression:
+        raise CLIError(f"--loss {loss} is for regression; {name} has classes: use --loss {default_loss}")
+    if expected_classes > 2 and loss != "cross_entropy":
+        raise CLIError(
+            f"--loss {loss} is for two classes, but {name} has {expected_classes}: use --loss cross_entropy"
+        )
+    outputs = expected_classes if loss == "cross_entropy" else 1
+    if loss in ("bce", "binary_cross_entropy") and output_activation != "sigmoid":
+        where = f"the model in {args.load} ends in" if loaded else "--output-activation"
+        raise CLIError(
+            f"--loss {loss} takes probabilities, so it needs a sigmoid output, but {where} "
+            f"{output_activation or 'linear'}: use --loss bce_with_logits"
+        )
+    if loaded is None:
+        nouts = [*hidden, outputs]
+    elif nouts[-1] != outputs:
+        needs = f"{outputs} (one per class)" if outputs > 1 else "1"
+        raise CLIError(
+            f"--load {args.load}: the model has {_plural(nouts[-1], 'output')}, but --loss {loss} "
+            f"on {name} needs {needs}"
+        )
+
+    # the size of the run, before anything is built
+    batch = n if batch_size is None else min(batch_size, n)
+    _check_memory(n, nin, nouts, batch)
+    _check_time(epochs, n, batch, parameter_count(nin, nouts))
+
+    options: dict[str, float | int] = {"seed": seed, "n": n}
+    if noise is not None:
+        options[("spread" if name == "blobs" else "noise")] = noise
     try:
         X, y = getattr(datasets, name)(**options)
     except ValueError as e:
         raise CLIError(f"{name}: {e}") from None
     classes = int(y.max()) + 1 if kind == "classes" else 0
-    if classes > 2 and loss != "cross_entropy":
-        raise CLIError(
-            f"--loss {loss} is for two classes, but {name} has {classes}: use --loss cross_entropy"
+    if loaded is not None:
+        model = loaded
+    else:
+        model = MLP(
+            nin, nouts, activation=activation, output_activation=output_activation, init=init, seed=seed
         )
-    outputs = classes if loss == "cross_entropy" else 1
-    model = MLP(
-        X.shape[1],
-        [*hidden, outputs],
-        activation=args.activation,
-        output_activation="sigmoid" if loss in ("bce", "binary_cross_entropy") else None,
-        seed=seed,
+    opt = optim.make(
+        optimizer, model.parameters(), lr, **({} if momentum is None else {"momentum": momentum})
     )
     validation = None
     X_train, y_train = X, y
@@ -223,7 +450,10 @@ def run(args: argparse.Namespace) -> int:
         print("note: --early-stopping without --val watches the training loss", file=sys.stderr)
 
     what = f"{classes} classes" if classes else "regression"
-    print(f"{name}: {len(X)} points, {what}; {model!r}; loss {loss}; {args.optimizer.lower()} lr {lr:g}")
+    source = f" from {args.load}" if loaded is not None else ""
+    how = f"{optimizer} lr {lr:g}" + (f" momentum {momentum:g}" if momentum else "")
+    how += f", {schedule} schedule" if schedule != "none" else ""
+    print(f"{name}: {len(X)} points, {what}; {model!r}{source}; loss {loss}; {how}")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line
@@ -232,22 +462,31 @@ def run(args: argparse.Namespace) -> int:
                 X_train,
                 y_train,
                 loss=loss,
-                optimizer=args.optimizer.lower(),
-                lr=lr,
+                optimizer=opt,
                 epochs=epochs,
                 batch_size=batch_size,
                 validation=validation,
                 early_stopping=patience,
-                progress=not args.quiet,
+                progress=not args.quiet and epochs > 0,
                 seed=seed,
                 l2=l2,
+                schedule=_schedule(schedule, epochs),
                 record=True if args.html else None,
             )
     except (ValueError, TypeError) as e:
         raise CLIError(str(e)) from None
+    except MemoryError:
+        raise CLIError(
+            "ran out of memory while training: use a smaller --hidden, --n or --batch-size"
+        ) from None
 
-    epochs = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
-    print(f"trained {epochs} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
+    if history.epochs == 0:
+        print(
+            "no training (--epochs 0): the model as it was" + (" loaded" if loaded is not None else " made")
+        )
+    else:
+        done = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+        print(f"trained {done} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
     if history.diverged:  # the weights are huge, inf or nan: no accuracy, plot or model is worth writing
@@ -265,6 +504,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"final train mse: {mse:.4g}")
     _outputs(args, model, X, y, history, classes)
     return 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _outputs(args, model, X, y, history, classes: int) -> None:

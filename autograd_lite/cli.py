@@ -348,10 +348,10 @@ def run_step(args: argparse.Namespace) -> int:
                 print()
                 answer = "q"
             if answer in ("q", "quit", "exit"):
-                print(f"stopped after {stepper.position} of {stepper.total} steps")
+                print(f"stopped after {stepper.position} of {_steps(stepper.total)}")
                 break
         step = next(stepper)
-        print(f"\nstep {step.index} of {step.total}: {step.name} = {_op_text(step)}")
+        print(f"\nstep {step.index} of {step.total}")  # each line names its op: `n = v1 + b: v1.grad += ...`
         print(_indent(str(step)))
         snapshot()
     if stepper.done:
@@ -372,13 +372,12 @@ def _write_step_page(root, path: str, title: str) -> None:
     except (ValueError, OSError, RuntimeError) as e:  # a bad path, a graph too big, a renderer failure
         raise CLIError(str(e)) from None
     steps = sum(1 for n in topological_order(root) if n.parents)
-    print(f"wrote {path}: {steps} backward steps; open it in a browser (it works offline)")
+    print(f"wrote {path}: {_steps(steps, 'backward step')}; open it in a browser (it works offline)")
 
 
-def _op_text(step) -> str:
-    from .names import expression
-
-    return expression(step.node, {**{p.parent: p.name for p in step.parents}, step.node: step.name})
+def _steps(n: int, word: str = "step") -> str:
+    """`1 step`, `3 steps`."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _indent(text: str) -> str:

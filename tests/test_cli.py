@@ -189,8 +189,7 @@ def test_step_piped_runs_every_step_and_writes_svgs(tmp_path):
     text = out.stdout
     assert "forward pass:" in text
     assert "n = x1 * w1 + x2 * w2 + b = 2.0 * -3.0 + 0.0 * 1.0 + 6.881 = 0.8814" in text
-    assert "step 1 of 5: o = tanh(n)" in text
-    assert "o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5" in text
+    assert "step 1 of 5\n  o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5" in text
     assert "v1 = x1 * w1: x1.grad += dv1/dx1 · v1.grad = w1 · 0.5 = -3.0 · 0.5 = -1.5" in text
     assert "step 5 of 5" in text and "the graph after backward:" in text
     files = sorted(p.name for p in (tmp_path / "steps").iterdir())

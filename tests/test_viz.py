@@ -2,7 +2,6 @@
 
 import os
 import re
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ import autograd_lite.viz as viz
 from autograd_lite import Value, draw, render_svg, text_tree
 from autograd_lite.examples import by_label, lecture_neuron
 from autograd_lite.viz import escape
+from tests.conftest import need
 
 neuron = lecture_neuron
 
@@ -135,8 +135,7 @@ def test_svg_through_the_wasm_fallback_without_system_dot(monkeypatch, tmp_path)
 
 
 def test_svg_through_system_dot():
-    if shutil.which("dot") is None:
-        pytest.skip("system Graphviz not installed (.ci/run installs it): apt-get install graphviz")
+    need("dot")  # about system dot: skipped without it, failed where CI requires it
     o = neuron()
     o.backward()
     svg = render_svg(draw(o))
@@ -201,8 +200,7 @@ def test_text_tree_of_a_deep_chain_does_not_recurse():
 
 
 def test_dot_source_renders_with_system_dot_when_present(tmp_path):
-    if shutil.which("dot") is None:
-        pytest.skip("system Graphviz not installed (.ci/run installs it): apt-get install graphviz")
+    need("dot")  # about system dot: skipped without it, failed where CI requires it
     src = draw(neuron()).source
     out = subprocess.run(["dot", "-Tsvg"], input=src, capture_output=True, text=True, env=dict(os.environ))
     assert out.returncode == 0 and "</svg>" in out.stdout

@@ -40,11 +40,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _registrations():
-    """Each subcommand module adds its parser and sets `run` on it."""
-    from nn import cli as train_cli
+#: Packages add subcommands through this entry-point group: `nn` declares `train = "nn.cli:register"`
+#: in its pyproject.toml, so this module never imports the packages built on it.
+COMMANDS_GROUP = "autograd_lite.commands"
 
-    return [register_graph, register_step, train_cli.register]
+
+def _registrations():
+    """Each subcommand's `register(commands)`: ours, then every installed entry point's."""
+    from importlib.metadata import entry_points
+
+    found = [register_graph, register_step]
+    for ep in sorted(entry_points(group=COMMANDS_GROUP), key=lambda ep: ep.name):
+        try:
+            found.append(ep.load())
+        except Exception as e:  # a broken plugin must not take graph and step down with it
+            print(f"autograd-lite: the {ep.name!r} command ({ep.value}) could not load: {e}", file=sys.stderr)
+    return found
 
 
 EXAMPLE = "autograd-lite {cmd} 'n = x1*w1 + x2*w2 + b; o = tanh(n)' --set x1=2 w1=-3 x2=0 w2=1 b=6.8814"

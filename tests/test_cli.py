@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from autograd_lite.cli import main
+
 NEURON = [
     "n = x1*w1 + x2*w2 + b; o = tanh(n)",
     "--set",
@@ -340,3 +342,35 @@ def test_a_big_graph_still_prints_as_text():
     code, out, err = run("graph", BIG, "--set", "x=1")
     assert code == 0, err
     assert len(out.splitlines()) > 267
+
+
+def test_a_third_package_adds_a_subcommand_by_entry_point(tmp_path, monkeypatch, capsys):
+    # How `nn` adds `train`: a distribution declares the entry-point group; the CLI imports nothing by name.
+    dist = tmp_path / "hello_cmd-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: hello-cmd\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[autograd_lite.commands]\nhello = hello_cmd:register\n")
+    (tmp_path / "hello_cmd.py").write_text(
+        "def register(commands):\n"
+        "    p = commands.add_parser('hello', help='say hello')\n"
+        "    p.set_defaults(run=lambda args: print('hello from a plugin'))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["hello"]) == 0
+    assert capsys.readouterr().out == "hello from a plugin\n"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert "hello" in listed and "train" in listed  # train arrives the same way, from nn's entry point
+
+
+def test_a_broken_plugin_does_not_take_graph_down(tmp_path, monkeypatch, capsys):
+    dist = tmp_path / "broken_cmd-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-cmd\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[autograd_lite.commands]\nbroken = no_such_module:register\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["graph", "x*2", "--set", "x=1", "--format", "text"]) == 0
+    captured = capsys.readouterr()
+    assert "the 'broken' command (no_such_module:register) could not load" in captured.err
+    assert "x" in captured.out

@@ -21,7 +21,9 @@ import hashlib
 import json
 import re
 from collections import Counter
+from functools import cache
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +48,15 @@ HEADLESS_CHROMIUM = [
     "--disable-sync",
 ]
 
-__all__ = ["backward_page", "check_html_path", "document", "json_script", "svg_inline", "write_page"]
+__all__ = [
+    "backward_page",
+    "check_html_path",
+    "document",
+    "json_script",
+    "svg_inline",
+    "web_file",
+    "write_page",
+]
 
 # Okabe-Ito, the palette viz.py draws with: safe for colour-blind readers.
 OKABE_ITO = {
@@ -91,6 +101,15 @@ kbd { font-family: inherit; border: 1px solid var(--line); border-bottom-width: 
   padding: 0 0.3rem; background: #fff; }
 @media (max-width: 640px) { nav.controls button { padding: 0.3rem 0.55rem; } .wide { display: none; } }
 """
+
+
+@cache
+def web_file(name: str, package: str = "autograd_lite") -> str:
+    """The text of a page's JavaScript or CSS file, `name` in `package`'s web/ folder (package data).
+
+    Read once per process; the page's CSP hash is computed from this text.
+    """
+    return files(package).joinpath("web", name).read_text(encoding="utf-8")
 
 
 def json_script(element_id: str, data) -> str:

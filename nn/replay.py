@@ -25,7 +25,7 @@ from html import escape
 
 import numpy as np
 
-from autograd_lite.html import OKABE_ITO, check_html_path, document, json_script, write_page
+from autograd_lite.html import OKABE_ITO, check_html_path, document, json_script, web_file, write_page
 
 from .train import History, _class_indices, _decide, predict
 
@@ -194,123 +194,9 @@ def _describe(model) -> str:
 PLOT, PAD = 440, 64  # the regions' square, in SVG units, and the room for the axes
 CHART_W, CHART_H, CL, CR, CT, CB = 520, 214, 62, 26, 12, 54  # a curve chart and its margins
 
-REPLAY_CSS = """
-main.replay { display: grid; gap: 1rem; align-items: start;
-  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); }
-@media (max-width: 900px) { main.replay { grid-template-columns: minmax(0, 1fr); } }
-main.replay figure { margin: 0; }
-svg.plot { display: block; width: 100%; height: auto; max-height: 80vh; font-size: 17px; }
-svg.chart { display: block; width: 100%; height: auto; font-size: 17px; }
-figure.chart { margin-top: 0.6rem; }
-figure.chart figcaption { display: flex; flex-wrap: wrap; gap: 0 1rem; align-items: baseline; }
-svg text { fill: #333; }
-.readout { font-size: 1.05rem; }
-.readout .epoch { font-weight: 700; margin: 0 0 0.2rem; }
-.readout table { border-collapse: collapse; }
-.readout th, .readout td { padding: 0.05rem 1.2rem 0.05rem 0; text-align: left; font-weight: 400; }
-.readout thead th { color: var(--muted); font-size: 0.9rem; }
-.readout td { font-weight: 700; font-variant-numeric: tabular-nums; text-align: right; }
-.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-size: 0.9rem; color: var(--muted);
-  margin: 0.4rem 0 0; padding: 0; list-style: none; }
-.legend svg { width: 1.1em; height: 1.1em; vertical-align: -0.2em; margin-right: 0.3em; }
-nav.controls input[type=range] { flex: 1 1 14rem; min-width: 10rem; max-width: 40rem; height: 2.75rem;
-  accent-color: var(--accent); }
-#play { min-width: 6.5em; }
-@media (max-width: 640px) {
-  nav.controls { flex-wrap: nowrap; gap: 0.4rem; }
-  nav.controls input[type=range] { min-width: 0; flex: 1 1 auto; }
-  #play { min-width: 0; padding: 0.3rem 0.6rem; }
-  nav.controls .where { font-size: 0.8rem; min-width: 0; max-width: 6.5em; line-height: 1.2; }
-}
-"""
-
-REPLAY_JS = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("replay-data").textContent);
-  var frames = data.frames, last = frames.length - 1, shown = last, timer = null;
-  var slider = document.getElementById("slider");
-  var play = document.getElementById("play");
-  var image = document.getElementById("frame");
-  function byId(id) { return document.getElementById(id); }
-  var readout = { epoch: byId("r-epoch"), loss: byId("r-loss"), acc: byId("r-acc"),
-                  val_loss: byId("r-val_loss"), val_acc: byId("r-val_acc") };
-
-  function fromHash() {
-    var m = /^#epoch-(\d+)$/.exec(window.location.hash);
-    if (!m) { return last; }
-    var want = parseInt(m[1], 10), best = 0;
-    frames.forEach(function (f, i) {
-      if (Math.abs(f.epoch - want) < Math.abs(frames[best].epoch - want)) { best = i; }
-    });
-    return best;
-  }
-
-  function setHash(i) {
-    var hash = "#epoch-" + frames[i].epoch;
-    if (window.location.hash === hash) { return; }
-    try { window.history.replaceState(null, "", hash); } catch (e) { window.location.replace(hash); }
-  }
-
-  function show(i, updateHash) {
-    i = Math.max(0, Math.min(last, i));
-    shown = i;
-    var f = frames[i];
-    image.setAttribute("href", f.png);
-    slider.value = String(i);
-    slider.setAttribute("aria-valuetext", f.text.epoch);
-    byId("r-epoch-nav").textContent = f.text.epoch;
-    Object.keys(readout).forEach(function (k) {
-      if (readout[k]) { readout[k].textContent = f.text[k]; }
-    });
-    Array.prototype.forEach.call(document.querySelectorAll(".marker"), function (m) {
-      m.setAttribute("x1", f.x); m.setAttribute("x2", f.x);
-    });
-    Array.prototype.forEach.call(document.querySelectorAll(".dot"), function (d) {
-      var y = f.y[d.getAttribute("data-series")];
-      if (y === null || y === undefined) { d.setAttribute("visibility", "hidden"); return; }
-      d.setAttribute("visibility", "visible"); d.setAttribute("cx", f.x); d.setAttribute("cy", y);
-    });
-    document.documentElement.setAttribute("data-frame", String(i));
-    if (updateHash) { setHash(i); }
-  }
-
-  function pause() {
-    if (timer !== null) { window.clearInterval(timer); timer = null; }
-    play.textContent = "\u25B6 Play";
-    play.setAttribute("aria-pressed", "false");
-  }
-
-  function start() {
-    if (shown === last) { show(0, true); }
-    play.textContent = "|| Pause";
-    play.setAttribute("aria-pressed", "true");
-    timer = window.setInterval(function () {
-      if (shown >= last) { pause(); return; }
-      show(shown + 1, true);
-    }, data.delay);
-  }
-
-  play.addEventListener("click", function () { if (timer === null) { start(); } else { pause(); } });
-  slider.addEventListener("input", function () { pause(); show(parseInt(slider.value, 10), true); });
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
-    var onSlider = e.target === slider, onButton = e.target && e.target.tagName === "BUTTON";
-    if ((e.key === " " || e.key === "k") && !onButton) { play.click(); }
-    else if (!onSlider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
-      pause(); show(shown + (e.key === "ArrowRight" ? 1 : -1), true);
-    }
-    else if (!onSlider && (e.key === "Home" || e.key === "End")) {
-      pause(); show(e.key === "Home" ? 0 : last, true);
-    }
-    else { return; }
-    e.preventDefault();
-  });
-  window.addEventListener("hashchange", function () { pause(); show(fromHash(), false); });
-  byId("controls").hidden = false;
-  show(fromHash(), false);
-})();
-"""
+# The page's own files, in nn/web/ (package data); the shell, palette and controls are autograd_lite's.
+REPLAY_CSS = web_file("replay.css", "nn")
+REPLAY_JS = web_file("replay.js", "nn")
 
 
 def page(history: History, path: str | os.PathLike | None = None, *, title: str | None = None) -> str:

@@ -420,3 +420,17 @@ def test_pages_are_written_only_to_html_files(tmp_path):
     with pytest.raises(ValueError, match=r"must end in \.html"):
         backward_steps(neuron()).to_html(tmp_path / "page.htm")
     assert not (tmp_path / "page.htm").exists()
+
+
+# --- the pages' web files -----------------------------------------------------------------
+
+
+def test_the_replay_page_runs_nn_web_replay_js_and_styles_with_its_css(moons_run):
+    from importlib.resources import files
+
+    js = files("nn").joinpath("web", "replay.js").read_text(encoding="utf-8")
+    css = files("nn").joinpath("web", "replay.css").read_text(encoding="utf-8")
+    page = moons_run[3].to_html()
+    (code,) = [text for attrs, text in Elements(page).scripts if attrs.get("type") != "application/json"]
+    assert code == js and "addEventListener" in js  # the file itself, so the CSP hash is the file's
+    assert css in page and "main.replay" in css

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 import numbers
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -385,10 +386,28 @@ class Value:
             node.grad = NO_GRAD
 
     def backward_steps(self):
-        """An iterator that runs the backward pass one node at a time (see `stepper`)."""
-        from .stepper import backward_steps
+        """An iterator that runs the backward pass one node at a time (see `stepper`).
 
-        return backward_steps(self)
+        The stepper is a reader, a layer above: it registers itself here when it is
+        imported (`import autograd_lite` does that), so the engine never imports it.
+        """
+        if _stepper is None:
+            raise RuntimeError(
+                "backward_steps() needs the stepper, which is not loaded: import autograd_lite "
+                "(or autograd_lite.stepper) first"
+            )
+        return _stepper(self)
+
+
+#: The function behind `Value.backward_steps()`, filled in by `register_stepper` (the stepper
+#: module calls it when imported): a hook, so the dependency goes one way, readers to core.
+_stepper: Callable[[Value], Any] | None = None
+
+
+def register_stepper(start: Callable[[Value], Any]) -> None:
+    """Make `Value.backward_steps()` hand off to `start(root)` (the stepper's `backward_steps`)."""
+    global _stepper
+    _stepper = start
 
 
 class Parameter(Value):

@@ -10,13 +10,15 @@ stepping to the end leaves exactly the grads `backward()` gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .engine import NO_GRAD, Value, begin_backward, propagate, topological_order
+from .engine import NO_GRAD, Value, begin_backward, propagate, register_stepper, topological_order
 from .names import expression, fmt, grads_computed, node_names, rule_text
+from .viz import draw, render_svg
 
 
 @dataclass
@@ -249,22 +251,16 @@ class BackwardStepper:
         """The graph now: finished grads, the node of the step just done highlighted, the rest
         "not computed yet". Titled `step 3 of 5: ...` as the page's `#step-3` and save_svgs'
         step-03.svg (title=None for no title). kwargs go to `viz.draw`."""
-        from .viz import draw
-
         title = self.title() if title == "" else title
         highlight = [self.last] if self.last is not None else []
         return draw(self.root, highlight=highlight, grad_state=self.grad_state(), title=title, **kwargs)
 
     def _repr_svg_(self) -> str:
-        from .viz import render_svg
-
         return render_svg(self.draw())
 
     def save_svgs(self, directory: str | Path) -> list[Path]:
         """Run to the end, writing one SVG per state: step-00.svg is the start, step-03.svg the
         graph after step 3 (its node highlighted), numbered as the web page's `#step-3`."""
-        from .viz import render_svg
-
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
@@ -281,11 +277,17 @@ class BackwardStepper:
 
         The page replays the whole pass on a fresh stepper from the root; this
         stepper's position and the graph's grads are left as they are.
-        kwargs go to `html.backward_page` (max_cells).
-        """
-        from .html import backward_page
+        kwargs go to the page writer (`html.backward_page`: max_cells).
 
-        return backward_page(self.root, path, title=title, **kwargs)
+        The page is a layer above the stepper: it registers its writer with
+        `register_page` when imported (`import autograd_lite` does that).
+        """
+        if PAGE_WRITER is None:
+            raise RuntimeError(
+                "to_html() needs the page writer, which is not loaded: import autograd_lite "
+                "(or autograd_lite.html) first"
+            )
+        return PAGE_WRITER(self.root, path, title=title, **kwargs)
 
     def __repr__(self) -> str:
         if self.total == 0:
@@ -315,6 +317,19 @@ def _grad_after(parents, k, before, contributions, p):
 def backward_steps(root: Value) -> BackwardStepper:
     """Start the backward pass of `root` and return an iterator over its steps."""
     return BackwardStepper(root)
+
+
+register_stepper(backward_steps)  # Value.backward_steps() hands off here: core never imports readers
+
+#: The function behind `BackwardStepper.to_html()`: `(root, path, *, title, **kwargs) -> str`.
+#: The pages register it (`register_page`) when imported, so readers never import pages.
+PAGE_WRITER: Callable[..., str] | None = None
+
+
+def register_page(writer: Callable[..., str]) -> None:
+    """Make `BackwardStepper.to_html()` hand off to `writer(root, path, title=..., **kwargs)`."""
+    global PAGE_WRITER
+    PAGE_WRITER = writer
 
 
 def _reading_order(root: Value) -> list[Value]:

@@ -270,3 +270,22 @@ def test_negative_zero_prints_as_zero():
     a, b = Value(0.0, label="a"), Value(-1.0, label="b")
     (step,) = (a * b).backward_steps().run()
     assert all("-0.0" not in ln for ln in step.lines())
+
+
+def test_the_engine_and_the_stepper_hand_off_to_the_layer_above_by_a_hook(monkeypatch):
+    # Value.backward_steps() and to_html() reach the layer above through what it registered,
+    # never by importing it; with nothing registered the error says what to import.
+    import autograd_lite.engine as engine
+    import autograd_lite.html as html
+    import autograd_lite.stepper as stepper
+
+    assert engine._stepper is stepper.backward_steps
+    assert stepper.PAGE_WRITER is html.backward_page
+    a = Value(2.0, label="a")
+    b = (a * a).tanh()
+    monkeypatch.setattr(stepper, "PAGE_WRITER", None)
+    with pytest.raises(RuntimeError, match="import autograd_lite"):
+        b.backward_steps().to_html()
+    monkeypatch.setattr(engine, "_stepper", None)
+    with pytest.raises(RuntimeError, match="import autograd_lite"):
+        b.backward_steps()

@@ -190,6 +190,10 @@ class Module:
         """The constructor's arguments, so `load` can rebuild the same shape."""
         raise NotImplementedError
 
+    def describe(self) -> str:
+        """The model in a few words, for the titles of plots and pages: its class's name."""
+        return type(self).__name__
+
     def save(self, path: str | os.PathLike) -> None:
         """Write the model's shape and weights as JSON (never pickle)."""
         doc = {"format": FORMAT, "version": 1, "class": type(self).__name__, "config": self.config()}
@@ -425,6 +429,11 @@ class Neuron(Module):
         self.w = [Parameter(float(v), label=f"{name}w{i + 1}") for i, v in enumerate(weights)]
         self.b = Parameter(0.0, label=f"{name}b")
 
+    @property
+    def nout(self) -> int:
+        """One output per example."""
+        return 1
+
     def __call__(self, x) -> Value:
         if isinstance(x, np.ndarray) and x.ndim == 2:
             _check_batch_size(self, len(x), self.nin, [1], self.fine)
@@ -548,6 +557,15 @@ class MLP(Module):
             )
             for i in range(len(self.nouts))
         ]
+
+    @property
+    def nout(self) -> int:
+        """Outputs per example: the last layer's size."""
+        return self.nouts[-1]
+
+    def describe(self) -> str:
+        """'MLP 2-16-16-1 (relu)': its sizes and hidden activation."""
+        return f"MLP {'-'.join(str(n) for n in [self.nin, *self.nouts])} ({self.activation})"
 
     def __call__(self, x):
         if isinstance(x, np.ndarray) and x.ndim == 2:

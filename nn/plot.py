@@ -15,7 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from .train import History, _check_X, _class_indices, _decide, _threshold, predict
+from . import tasks
+from .tasks import check_X, class_indices, decide, describe
+from .train import History, predict
 
 FORMATS = (".png", ".svg")
 # Okabe-Ito: told apart with any colour vision (as the graph pictures and web pages use);
@@ -46,13 +48,6 @@ def _save(fig: Figure, path) -> None:
         raise OSError(f"cannot write a plot to {path!r}: {e.strerror or e}") from None
 
 
-def _describe(model) -> str:
-    if hasattr(model, "nouts"):
-        sizes = "-".join(str(n) for n in [model.nin, *model.nouts])
-        return f"MLP {sizes} ({model.activation})"
-    return type(model).__name__
-
-
 def _class_names(y) -> list[str]:
     y = np.asarray(y)
     if y.min() < 0:  # -1/+1 labels
@@ -78,15 +73,15 @@ def decision_boundary(
     `ax`: draw into this matplotlib Axes (e.g. one panel of several models
     side by side) instead of a new figure; its figure is returned.
     """
-    X = _check_X(model, X)
+    X = check_X(model, X)
     if X.shape[1] != 2:
         raise ValueError(f"decision_boundary draws two input features, X has {X.shape[1]}")
-    labels = _class_indices(y)
+    labels = class_indices(y)
     if len(labels) != len(X):
         raise ValueError(f"X has {len(X)} examples but y has {len(labels)} labels")
     if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= 2000:
         raise ValueError(f"resolution must be a whole number from 2 to 2000, got {resolution!r}")
-    cut = _threshold(model, threshold)
+    cut = tasks.threshold(model, threshold)
 
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
@@ -95,7 +90,7 @@ def decision_boundary(
     mx, my = np.meshgrid(gx, gy)
     with np.errstate(over="ignore", invalid="ignore"):
         out = predict(model, np.column_stack([mx.ravel(), my.ravel()]))
-    regions = _decide(out, cut).reshape(mx.shape)
+    regions = decide(out, cut).reshape(mx.shape)
     k = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
     names = _class_names(y) + [f"class {j}" for j in range(len(_class_names(y)), k)]
 
@@ -131,8 +126,8 @@ def decision_boundary(
             )
     ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
     with np.errstate(over="ignore", invalid="ignore"):  # huge weights: numbers, not numpy's warnings
-        acc = float(np.mean(_decide(predict(model, X), cut) == labels))
-    ax.set_title(title or f"Decision boundary\n{_describe(model)}, accuracy {acc:.1%} on {len(X)} points")
+        acc = float(np.mean(decide(predict(model, X), cut) == labels))
+    ax.set_title(title or f"Decision boundary\n{describe(model)}, accuracy {acc:.1%} on {len(X)} points")
     ax.set_xlabel("x₁ (feature 1)")
     ax.set_ylabel("x₂ (feature 2)")
     ax.set_xlim(gx[0], gx[-1])
@@ -144,7 +139,7 @@ def decision_boundary(
 
 def regression(model, X, y, path: str | os.PathLike | None = None, *, title: str | None = None) -> Figure:
     """The data points of a 1-D regression and the model's curve through them."""
-    X = _check_X(model, X)
+    X = check_X(model, X)
     if X.shape[1] != 1:
         raise ValueError(f"regression plots one input feature, X has {X.shape[1]}")
     y = np.asarray(y, dtype=float)
@@ -156,7 +151,7 @@ def regression(model, X, y, path: str | os.PathLike | None = None, *, title: str
     ax = fig.add_subplot()
     ax.scatter(X[:, 0], y, s=16, color=COLORS[0], alpha=0.7, label="data")
     ax.plot(grid[:, 0], curve, color=COLORS[1], linewidth=2, label="model")
-    ax.set_title(title or f"Regression fit\n{_describe(model)}, mse {mse:.4g} on {len(X)} points")
+    ax.set_title(title or f"Regression fit\n{describe(model)}, mse {mse:.4g} on {len(X)} points")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend(loc="best")

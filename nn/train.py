@@ -14,25 +14,19 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from autograd_lite import Value, no_grad
 
-from . import losses, optim
+from . import losses, optim, tasks
 from .seed import rng as make_rng
+from .tasks import LOSSES as LOSSES  # fit(loss=...)'s names, read by the CLI
+from .tasks import Task, check_X, choose_task, class_indices, decide, n_outputs, plain_labels
 
-#: Losses by the names `fit(loss=...)` and the CLI accept, and the task each implies.
-LOSSES: dict[str, tuple[Callable, str]] = {
-    "hinge": (losses.hinge, "margin"),  # one output, labels ±1 (0/1 converted)
-    "bce_with_logits": (losses.bce_with_logits, "logit"),  # one output, labels 0/1 (±1 converted)
-    "bce": (losses.binary_cross_entropy, "probability"),  # one sigmoid output, labels 0/1
-    "binary_cross_entropy": (losses.binary_cross_entropy, "probability"),
-    "cross_entropy": (losses.cross_entropy, "classes"),  # one output per class, labels 0..K-1
-    "mse": (losses.mse, "regression"),
-    "sse": (losses.sse, "regression"),
-    "mae": (losses.mae, "regression"),
-}
+# the names the replay page used before it read the snapshot fit() hands it
+_class_indices, _decide = class_indices, decide
 
 METRICS = ("accuracy", "mse", "mae")
 
@@ -68,29 +62,6 @@ def check_lr(lr) -> float:
 # --- running a model on data ---------------------------------------------------------
 
 
-def _check_X(model, X, what: str = "X") -> np.ndarray:
-    try:
-        X = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{what} must be a 2-D array of numbers (examples, features)") from None
-    if X.ndim != 2:
-        nin = getattr(model, "nin", None)
-        hint = ""
-        if X.ndim == 1 and nin == 1:
-            hint = "; for a one-feature dataset use X[:, None]"
-        elif X.ndim == 1 and nin == len(X):
-            hint = "; for one example use X[None, :] (or call the model on a list)"
-        raise ValueError(f"{what} must be 2-D (examples, features), got shape {X.shape}{hint}")
-    if len(X) == 0:
-        raise ValueError(f"{what} holds no examples")
-    nin = getattr(model, "nin", X.shape[1])
-    if X.shape[1] != nin:
-        raise ValueError(f"{what} has {X.shape[1]} features per example but the model takes {nin}")
-    if not np.isfinite(X).all():
-        raise ValueError(f"{what} holds nan or infinity")
-    return X
-
-
 def _outputs_data(out, n: int) -> np.ndarray:
     """The model's output as an array: (n,) for one output, (n, K) for K outputs."""
 
@@ -104,22 +75,9 @@ def _outputs_data(out, n: int) -> np.ndarray:
 
 def predict(model, X) -> np.ndarray:
     """The model's raw outputs for every row of X: shape (n,) for one output, (n, K) for K."""
-    X = _check_X(model, X)
+    X = check_X(model, X)
     with no_grad():
         return _outputs_data(model(X), len(X))
-
-
-def _threshold(model, threshold: float | None) -> float:
-    if threshold is not None:
-        return float(threshold)
-    return 0.5 if getattr(model, "output_activation", None) == "sigmoid" else 0.0
-
-
-def _decide(outputs: np.ndarray, threshold: float) -> np.ndarray:
-    """Class indices from outputs: argmax of K outputs, or output > threshold for one."""
-    if outputs.ndim == 2:
-        return outputs.argmax(axis=1)
-    return (outputs > threshold).astype(int)
 
 
 def classify(model, X, threshold: float | None = None) -> np.ndarray:
@@ -128,33 +86,13 @@ def classify(model, X, threshold: float | None = None) -> np.ndarray:
     One output: class 1 when it exceeds `threshold` (0.5 after a sigmoid, else
     0, which suits hinge and logits). Several outputs: the largest one.
     """
-    return _decide(predict(model, X), _threshold(model, threshold))
-
-
-def _plain_labels(y) -> np.ndarray:
-    """y as given, but a (n, 1) column flattened and bools read as 0/1."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    return y.astype(int) if y.dtype.kind == "b" else y
-
-
-def _class_indices(y, what: str = "y") -> np.ndarray:
-    """Labels as 0..K-1, with -1/+1 read as 0/1."""
-    y = _plain_labels(y)
-    if y.ndim != 1 or y.dtype.kind not in "iuf" or not np.all(y == np.round(y)):
-        raise ValueError(f"{what} must hold class labels (whole numbers: 0..K-1, or -1/+1) one per example")
-    if y.min() < 0:
-        if not set(np.unique(y)) <= {-1, 1}:
-            raise ValueError(f"{what}: negative labels must be -1/+1, got {sorted(set(np.unique(y)))[:5]}")
-        return (y > 0).astype(int)
-    return y.astype(int)
+    return decide(predict(model, X), tasks.threshold(model, threshold))
 
 
 def accuracy(model, X, y, threshold: float | None = None) -> float:
     """The fraction of rows of X whose predicted class (see `classify`) is y's label."""
-    X = _check_X(model, X)
-    labels = _class_indices(y)
+    X = check_X(model, X)
+    labels = class_indices(y)
     if len(labels) != len(X):
         raise ValueError(f"X has {len(X)} examples but y has {len(labels)} labels")
     return float(np.mean(classify(model, X, threshold) == labels))
@@ -228,96 +166,10 @@ class History:
         return f"History({', '.join(parts)})"
 
 
-# --- the task: what the loss expects and how labels must look ----------------------------
+# --- what is measured each epoch ---------------------------------------------------------
 
 
-def _n_outputs(model) -> int:
-    if hasattr(model, "nouts"):
-        return model.nouts[-1]
-    if hasattr(model, "nout"):
-        return model.nout
-    return 1
-
-
-@dataclass
-class _Task:
-    """How the chosen loss reads the model and the labels."""
-
-    name: str
-    fn: Callable
-    kind: str  # margin | logit | probability | classes | regression | custom
-    threshold: float
-    classifies: bool  # whether accuracy means something
-
-    def targets(self, y, n_out: int, what: str):
-        """y as the loss wants it: ±1, 0/1, class indices or floats."""
-        y = np.asarray(y)
-        if self.kind == "custom":
-            return y
-        if self.kind == "regression":
-            try:
-                y = y.astype(np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(f"{what} must hold numbers for the {self.name} loss") from None
-            if not np.isfinite(y).all():
-                raise ValueError(f"{what} holds nan or infinity")
-            if n_out > 1 and (y.ndim != 2 or y.shape[1] != n_out):
-                raise ValueError(f"the model has {n_out} outputs, so {what} needs shape (n, {n_out})")
-            return y
-        labels = _class_indices(y, what)
-        if self.kind == "classes":
-            if labels.max() >= n_out:
-                raise ValueError(
-                    f"{what} holds class {labels.max()} but the model has {n_out} outputs "
-                    f"(one per class, 0..{n_out - 1})"
-                )
-            return labels
-        if labels.max() > 1:
-            raise ValueError(
-                f"the {self.name} loss is for two classes, but {what} holds {labels.max() + 1} classes: "
-                "give the model one output per class and use loss='cross_entropy'"
-            )
-        return 2.0 * labels - 1.0 if self.kind == "margin" else labels.astype(np.float64)
-
-
-def _task(loss, model, y) -> _Task:
-    n_out = _n_outputs(model)
-    threshold = _threshold(model, None)
-    y = np.asarray(y)
-    whole = y.dtype.kind in "iu" or (y.dtype.kind == "f" and bool(np.all(y == np.round(y))))
-    two_classes = whole and y.ndim == 1 and set(np.unique(y).tolist()) <= {-1, 0, 1}
-    if callable(loss):  # accuracy where the labels look like classes
-        labels = (n_out > 1 and whole and y.ndim == 1) or (n_out == 1 and two_classes)
-        return _Task(getattr(loss, "__name__", "loss"), loss, "custom", threshold, labels)
-    if loss is None:
-        if n_out > 1 and y.ndim == 1:
-            loss = "cross_entropy"
-        elif two_classes:
-            loss = "bce" if threshold == 0.5 else "hinge"
-        else:
-            loss = "mse"
-    if not isinstance(loss, str) or loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}, or pass a function")
-    fn, kind = LOSSES[loss]
-    if kind in ("margin", "logit", "probability") and n_out != 1:
-        raise ValueError(
-            f"the {loss} loss needs a model with one output, this one has {n_out}: "
-            "use loss='cross_entropy' for one output per class"
-        )
-    if kind == "classes" and n_out < 2:
-        raise ValueError(
-            "cross_entropy needs one output per class (at least 2); "
-            "for a single output use loss='hinge' or loss='bce_with_logits'"
-        )
-    if kind == "probability" and getattr(model, "output_activation", "sigmoid") != "sigmoid":
-        raise ValueError(
-            f"the {loss} loss takes probabilities: build the model with output_activation='sigmoid', "
-            "or use loss='bce_with_logits' on its raw outputs"
-        )
-    return _Task(loss, fn, kind, threshold, kind != "regression")
-
-
-def _metric_fns(metrics, task: _Task) -> dict[str, Callable]:
+def _metric_fns(metrics, task: Task) -> dict[str, Callable]:
     """name -> f(outputs, targets) for the requested metrics; accuracy only where there are classes."""
     if isinstance(metrics, str):
         metrics = (metrics,)
@@ -327,7 +179,7 @@ def _metric_fns(metrics, task: _Task) -> dict[str, Callable]:
             fns[getattr(m, "__name__", "metric")] = m
         elif m == "accuracy":
             if task.classifies:
-                fns[m] = lambda out, t: float(np.mean(_decide(out, task.threshold) == _class_indices(t)))
+                fns[m] = lambda out, t: float(np.mean(decide(out, task.threshold) == class_indices(t)))
         elif m == "mse":
             fns[m] = lambda out, t: float(np.mean((out - t) ** 2))
         elif m == "mae":
@@ -337,7 +189,7 @@ def _metric_fns(metrics, task: _Task) -> dict[str, Callable]:
     return fns
 
 
-def _evaluate(model, X, t, task: _Task, metric_fns) -> tuple[float, dict[str, float]]:
+def _evaluate(model, X, t, task: Task, metric_fns) -> tuple[float, dict[str, float]]:
     """The loss and metrics on (X, t) for the current weights, building no graph."""
     with no_grad(), np.errstate(over="ignore", invalid="ignore"):
         out = model(X)
@@ -346,7 +198,180 @@ def _evaluate(model, X, t, task: _Task, metric_fns) -> tuple[float, dict[str, fl
     return loss, {name: f(data, t) for name, f in metric_fns.items()}
 
 
+# --- a run and its callbacks ---------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """A run in progress as `fit()` hands it to its callbacks: the model, the checked data, the task,
+    the optimizer and the History so far (plain fields; nothing private)."""
+
+    model: Any  # a Module, or anything called like one
+    X: np.ndarray  # the training inputs, checked
+    y: np.ndarray  # the training labels as given (a column flattened, bools as 0/1)
+    targets: np.ndarray  # y as the loss wants it
+    task: Task
+    optimizer: optim.Optimizer
+    history: History
+    epochs: int  # planned
+    step_error: str | None = None  # why the last optimizer step could not be taken
+
+    def training_loss(self) -> float:
+        """The training loss of the current weights (no l2 penalty, no graph)."""
+        return _evaluate(self.model, self.X, self.targets, self.task, {})[0]
+
+
+class Callback:
+    """Something `fit()` calls around its epochs; every hook is optional.
+
+    `start` runs before the first epoch (a callback checks its arguments there:
+    nothing has trained yet), `epoch_done` after each epoch's numbers are in
+    the History (return True to stop training), `finish` when training ends,
+    `close` always, even when training raised.
+    """
+
+    def start(self, run: Run) -> None:
+        pass
+
+    def epoch_done(self, run: Run, epoch: int) -> bool:
+        return False
+
+    def finish(self, run: Run) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Progress(Callback):
+    """A tqdm bar on stderr with the latest loss and accuracy, shown only on a terminal."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def start(self, run: Run) -> None:
+        from tqdm.auto import tqdm
+
+        quiet = not self.enabled or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
+        shape = "{percentage:3.0f}% |{bar:12}| epoch {n_fmt}/{total_fmt} [{elapsed}{postfix}]"  # 100 columns
+        self.bar = tqdm(total=run.epochs, bar_format=shape, disable=quiet, file=sys.stderr, leave=True)
+
+    def epoch_done(self, run: Run, epoch: int) -> bool:
+        self.bar.update(1)
+        self.bar.set_postfix_str(_postfix(run.history), refresh=False)
+        return False
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+class Divergence(Callback):
+    """Stops a run whose loss becomes infinite, nan or EXPLODED times its start, or whose optimizer
+    cannot step, and puts back the weights with the lowest training loss seen (with a RuntimeWarning)."""
+
+    def start(self, run: Run) -> None:
+        self.start_loss = run.training_loss() if run.epochs else math.nan  # to tell a blow-up
+        # the weights with the lowest training loss so far, to put back if training diverges
+        self.lowest, self.lowest_epoch = self.start_loss, 0
+        self.lowest_weights = [p.data for p in run.optimizer.params]
+
+    def epoch_done(self, run: Run, epoch: int) -> bool:
+        history, opt = run.history, run.optimizer
+        loss = history.loss[-1]
+        why = _divergence(loss, self.start_loss)
+        if not why and not run.step_error:
+            if loss < self.lowest or math.isnan(self.lowest):
+                self.lowest, self.lowest_epoch = loss, epoch
+                self.lowest_weights = [p.data for p in opt.params]
+            return False
+        # the weights are huge, inf or nan: nothing more can be learned
+        history.diverged = True
+        if history.best_epoch is not None:  # early stopping loads its best epoch when training ends
+            history.restored_epoch = history.best_epoch
+            kept = f"the weights of epoch {history.best_epoch}, early stopping's best"
+        else:
+            for p, x in zip(opt.params, self.lowest_weights):
+                p.data = x
+            history.restored_epoch = self.lowest_epoch
+            kept = (
+                f"its starting weights (loss {self.lowest:.4g})"
+                if self.lowest_epoch == 0
+                else f"the weights of epoch {self.lowest_epoch} (loss {self.lowest:.4g}), the lowest before"
+            )
+        opt.state.clear()  # momentum and moments of the blown-up run would spoil the next one
+        if run.step_error:
+            what = f"the optimizer could not step at epoch {epoch}: {run.step_error}"
+        else:
+            what = f"the loss {why} at epoch {epoch}: lower the learning rate (it was {opt.lr:g})"
+        # stacklevel 3: the warning points at the line that called fit()
+        warnings.warn(f"training diverged: {what}; the model is back at {kept}", RuntimeWarning, stacklevel=3)
+        return True
+
+
+class EarlyStopping(Callback):
+    """Stops after `patience` epochs without a lower validation loss (training loss without validation)
+    and puts back the weights of the best epoch when training ends."""
+
+    def __init__(self, patience: int):
+        self.patience = patience
+        self.best, self.best_state, self.waited = math.inf, None, 0
+
+    def epoch_done(self, run: Run, epoch: int) -> bool:
+        history = run.history
+        monitored = history.val_loss[-1] if history.val_loss else history.loss[-1]
+        if monitored < self.best:
+            self.best, self.best_state, self.waited = monitored, run.model.state_dict(), 0
+            history.best_epoch = epoch
+            return False
+        self.waited += 1
+        if self.waited >= self.patience:
+            history.stopped_early = True
+            return True
+        return False
+
+    def finish(self, run: Run) -> None:
+        if self.best_state is not None:
+            run.model.load_state_dict(self.best_state)
+
+
+def _divergence(loss: float, start: float) -> str | None:
+    """Why a loss shows a diverged run (None if it does not): inf, nan, or EXPLODED times the start."""
+    if math.isnan(loss):
+        return "became nan (infinite values met)"
+    if math.isinf(loss):
+        return "became infinite"
+    if math.isfinite(start) and loss > EXPLODED * max(start, 1.0):
+        return f"exploded from {start:.3g} to {loss:.3g}"
+    return None
+
+
+def _postfix(history: History) -> str:
+    shown = f"loss {history.loss[-1]:.4f}"
+    if history.accuracy:
+        shown += f" acc {history.accuracy[-1]:.1%}"
+    if history.val_loss:
+        shown += f" | val loss {history.val_loss[-1]:.4f}"
+    if history.val_accuracy:
+        shown += f" acc {history.val_accuracy[-1]:.1%}"
+    return shown
+
+
 # --- fit ---------------------------------------------------------------------------------
+
+
+def batches(X: np.ndarray, t, size: int, shuffle: bool, rng: np.random.Generator):
+    """One epoch's mini-batches (X_batch, t_batch) of `size` rows; shuffled (by rng) when there are
+    several and `shuffle` is on; the whole set, uncopied, when size covers it."""
+    n = len(X)
+    order = rng.permutation(n) if shuffle and size < n else None
+    for lo in range(0, n, size):
+        if order is None:
+            yield (X, t) if size == n else (X[lo : lo + size], t[lo : lo + size])
+        else:
+            idx = order[lo : lo + size]
+            yield X[idx], t[idx]
 
 
 def _positive_int(name: str, n, allow_none: bool = False, minimum: int = 1):
@@ -360,12 +385,11 @@ def _positive_int(name: str, n, allow_none: bool = False, minimum: int = 1):
 
 
 def _optimizer(optimizer, model, lr) -> optim.Optimizer:
+    """The optimizer fit() steps; one passed in gets `lr` from fit, after every check (see fit)."""
     if lr is not None:
         lr = check_lr(lr)
     if isinstance(optimizer, optim.Optimizer):
-        if lr is not None:
-            optimizer.lr = lr
-        else:  # an optimizer built with lr=0 (PyTorch allows it) would train nothing just as silently
+        if lr is None:  # one built with lr=0 (PyTorch allows it) would train nothing just as silently
             try:
                 check_lr(optimizer.lr)
             except ValueError as e:
@@ -391,14 +415,6 @@ def _schedule(schedule, opt):
     raise TypeError("schedule must be an nn.optim schedule or a function optimizer -> schedule")
 
 
-def _progress_bar(epochs: int, enabled: bool):
-    from tqdm.auto import tqdm
-
-    quiet = not enabled or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
-    shape = "{percentage:3.0f}% |{bar:12}| epoch {n_fmt}/{total_fmt} [{elapsed}{postfix}]"  # fits 100 columns
-    return tqdm(total=epochs, bar_format=shape, disable=quiet, file=sys.stderr, leave=True)
-
-
 def fit(
     model,
     X,
@@ -418,6 +434,7 @@ def fit(
     l2: float = 0.0,
     schedule=None,
     record=None,
+    callbacks: Sequence[Callback] = (),
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
@@ -444,20 +461,21 @@ def fit(
     record: True keeps decision-region snapshots of a 2-D classifier in
     `history.replay` for `History.to_html()`; a path ending in .html also
     writes that page when training ends (see `nn.replay`).
+    callbacks: more `Callback`s, called after fit's own each epoch.
     """
-    X = _check_X(model, X)
-    y = _plain_labels(y)
+    X = check_X(model, X)
+    y = plain_labels(y)
     if isinstance(validation, tuple | list) and len(validation) == 2:
-        validation = (validation[0], _plain_labels(validation[1]))
-    task = _task(loss, model, y)
-    n_out = _n_outputs(model)
+        validation = (validation[0], plain_labels(validation[1]))
+    task = choose_task(loss, model, y)
+    n_out = n_outputs(model)
     t = task.targets(y, n_out, "y")
     if len(t) != len(X):
         raise ValueError(f"X has {len(X)} examples but y has {len(t)}")
     if validation is not None:
         if not isinstance(validation, tuple | list) or len(validation) != 2:
             raise ValueError("validation must be a pair (X_val, y_val)")
-        Xv = _check_X(model, validation[0], "the validation X")
+        Xv = check_X(model, validation[0], "the validation X")
         tv = task.targets(validation[1], n_out, "the validation y")
         if len(tv) != len(Xv):
             raise ValueError(f"the validation X has {len(Xv)} examples but its y has {len(tv)}")
@@ -466,39 +484,32 @@ def fit(
     patience = _positive_int("early_stopping", early_stopping, allow_none=True)
     l2 = optim._number("l2", l2)
     metric_fns = _metric_fns(metrics, task)
-    recorder = None
-    if record is not None and record is not False:
-        from .replay import Recorder
-
-        recorder = Recorder(model, X, y, task, epochs, record)  # checks everything before training
-    opt = _optimizer(optimizer, model, lr)
-    sched = _schedule(schedule, opt)
-    params = opt.params
-
     history = History(task.name)
     history.metrics = {name: [] for name in metric_fns}
     if validation is not None:
         history.val_metrics = {name: [] for name in metric_fns}
+    hooks: list[Callback] = []
+    if record is not None and record is not False:
+        hooks.append(_recorder(record))
+    hooks += [Progress(progress), Divergence()]
+    if patience is not None:
+        hooks.append(EarlyStopping(patience))
+    hooks += callbacks
+    opt = _optimizer(optimizer, model, lr)
+    params = opt.params
+    run = Run(model, X, y, t, task, opt, history, epochs)
     rng = make_rng(seed)
-    n = len(X)
-    size = n if batch_size is None else min(batch_size, n)
-    best, best_state, waited = math.inf, None, 0
-    start_loss = _evaluate(model, X, t, task, {})[0] if epochs else math.nan  # to tell a blow-up
-    # the weights with the lowest training loss so far, to put back if training diverges
-    lowest, lowest_epoch, lowest_weights = start_loss, 0, [p.data for p in params]
-    start = time.perf_counter()
-    bar = _progress_bar(epochs, progress)
-    failed: str | None = None  # why an optimizer step could not be taken
+    size = len(X) if batch_size is None else min(batch_size, len(X))
     try:
+        for hook in hooks:
+            hook.start(run)  # the recorder checks its arguments here, before anything changes
+        if lr is not None:
+            opt.lr = check_lr(lr)
+        sched = _schedule(schedule, opt)
+        start = time.perf_counter()
         for epoch in range(1, epochs + 1):
-            order = rng.permutation(n) if shuffle and size < n else None
             with np.errstate(over="ignore", invalid="ignore"):
-                for lo in range(0, n, size):
-                    if order is None:
-                        Xb, tb = (X, t) if size == n else (X[lo : lo + size], t[lo : lo + size])
-                    else:
-                        idx = order[lo : lo + size]
-                        Xb, tb = X[idx], t[idx]
+                for Xb, tb in batches(X, t, size, shuffle, rng):
                     objective = task.fn(model(Xb), tb)
                     if l2:
                         objective = objective + l2 * losses.l2_penalty(params)
@@ -506,90 +517,51 @@ def fit(
                     objective.backward()
                     try:
                         opt.step()
-                    except FloatingPointError as e:  # the step changed nothing; stop here (see below)
-                        failed = str(e)
+                    except FloatingPointError as e:  # the step changed nothing; Divergence stops the run
+                        run.step_error = str(e)
                         break
-            if sched is not None and failed is None:
+            if sched is not None and run.step_error is None:
                 sched.step()
-            train_loss, train_metrics = _evaluate(model, X, t, task, metric_fns)
-            history.loss.append(train_loss)
-            for name, value in train_metrics.items():
-                history.metrics[name].append(value)
-            monitored = train_loss
-            if validation is not None:
-                val_loss, val_metrics = _evaluate(model, Xv, tv, task, metric_fns)
-                history.val_loss.append(val_loss)
-                for name, value in val_metrics.items():
-                    history.val_metrics[name].append(value)
-                monitored = val_loss
-            if recorder is not None:
-                recorder.epoch_done(epoch)
-            bar.update(1)
-            bar.set_postfix_str(_postfix(history), refresh=False)
-            why = _divergence(train_loss, start_loss)
-            if why or failed:  # the weights are huge, inf or nan: nothing more can be learned
-                history.diverged = True
-                if best_state is not None:  # early stopping's best epoch is loaded below
-                    history.restored_epoch = history.best_epoch
-                    kept = f"the weights of epoch {history.best_epoch}, early stopping's best"
-                else:
-                    for p, x in zip(params, lowest_weights):
-                        p.data = x
-                    history.restored_epoch = lowest_epoch
-                    kept = (
-                        f"its starting weights (loss {lowest:.4g})"
-                        if lowest_epoch == 0
-                        else f"the weights of epoch {lowest_epoch} (loss {lowest:.4g}), the lowest before"
-                    )
-                opt.state.clear()  # momentum and moments of the blown-up run would spoil the next one
-                if failed:
-                    what = f"the optimizer could not step at epoch {epoch}: {failed}"
-                else:
-                    what = f"the loss {why} at epoch {epoch}: lower the learning rate (it was {opt.lr:g})"
-                warnings.warn(
-                    f"training diverged: {what}; the model is back at {kept}",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
+            _measure(run, metric_fns, validation and (Xv, tv))
+            if any(hook.epoch_done(run, epoch) for hook in hooks):  # the first True stops the rest
                 break
-            if train_loss < lowest or math.isnan(lowest):
-                lowest, lowest_epoch, lowest_weights = train_loss, epoch, [p.data for p in params]
-            if patience is not None:
-                if monitored < best:
-                    best, best_state, waited = monitored, model.state_dict(), 0
-                    history.best_epoch = epoch
-                else:
-                    waited += 1
-                    if waited >= patience:
-                        history.stopped_early = True
-                        break
     finally:
-        bar.close()
-    if recorder is not None:
-        recorder.finish(history, history.epochs)
-    if best_state is not None:
-        model.load_state_dict(best_state)
+        for hook in hooks:
+            hook.close()
+    for hook in hooks:
+        hook.finish(run)
     history.seconds = time.perf_counter() - start
     return history
 
 
-def _divergence(loss: float, start: float) -> str | None:
-    """Why a loss shows a diverged run (None if it does not): inf, nan, or EXPLODED times the start."""
-    if math.isnan(loss):
-        return "became nan (infinite values met)"
-    if math.isinf(loss):
-        return "became infinite"
-    if math.isfinite(start) and loss > EXPLODED * max(start, 1.0):
-        return f"exploded from {start:.3g} to {loss:.3g}"
-    return None
+def _measure(run: Run, metric_fns, validation) -> None:
+    """Append the epoch's training (and validation) loss and metrics to the run's History."""
+    history = run.history
+    loss, metrics = _evaluate(run.model, run.X, run.targets, run.task, metric_fns)
+    history.loss.append(loss)
+    for name, value in metrics.items():
+        history.metrics[name].append(value)
+    if validation:
+        Xv, tv = validation
+        loss, metrics = _evaluate(run.model, Xv, tv, run.task, metric_fns)
+        history.val_loss.append(loss)
+        for name, value in metrics.items():
+            history.val_metrics[name].append(value)
 
 
-def _postfix(history: History) -> str:
-    shown = f"loss {history.loss[-1]:.4f}"
-    if history.accuracy:
-        shown += f" acc {history.accuracy[-1]:.1%}"
-    if history.val_loss:
-        shown += f" | val loss {history.val_loss[-1]:.4f}"
-    if history.val_accuracy:
-        shown += f" acc {history.val_accuracy[-1]:.1%}"
-    return shown
+def _recorder(record) -> Callback:
+    """fit(record=...)'s snapshots (until nn.replay's Recorder is a Callback)."""
+    from .replay import Recorder
+
+    class Recording(Callback):
+        def start(self, run: Run) -> None:
+            self.recorder = Recorder(run.model, run.X, run.y, run.task, run.epochs, record)
+
+        def epoch_done(self, run: Run, epoch: int) -> bool:
+            self.recorder.epoch_done(epoch)
+            return False
+
+        def finish(self, run: Run) -> None:
+            self.recorder.finish(run.history, run.history.epochs)
+
+    return Recording()

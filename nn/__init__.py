@@ -1,11 +1,16 @@
 """nn: modules, losses, optimizers, datasets, a training loop and plots on top of autograd_lite."""
 
-from . import datasets, functional, losses, optim
+from . import datasets, functional, losses, optim, replay
 from .module import MLP, Layer, Module, Neuron
-from .train import History, accuracy, classify, fit, predict
+from .train import Callback, History, accuracy, classify, fit, predict, register_recorder
+
+# The replay page sits a layer above the training loop: the front door hands the loop its recorder,
+# so `fit(record=...)` works after `import nn`, and the loop never imports the page.
+register_recorder(replay.Recorder)
 
 __all__ = [
     "MLP",
+    "Callback",
     "History",
     "Layer",
     "Module",

@@ -1,6 +1,6 @@
 """A training run replayed in one self-contained HTML page: decision regions epoch by epoch.
 
-`fit(..., record=True)` keeps a `Replay` on the History: the data and, at
+`fit(..., record=True)` runs a `Recorder` callback, which keeps a `Replay` on the History: the data and, at
 recorded epochs, the plane coloured by the class the model predicts (shaded
 by how sure it is, the boundary drawn dark) as a tiny palette PNG made here
 with zlib, no plotting library. `History.to_html(path)` (or `record="run.html"`)
@@ -27,7 +27,8 @@ import numpy as np
 
 from autograd_lite.html import OKABE_ITO, check_html_path, document, json_script, web_file, write_page
 
-from .train import History, _class_indices, _decide, predict
+from .tasks import class_indices, decide, describe
+from .train import Callback, History, Run, predict
 
 MAX_FRAMES = 60  # frames after epoch 0; with it and the last epoch, at most 61
 RESOLUTION = 200  # cells per side of each decision-region image
@@ -61,11 +62,18 @@ class Replay:
     def frames(self) -> int:
         return len(self.images)
 
+    def page(
+        self, history: History, path: str | os.PathLike | None = None, *, title: str | None = None
+    ) -> str:
+        """The replay page of these frames with `history`'s curves; written to `path` if given."""
+        return _page(self, history, path, title)
 
-class Recorder:
-    """Takes the snapshots for `fit(record=...)`; every check happens before training starts."""
 
-    def __init__(self, model, X: np.ndarray, y, task, epochs: int, record):
+class Recorder(Callback):
+    """fit(record=...)'s callback: it snapshots the regions at epoch 0, every `every` epochs and the
+    last, reading the Run that fit hands it; every check happens before training starts."""
+
+    def __init__(self, record: bool | str | os.PathLike):
         if record is True:
             self.path = None
         elif isinstance(record, str | os.PathLike):
@@ -74,6 +82,9 @@ class Recorder:
             raise TypeError(
                 f"record must be True or the path of an .html file to write, got {type(record).__name__}"
             )
+
+    def start(self, run: Run) -> None:
+        X, task = run.X, run.task
         if X.shape[1] != 2:
             raise ValueError(
                 f"record= replays decision regions in the plane, so X needs 2 features; it has {X.shape[1]}"
@@ -83,10 +94,10 @@ class Recorder:
                 f"record= replays decision regions, which needs class labels; the {task.name} loss is "
                 "for regression"
             )
-        self.model = model
+        self.model = run.model
         self.task = task
-        labels = _class_indices(y)
-        out = predict(model, X[:1])
+        labels = class_indices(run.y)
+        out = predict(self.model, X[:1])
         classes = max(int(labels.max()) + 1, out.shape[1] if out.ndim == 2 else 2)
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
@@ -96,7 +107,9 @@ class Recorder:
         mx, my = np.meshgrid(gx, gy)
         self.grid = np.column_stack([mx.ravel(), my.ravel()])
         self.palette = _palette(classes)
-        self.replay = Replay(X.copy(), labels, classes, extent, _describe(model), epochs, every(epochs))
+        self.replay = Replay(
+            X.copy(), labels, classes, extent, describe(self.model), run.epochs, every(run.epochs)
+        )
         self.snapshot(0)  # the initial weights
 
     def snapshot(self, epoch: int) -> None:
@@ -114,18 +127,19 @@ class Recorder:
         self.replay.frame_epochs.append(epoch)
         self.replay.images.append(png(cells.astype(np.uint8), self.palette))
 
-    def epoch_done(self, epoch: int) -> None:
+    def epoch_done(self, run: Run, epoch: int) -> bool:
         if epoch % self.replay.every == 0:
             self.snapshot(epoch)
+        return False
 
-    def finish(self, history: History, last_epoch: int) -> Replay:
+    def finish(self, run: Run) -> None:
         """Record the last epoch if it was not; keep the replay on the history; write the page if asked."""
-        if self.replay.frame_epochs[-1] != last_epoch:
-            self.snapshot(last_epoch)
+        history = run.history
+        if self.replay.frame_epochs[-1] != history.epochs:
+            self.snapshot(history.epochs)
         history.replay = self.replay
         if self.path is not None:
-            page(history, self.path)
-        return self.replay
+            self.replay.page(history, self.path)
 
 
 def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:
@@ -139,7 +153,7 @@ def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:
         sure = np.abs(2 * out - 1)
     else:  # a margin or a logit: how far past the threshold, squashed into [0, 1)
         sure = np.tanh(np.abs(out - task.threshold))
-    cls = _decide(out, task.threshold)
+    cls = decide(out, task.threshold)
     return cls.astype(int), np.nan_to_num(np.clip(sure, 0.0, 1.0), nan=0.0)
 
 
@@ -182,13 +196,6 @@ def png(pixels: np.ndarray, palette: list[tuple[int, int, int]]) -> bytes:
     )
 
 
-def _describe(model) -> str:
-    if hasattr(model, "nouts"):
-        sizes = "-".join(str(n) for n in [model.nin, *model.nouts])
-        return f"MLP {sizes} ({model.activation})"
-    return type(model).__name__
-
-
 # --- the page ------------------------------------------------------------------------
 
 PLOT, PAD = 440, 64  # the regions' square, in SVG units, and the room for the axes
@@ -203,12 +210,10 @@ def page(history: History, path: str | os.PathLike | None = None, *, title: str 
     """The replay page of a History recorded with `fit(record=...)`; written to `path` if given."""
     if not isinstance(history, History):
         raise TypeError(f"page() takes the History that fit() returns, got {type(history).__name__}")
-    rp = history.replay
-    if not isinstance(rp, Replay) or not rp.images:
-        raise ValueError(
-            "this History has no recorded frames: train with nn.fit(..., record=True) "
-            "(or record='run.html') to replay it"
-        )
+    return history.to_html(path, title=title)
+
+
+def _page(rp: Replay, history: History, path: str | os.PathLike | None, title: str | None) -> str:
     if path is not None:
         path = check_html_path(os.fspath(path))
     title = title if title is not None else f"Training replay: {rp.model}"

@@ -25,9 +25,6 @@ from .seed import rng as make_rng
 from .tasks import LOSSES as LOSSES  # fit(loss=...)'s names, read by the CLI
 from .tasks import Task, check_X, choose_task, class_indices, decide, n_outputs, plain_labels
 
-# the names the replay page used before it read the snapshot fit() hands it
-_class_indices, _decide = class_indices, decide
-
 METRICS = ("accuracy", "mse", "mae")
 
 #: fit()'s learning rate when an optimizer is named without one (the optimizer classes keep PyTorch's).
@@ -122,9 +119,7 @@ class History:
         None  # after a divergence: the epoch whose weights were put back (0: the start)
     )
     seconds: float = 0.0
-    replay: object = field(
-        default=None, repr=False, compare=False
-    )  # an nn.replay.Replay after fit(record=...)
+    replay: Any = field(default=None, repr=False, compare=False)  # an nn.replay.Replay after fit(record=...)
 
     @property
     def epochs(self) -> int:
@@ -139,10 +134,15 @@ class History:
         return self.val_metrics.get("accuracy", [])
 
     def to_html(self, path=None, *, title: str | None = None) -> str:
-        """A self-contained HTML replay of this run (needs `fit(..., record=True)`); see `nn.replay`."""
-        from .replay import page
+        """A self-contained HTML replay of this run (needs `fit(..., record=True)`); see `nn.replay`.
 
-        return page(self, path, title=title)
+        The recording renders itself: the History hands it over, and never imports the page."""
+        if self.replay is None or not self.replay.frames:
+            raise ValueError(
+                "this History has no recorded frames: train with nn.fit(..., record=True) "
+                "(or record='run.html') to replay it"
+            )
+        return self.replay.page(self, path, title=title)
 
     def __repr__(self) -> str:
         if not self.loss:
@@ -461,7 +461,7 @@ def fit(
     record: True keeps decision-region snapshots of a 2-D classifier in
     `history.replay` for `History.to_html()`; a path ending in .html also
     writes that page when training ends (see `nn.replay`).
-    callbacks: more `Callback`s, called after fit's own each epoch.
+    callbacks: more `Callback`s, called each epoch before fit's own (which may stop the run).
     """
     X = check_X(model, X)
     y = plain_labels(y)
@@ -490,11 +490,13 @@ def fit(
         history.val_metrics = {name: [] for name in metric_fns}
     hooks: list[Callback] = []
     if record is not None and record is not False:
+        if _recorder is None:
+            raise RuntimeError("fit(record=...) needs nn.replay, which is not loaded: import nn first")
         hooks.append(_recorder(record))
-    hooks += [Progress(progress), Divergence()]
+    # watchers first, so they see every epoch, then the callbacks that may stop the run
+    hooks += [*callbacks, Progress(progress), Divergence()]
     if patience is not None:
         hooks.append(EarlyStopping(patience))
-    hooks += callbacks
     opt = _optimizer(optimizer, model, lr)
     params = opt.params
     run = Run(model, X, y, t, task, opt, history, epochs)
@@ -549,19 +551,12 @@ def _measure(run: Run, metric_fns, validation) -> None:
             history.val_metrics[name].append(value)
 
 
-def _recorder(record) -> Callback:
-    """fit(record=...)'s snapshots (until nn.replay's Recorder is a Callback)."""
-    from .replay import Recorder
+#: Makes fit(record=...)'s callback from `record`: nn.replay's Recorder, handed over by `nn`'s front
+#: door (the page sits a layer above the loop, so the loop never imports it).
+_recorder: Callable[[Any], Callback] | None = None
 
-    class Recording(Callback):
-        def start(self, run: Run) -> None:
-            self.recorder = Recorder(run.model, run.X, run.y, run.task, run.epochs, record)
 
-        def epoch_done(self, run: Run, epoch: int) -> bool:
-            self.recorder.epoch_done(epoch)
-            return False
-
-        def finish(self, run: Run) -> None:
-            self.recorder.finish(run.history, run.history.epochs)
-
-    return Recording()
+def register_recorder(make: Callable[[Any], Callback]) -> None:
+    """Make `fit(record=...)` call `make(record)` for the callback that records the run."""
+    global _recorder
+    _recorder = make

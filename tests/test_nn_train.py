@@ -483,3 +483,39 @@ def test_an_optimizer_that_cannot_step_stops_training_as_a_divergence():
     assert message.startswith(f"training diverged: the optimizer could not step at epoch {history.epochs}: ")
     assert "RMSProp(centered=True)" in message and "use centered=False or a larger eps" in message
     assert all(math.isfinite(v) for v in model.state_dict().values())
+
+
+# --- callbacks and batches ------------------------------------------------------------------------
+
+
+def test_a_callback_sees_every_epoch_and_can_stop_the_run():
+    X, y = datasets.xor()
+    seen = []
+
+    class StopAtThree(nn.Callback):
+        def start(self, run):
+            seen.append(("start", run.epochs, run.X.shape))
+
+        def epoch_done(self, run, epoch):
+            seen.append((epoch, len(run.history.loss)))
+            return epoch == 3
+
+        def finish(self, run):
+            seen.append(("finish", run.history.epochs))
+
+    history = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=10, progress=False, callbacks=[StopAtThree()])
+    assert history.epochs == 3
+    assert seen == [("start", 10, (4, 2)), (1, 1), (2, 2), (3, 3), ("finish", 3)]
+
+
+def test_batches_cover_every_row_once_per_epoch():
+    X = np.arange(10.0)[:, None]
+    t = np.arange(10)
+    rng = np.random.default_rng(0)
+    got = list(nn.train.batches(X, t, 4, True, rng))
+    assert [len(b) for b, _ in got] == [4, 4, 2]
+    assert sorted(np.concatenate([b[:, 0] for b, _ in got]).tolist()) == list(range(10))
+    assert all(np.array_equal(b[:, 0], tb) for b, tb in got)  # rows and targets stay paired
+    whole = list(nn.train.batches(X, t, 10, True, rng))
+    assert len(whole) == 1 and whole[0][0] is X  # one batch: the data itself, in order
+    assert [b[0, 0] for b, _ in nn.train.batches(X, t, 4, False, rng)] == [0.0, 4.0, 8.0]

@@ -12,6 +12,11 @@ and a Content-Security-Policy allows only this page's own script (by hash),
 inline styles and `data:` images, so even a label that slipped through could
 neither run code nor load anything. `document()` and `json_script()` are the
 shell that `nn.replay` builds its training page with too.
+
+The JavaScript, CSS and the page's HTML shell are real files in web/ (package
+data, read by `web_file`): page.html, then palette.css, shell.css and
+controls.css that every page shares, then each page's own (stepper.css and
+stepper.js here, nn/web/replay.* for the training replay).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from functools import cache
 from html import escape
 from importlib.resources import files
 from pathlib import Path
+from string import Template
 
 import numpy as np
 
@@ -69,39 +75,6 @@ OKABE_ITO = {
     "yellow": "#f0e442",
 }
 
-BASE_CSS = """
-:root { --ink: #1a1a1a; --muted: #555; --line: #c8c8c8; --panel: #f5f5f2; --accent: #0072b2;
-  --hot: #d55e00; font-size: clamp(17px, 1rem + 0.45vw, 24px); }
-* { box-sizing: border-box; }
-[hidden] { display: none !important; }
-body { margin: 0; color: var(--ink); background: #fff; line-height: 1.45;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; }
-header, main, footer { max-width: 1800px; margin: 0 auto; padding: 0 clamp(0.6rem, 2.5vw, 2rem); }
-h1 { font-size: 1.6rem; margin: 0.8rem 0 0.2rem; line-height: 1.2; overflow-wrap: anywhere; }
-h2 { font-size: 1.3rem; margin: 0.4rem 0; line-height: 1.25; overflow-wrap: anywhere; }
-h3 { font-size: 1.05rem; margin: 0.6rem 0 0.3rem; }
-p { margin: 0.3rem 0; }
-.sub { color: var(--muted); margin: 0 0 0.5rem; }
-code, pre, .mono { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 0; }
-nav.controls { position: sticky; top: 0; z-index: 2; background: rgba(255, 255, 255, 0.96);
-  border-bottom: 1px solid var(--line); padding: 0.45rem clamp(0.6rem, 2.5vw, 2rem);
-  display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; justify-content: center; }
-button { font: inherit; font-size: 1rem; min-height: 2.75rem; min-width: 2.75rem; padding: 0.3rem 0.9rem;
-  border: 2px solid var(--accent); border-radius: 0.5rem; background: #fff; color: var(--accent);
-  cursor: pointer; }
-button.primary { background: var(--accent); color: #fff; }
-button:disabled { border-color: var(--line); color: #999; background: #fff; cursor: default; }
-button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid var(--hot);
-  outline-offset: 2px; }
-.where { font-weight: 600; min-width: 9em; text-align: center; font-variant-numeric: tabular-nums; }
-.panel { background: var(--panel); border-radius: 0.6rem; padding: 0.6rem 0.9rem; }
-footer { color: var(--muted); font-size: 0.85rem; padding-bottom: 2rem; }
-kbd { font-family: inherit; border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 0.3rem;
-  padding: 0 0.3rem; background: #fff; }
-@media (max-width: 640px) { nav.controls button { padding: 0.3rem 0.55rem; } .wide { display: none; } }
-"""
-
 
 @cache
 def web_file(name: str, package: str = "autograd_lite") -> str:
@@ -133,8 +106,13 @@ def json_script(element_id: str, data) -> str:
     return f'<script type="application/json" id="{escape(element_id)}">{text}</script>'
 
 
+#: The CSS files every page starts with, in this order, before its own.
+SHELL_CSS = ("palette.css", "shell.css", "controls.css")
+
+
 def document(title: str, body: str, *, script: str, css: str = "") -> str:
-    """A whole HTML page: viewport meta, inline CSS and one inline script allowed by its hash.
+    """A whole HTML page (web/page.html): viewport meta, inline CSS and one inline script allowed
+    by its hash.
 
     `title` is escaped here; `body` is trusted markup (callers escape what
     users wrote). The Content-Security-Policy forbids every network request
@@ -145,16 +123,9 @@ def document(title: str, body: str, *, script: str, css: str = "") -> str:
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
         f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
     )
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
-        '<meta name="generator" content="autograd_lite">\n'
-        f"<title>{escape(title)}</title>\n"
-        f"<style>{BASE_CSS}{css}</style>\n</head>\n<body>\n{body}\n"
-        f"<script>{script}</script>\n</body>\n</html>\n"
-    )
+    shell = Template(web_file("page.html"))
+    style = "".join(web_file(name) for name in SHELL_CSS) + css
+    return shell.substitute(policy=policy, title=escape(title), style=style, body=body, script=script)
 
 
 def check_html_path(path: str | Path) -> Path:
@@ -241,127 +212,9 @@ def _pixels(length: str) -> int:
 
 # --- the backward-pass page ---------------------------------------------------------
 
-STEPPER_CSS = """
-figure.graph { margin: 0; overflow-x: auto; border: 1px solid var(--line); border-radius: 0.6rem;
-  background: #fff; }
-svg.graph { display: block; width: 100%; height: auto; max-height: 75vh; margin: 0 auto; }
-@media (max-width: 820px) { svg.graph { width: calc(var(--w) * 0.62); max-width: none; max-height: none; } }
-.chain pre { font-size: 1.05rem; line-height: 1.6; }
-.chain .line { display: block; padding: 0.15rem 0; border-bottom: 1px dashed var(--line); }
-.chain .line:last-child { border-bottom: 0; }
-table.values { border-collapse: collapse; width: 100%; font-size: 0.95rem; }
-table.values th, table.values td { text-align: left; padding: 0.15rem 0.5rem 0.15rem 0;
-  border-bottom: 1px solid var(--line); vertical-align: top; }
-table.values .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-table.values tr.current { background: #f6ef9a; } /* viz.HIGHLIGHT */
-table.values tr.updated td { font-weight: 700; }
-table.values .pending { color: var(--muted); font-style: italic; font-weight: 400; }
-.history ol { padding-left: 1.8rem; margin: 0.2rem 0; }
-.history li[aria-current] { font-weight: 700; }
-.history li[aria-current] a { color: var(--hot); }
-.history .none { color: var(--muted); }
-.legend { display: flex; flex-wrap: wrap; gap: 0.3rem 1.2rem; font-size: 0.85rem; color: var(--muted);
-  margin: 0.5rem 0 0; padding: 0; list-style: none; }
-.swatch { display: inline-block; width: 1em; height: 1em; vertical-align: -0.15em; margin-right: 0.3em;
-  border: 1px solid #333; border-radius: 0.15em; }
-details.forward { margin: 0.3rem 0 0.6rem; }
-details.forward summary { cursor: pointer; font-weight: 600; }
-main > * { margin-top: 0.8rem; }
-section.state > * { margin-top: 0.8rem; }
-section.state + section.state { border-top: 3px solid var(--line); }
-/* With the script running one state shows at a time, its parts laid out on main's grid. */
-html[data-step] main { display: grid; gap: 0.8rem 1rem; align-items: start;
-  grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-  grid-template-areas: "head head" "graph graph" "chain values" "history values"; }
-html[data-step] main > *, html[data-step] section.state > * { margin: 0; }
-html[data-step] section.state { display: contents; }
-section.state > h2 { grid-area: head; }
-section.state > figure { grid-area: graph; }
-section.state > .chain { grid-area: chain; }
-section.state > .vals { grid-area: values; }
-main > .history { grid-area: history; }
-@media (max-width: 900px) {
-  html[data-step] main { grid-template-columns: minmax(0, 1fr);
-    grid-template-areas: "head" "graph" "chain" "history" "values"; }
-}
-@media (max-width: 640px) { .where { min-width: 0; } }
-"""
-
-STEPPER_JS = r"""
-(function () {
-  "use strict";
-  var states = Array.prototype.slice.call(document.querySelectorAll("section.state"));
-  var items = Array.prototype.slice.call(document.querySelectorAll("#steps li[data-step]"));
-  var none = document.getElementById("no-steps");
-  var where = document.getElementById("where");
-  var buttons = {
-    start: document.getElementById("start"), prev: document.getElementById("prev"),
-    next: document.getElementById("next"), end: document.getElementById("end")
-  };
-  var last = states.length - 1;
-  var shown = -1;
-
-  function fromHash() {
-    var m = /^#step-(\d+)$/.exec(window.location.hash);
-    return m ? Math.min(parseInt(m[1], 10), last) : 0;
-  }
-
-  function setHash(k) {
-    var hash = "#step-" + k;
-    if (window.location.hash === hash) { return; }
-    try {
-      window.history.replaceState(null, "", hash);
-    } catch (e) {
-      window.location.replace(hash);
-    }
-  }
-
-  function centre(state) {
-    // On a narrow screen the graph scrolls sideways: bring this step's node into view.
-    var fig = state.querySelector("figure.graph");
-    var node = state.querySelector("g.current");
-    if (!fig || !node || fig.scrollWidth <= fig.clientWidth) { return; }
-    var r = node.getBoundingClientRect(), f = fig.getBoundingClientRect();
-    fig.scrollLeft += (r.left + r.width / 2) - (f.left + f.width / 2);
-  }
-
-  function show(k, updateHash) {
-    k = Math.max(0, Math.min(last, k));
-    shown = k;
-    states.forEach(function (s, i) { s.hidden = i !== k; });
-    items.forEach(function (li) {
-      var step = parseInt(li.getAttribute("data-step"), 10);
-      li.hidden = step > k;
-      if (step === k) { li.setAttribute("aria-current", "step"); }
-      else { li.removeAttribute("aria-current"); }
-    });
-    if (none) { none.hidden = k !== 0; }
-    where.textContent = k === 0 ? "Start: step 0 of " + last : "Step " + k + " of " + last;
-    buttons.start.disabled = buttons.prev.disabled = k === 0;
-    buttons.next.disabled = buttons.end.disabled = k === last;
-    document.documentElement.setAttribute("data-step", String(k));
-    centre(states[k]);
-    if (updateHash) { setHash(k); }
-  }
-
-  buttons.start.addEventListener("click", function () { show(0, true); });
-  buttons.prev.addEventListener("click", function () { show(shown - 1, true); });
-  buttons.next.addEventListener("click", function () { show(shown + 1, true); });
-  buttons.end.addEventListener("click", function () { show(last, true); });
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
-    var moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };
-    if (e.key in moves) { show(shown + moves[e.key], true); }
-    else if (e.key === "Home") { show(0, true); }
-    else if (e.key === "End") { show(last, true); }
-    else { return; }
-    e.preventDefault();
-  });
-  window.addEventListener("hashchange", function () { show(fromHash(), false); });
-  document.getElementById("controls").hidden = false;
-  show(fromHash(), false);
-})();
-"""
+# The page's own files in autograd_lite/web/; the shell, palette and controls are every page's.
+STEPPER_CSS = web_file("stepper.css")
+STEPPER_JS = web_file("stepper.js")
 
 
 # The page holds one picture of the whole graph per state, so it grows as values x (steps + 1):

@@ -23,7 +23,7 @@ import nn
 from autograd_lite import Value, backward_steps, topological_order, viz
 from autograd_lite.cli import main
 from autograd_lite.examples import lecture_neuron
-from autograd_lite.html import MAX_CELLS, backward_page, json_script
+from autograd_lite.html import MAX_CELLS, backward_page, json_script, web_file
 from autograd_lite.names import fmt, node_names
 from autograd_lite.viz import render_svg
 from nn import replay
@@ -424,13 +424,95 @@ def test_pages_are_written_only_to_html_files(tmp_path):
 
 # --- the pages' web files -----------------------------------------------------------------
 
+PACKAGES = ("autograd_lite", "nn")
+ROOT = Path(__file__).resolve().parent.parent
+WEB_FILES = {pkg: sorted(p.name for p in (ROOT / pkg / "web").iterdir() if p.is_file()) for pkg in PACKAGES}
 
-def test_the_replay_page_runs_nn_web_replay_js_and_styles_with_its_css(moons_run):
+# What JavaScript or CSS looks like, written anywhere: a function with its body, a listener, the DOM
+JS = re.compile(r"function\s*\w*\s*\([\w\s,]*\)\s*\{|addEventListener|getElementById|querySelector|=>\s*\{")
+# a rule: a selector, then a declaration ended by ";" (a format field such as {bar:12} has none)
+CSS = re.compile(r"[^\s{}]+\s*\{\s*-{0,2}[a-z][a-z-]*\s*:\s*[^;{}]+;")
+
+
+def string_literals(path: Path) -> list[str]:
+    """Every string in a Python file, f-strings by their literal parts, docstrings included."""
+    import ast
+
+    return [
+        node.value
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def test_every_web_file_is_package_data_that_importlib_finds():
+    import tomllib
+    from fnmatch import fnmatch
     from importlib.resources import files
 
-    js = files("nn").joinpath("web", "replay.js").read_text(encoding="utf-8")
-    css = files("nn").joinpath("web", "replay.css").read_text(encoding="utf-8")
-    page = moons_run[3].to_html()
-    (code,) = [text for attrs, text in Elements(page).scripts if attrs.get("type") != "application/json"]
-    assert code == js and "addEventListener" in js  # the file itself, so the CSP hash is the file's
-    assert css in page and "main.replay" in css
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert WEB_FILES["autograd_lite"] == [
+        "controls.css", "page.html", "palette.css", "shell.css", "stepper.css", "stepper.js"
+    ]  # fmt: skip
+    assert WEB_FILES["nn"] == ["replay.css", "replay.js"]
+    for pkg, names in WEB_FILES.items():
+        for name in names:
+            assert any(fnmatch(f"web/{name}", g) for g in globs[pkg]), f"{pkg}/web/{name} would not ship"
+            installed = files(pkg).joinpath("web", name).read_text(encoding="utf-8")
+            assert installed == (ROOT / pkg / "web" / name).read_text(encoding="utf-8")
+            assert web_file(name, pkg) == installed
+
+
+def test_no_python_file_holds_javascript_or_css():
+    # The detector is not blind: it finds every web file's language in that file ...
+    for pkg, names in WEB_FILES.items():
+        for name in names:
+            text = (ROOT / pkg / "web" / name).read_text(encoding="utf-8")
+            if name.endswith(".js"):
+                assert len(JS.findall(text)) >= 5, name
+            elif name.endswith(".css"):
+                assert CSS.search(text), name
+    assert JS.search("el.addEventListener('click', f)") and CSS.search("p { margin: 0; }")
+    assert CSS.search("nav.controls input[type=range] { flex: 1 1 14rem; }")
+    # ... and in no string of any module of either package (page markup with style="..." is markup).
+    found = []
+    for pkg in PACKAGES:
+        for path in sorted((ROOT / pkg).rglob("*.py")):
+            for text in string_literals(path):
+                for lang, pattern in (("JavaScript", JS), ("CSS", CSS)):
+                    if m := pattern.search(text):
+                        found.append(f"{path.relative_to(ROOT)}: {lang} {m.group(0)[:40]!r}")
+    assert not found, "move these into a web/ file:\n" + "\n".join(found)
+
+
+def test_each_page_is_the_shell_with_its_own_files_and_the_csp_hash_of_its_script(moons_run):
+    from autograd_lite.html import SHELL_CSS
+
+    shell = "".join(web_file(name) for name in SHELL_CSS)
+    pages = [
+        (backward_page(neuron()), "stepper", "autograd_lite"),
+        (moons_run[3].to_html(), "replay", "nn"),
+    ]
+    for page, name, pkg in pages:
+        js, css = web_file(f"{name}.js", pkg), web_file(f"{name}.css", pkg)
+        (style,) = re.findall(r"<style>(.*?)</style>", page, re.S)
+        assert style == shell + css  # the shared parts once, then the page's own
+        (code,) = [text for attrs, text in Elements(page).scripts if attrs.get("type") != "application/json"]
+        assert code == js  # the file itself, so the CSP hash below is the file's
+        digest = base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()
+        assert f"script-src 'sha256-{digest}'" in page
+        assert page.startswith(web_file("page.html").split("$policy")[0])
+        assert_offline_and_inert(page)
+
+
+def test_the_css_palette_is_the_pictures_palette():
+    from autograd_lite.html import OKABE_ITO
+
+    colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{3,6})", web_file("palette.css")))
+    assert colours["accent"] == OKABE_ITO["blue"] and colours["hot"] == OKABE_ITO["vermillion"]
+    assert colours["highlight"] == viz.HIGHLIGHT  # the values table marks the node the graph marks
+    for pkg, names in WEB_FILES.items():  # every other file takes the Okabe-Ito colours from the palette
+        for name in names:
+            if name != "palette.css" and name.endswith(".css"):
+                text = web_file(name, pkg).lower()
+                assert not set(re.findall(r"#[0-9a-f]{6}", text)) & set(OKABE_ITO.values()), name

@@ -1,3 +1,4 @@
+// The training replay: one recorded epoch at a time, by the slider, Play / Pause, keys and #epoch-k.
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("replay-data").textContent);

@@ -1,8 +1,8 @@
 """`autograd-lite train DATASET ...`: train an MLP on a toy dataset from the shell.
 
-Every option is read as text and checked here, so a mistake (an unknown
-dataset, a negative number, a folder that does not exist) is one line on
-stderr before any training starts.
+Every option is read as text here and checked by `nn.checks` (the library's
+own rules), so a mistake (an unknown dataset, a negative number, a folder that
+does not exist) is one line on stderr before any training starts.
 """
 
 from __future__ import annotations
@@ -11,6 +11,9 @@ import argparse
 import os
 import sys
 import warnings
+from contextlib import contextmanager
+
+from . import checks
 
 DATASETS = {
     # name: (kind, default loss)
@@ -157,29 +160,33 @@ def _dataset_defaults(option: str) -> str:
     return ", ".join(shown)
 
 
-def _int(name: str, text, minimum: int) -> int:
+@contextmanager
+def _library_errors(prefix: str = "", errors: tuple[type[Exception], ...] = (ValueError, TypeError)):
+    """Report a library error (a bad value, an unreadable file) as one CLIError line: `prefix` + its words."""
     from autograd_lite.cli import CLIError
 
+    try:
+        yield
+    except errors as e:
+        raise CLIError(f"{prefix}{e}") from None
+
+
+def _int(name: str, text, minimum: int) -> int:
+    """A whole number typed for `name`, checked by nn.checks in the CLI's words ('--epochs must be >= 0')."""
     try:
         n = int(text)
     except (TypeError, ValueError):
-        raise CLIError(f"{name} must be a whole number, got {text!r}") from None
-    if n < minimum:
-        raise CLIError(f"{name} must be >= {minimum}, got {n}")
-    return n
+        n = None
+    with _library_errors():
+        if n is None:
+            raise ValueError(f"{name} must be a whole number, got {text!r}")
+        return checks.count(name, n, minimum, accepted=f">= {minimum}")
 
 
 def _float(name: str, text, low: float = 0.0, below: float | None = None) -> float:
-    from autograd_lite.cli import CLIError
-
-    try:
-        x = float(text)
-    except (TypeError, ValueError):
-        raise CLIError(f"{name} must be a number, got {text!r}") from None
-    if not (low <= x < (below if below is not None else float("inf"))):
-        accepted = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
-        raise CLIError(f"{name} must be a finite number {accepted}, got {text}")
-    return x
+    """A number typed for `name`, checked by nn.checks (as the library checks its own arguments)."""
+    with _library_errors():
+        return checks.number(name, _number_text(text), low, below)
 
 
 def _writable(option: str, path: str | None, extensions: tuple[str, ...]) -> None:
@@ -212,14 +219,10 @@ def _number_text(text):
 
 def _lr(text) -> float:
     """--lr by fit's own rule and words (nn.train.check_lr)."""
-    from autograd_lite.cli import CLIError
-
     from .train import check_lr
 
-    try:
+    with _library_errors("--"):
         return check_lr(_number_text(text))
-    except (TypeError, ValueError) as e:
-        raise CLIError(f"--{e}") from None
 
 
 def _choice(option: str, value: str | None, choices, default: str) -> str:
@@ -250,14 +253,11 @@ def _schedule(name: str, epochs: int):
 
 def _load(path: str):
     """The model in a --load file, or one line saying what is wrong with the file."""
-    from autograd_lite.cli import CLIError
-
     from .module import MLP
 
-    try:
+    # missing, a folder, unreadable, corrupt, mismatched, too big
+    with _library_errors("--load ", (OSError, ValueError)):
         return MLP.load(path)
-    except (OSError, ValueError) as e:  # missing, a folder, unreadable, corrupt, mismatched, too big
-        raise CLIError(f"--load {e}") from None
 
 
 def _check_memory(n: int, nin: int, nouts: list[int], batch: int) -> None:
@@ -424,10 +424,8 @@ def run(args: argparse.Namespace) -> int:
     options: dict[str, float | int] = {"seed": seed, "n": n}
     if noise is not None:
         options[("spread" if name == "blobs" else "noise")] = noise
-    try:
+    with _library_errors(f"{name}: ", (ValueError,)):
         X, y = getattr(datasets, name)(**options)
-    except ValueError as e:
-        raise CLIError(f"{name}: {e}") from None
     classes = int(y.max()) + 1 if kind == "classes" else 0
     if loaded is not None:
         model = loaded
@@ -441,10 +439,8 @@ def run(args: argparse.Namespace) -> int:
     validation = None
     X_train, y_train = X, y
     if val > 0:
-        try:
+        with _library_errors(f"--val {args.val}: ", (ValueError,)):
             X_train, X_val, y_train, y_val = datasets.train_test_split(X, y, test_size=val, seed=seed)
-        except ValueError as e:
-            raise CLIError(f"--val {args.val}: {e}") from None
         validation = (X_val, y_val)
     if patience is not None and validation is None:
         print("note: --early-stopping without --val watches the training loss", file=sys.stderr)
@@ -455,7 +451,7 @@ def run(args: argparse.Namespace) -> int:
     how += f", {schedule} schedule" if schedule != "none" else ""
     print(f"{name}: {len(X)} points, {what}; {model!r}{source}; loss {loss}; {how}")
     try:
-        with warnings.catch_warnings():
+        with _library_errors(), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line
             history = fit(
                 model,
@@ -473,8 +469,6 @@ def run(args: argparse.Namespace) -> int:
                 schedule=_schedule(schedule, epochs),
                 record=True if args.html else None,
             )
-    except (ValueError, TypeError) as e:
-        raise CLIError(str(e)) from None
     except MemoryError:
         raise CLIError(
             "ran out of memory while training: use a smaller --hidden, --n or --batch-size"

@@ -10,16 +10,15 @@ import math
 
 import numpy as np
 
+from .checks import count, number
 from .module import check_size, estimate_bytes
 from .seed import rng as make_rng
 
 
 def _check(n, noise=0.0, name="n", minimum=1, *, points: int = 0):
     """Check a count (and the noise); for n, or classes among `points`, refuse what would not fit."""
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {n!r}")
-    if not isinstance(noise, int | float) or isinstance(noise, bool) or not (0 <= noise < math.inf):
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    n = count(name, n, minimum)
+    number("noise", noise, accepted="a number >= 0")
     what = f"{n:,} points" if name == "n" else f"{points:,} points in {n:,} {name}"
     check_size(
         what,

@@ -19,6 +19,7 @@ from autograd_lite import Parameter, Value, wsum
 from autograd_lite.engine import NO_GRAD
 from autograd_lite.modes import state as _modes
 
+from . import checks
 from .functional import ACTIVATIONS
 from .functional import activation as activation_fn
 from .seed import rng as make_rng
@@ -358,12 +359,6 @@ def _some(keys: list[str], n: int = 5) -> str:
     return shown + (f" and {len(keys) - n} more" if len(keys) > n else "")
 
 
-def _check_count(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
 def _initial_weights(nin: int, nout: int, init: str, rng: np.random.Generator) -> np.ndarray:
     """nin weights for one neuron of a layer with nout neurons."""
     if init == "uniform":  # micrograd's
@@ -419,7 +414,7 @@ class Neuron(Module):
         rng: np.random.Generator | None = None,
         name: str = "",
     ):
-        self.nin = _check_count("nin", nin)
+        self.nin = checks.count("nin", nin)
         _check_model_size(f"Neuron({self.nin})", self.nin + 1)
         self.activation = activation
         self.act = activation_fn(activation)
@@ -476,7 +471,7 @@ class Layer(Module):
         rng: np.random.Generator | None = None,
         name: str = "",
     ):
-        self.nin, self.nout = _check_count("nin", nin), _check_count("nout", nout)
+        self.nin, self.nout = checks.count("nin", nin), checks.count("nout", nout)
         _check_model_size(f"Layer({self.nin}, {self.nout})", parameter_count(self.nin, [self.nout]))
         self.activation, self.init, self.fine = activation, init, bool(fine)
         rng = rng if rng is not None else make_rng(seed)
@@ -529,12 +524,12 @@ class MLP(Module):
         seed: int | None = None,
         fine: bool = False,
     ):
-        self.nin = _check_count("nin", nin)
+        self.nin = checks.count("nin", nin)
         if isinstance(nouts, int | np.integer) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(
                 f"nouts must be a non-empty list of layer sizes, e.g. [16, 16, 1]; got {nouts!r}"
             )
-        self.nouts = [_check_count("each layer size", n) for n in nouts]
+        self.nouts = [checks.count("each layer size", n) for n in nouts]
         _check_model_size(f"MLP({self.nin}, {self.nouts})", parameter_count(self.nin, self.nouts))
         activation_fn(activation)
         activation_fn(output_activation)

@@ -16,26 +16,15 @@ update or step count for it, so it stays exactly where it is.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable
 
 from autograd_lite import Value
 from autograd_lite.engine import NO_GRAD
 
+from . import checks
 from .seed import rng as make_rng
 
 # --- checking arguments ------------------------------------------------------------
-
-
-def _number(name: str, x, *, low: float = 0.0, below: float | None = None) -> float:
-    """x as a float with low <= x (< below), or a ValueError naming the argument."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__} {x!r}")
-    x = float(x)
-    if not math.isfinite(x) or x < low or (below is not None and x >= below):
-        accepted = f">= {low:g}" if below is None else f"in [{low:g}, {below:g})"
-        raise ValueError(f"{name} must be a finite number {accepted}, got {x!r}")
-    return x
 
 
 def _betas(betas) -> tuple[float, float]:
@@ -43,7 +32,7 @@ def _betas(betas) -> tuple[float, float]:
         b1, b2 = betas
     except (TypeError, ValueError):
         raise ValueError(f"betas must be a pair (beta1, beta2), e.g. (0.9, 0.999); got {betas!r}") from None
-    return _number("betas[0]", b1, below=1.0), _number("betas[1]", b2, below=1.0)
+    return checks.number("betas[0]", b1, below=1.0), checks.number("betas[1]", b2, below=1.0)
 
 
 def _parameters(params) -> list[Value]:
@@ -136,7 +125,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _number("lr", value)
+        self._lr = checks.number("lr", value)
 
     def zero_grad(self) -> None:
         """Forget every parameter's grad (NO_GRAD, PyTorch's None): grads accumulate across backward calls."""
@@ -176,16 +165,16 @@ class SGD(Optimizer):
         seed: int | None = None,
     ):
         super().__init__(params, lr)
-        self.momentum = _number("momentum", momentum)
-        self.dampening = _number("dampening", dampening)
-        self.weight_decay = _number("weight_decay", weight_decay)
+        self.momentum = checks.number("momentum", momentum)
+        self.dampening = checks.number("dampening", dampening)
+        self.weight_decay = checks.number("weight_decay", weight_decay)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum <= 0 or self.dampening != 0):
             raise ValueError(
                 f"nesterov=True needs momentum > 0 and dampening = 0, "
                 f"got momentum={self.momentum:g}, dampening={self.dampening:g}"
             )
-        self.noise = _number("noise", noise)
+        self.noise = checks.number("noise", noise)
         self.rng = make_rng(seed)
 
     def step(self) -> None:
@@ -248,10 +237,10 @@ class RMSProp(Optimizer):
         centered: bool = False,
     ):
         super().__init__(params, lr)
-        self.alpha = _number("alpha", alpha)
-        self.eps = _number("eps", eps)
-        self.weight_decay = _number("weight_decay", weight_decay)
-        self.momentum = _number("momentum", momentum)
+        self.alpha = checks.number("alpha", alpha)
+        self.eps = checks.number("eps", eps)
+        self.weight_decay = checks.number("weight_decay", weight_decay)
+        self.momentum = checks.number("momentum", momentum)
         self.centered = bool(centered)
 
     def step(self) -> None:
@@ -321,8 +310,8 @@ class Adam(Optimizer):
     ):
         super().__init__(params, lr)
         self.betas = _betas(betas)
-        self.eps = _number("eps", eps)
-        self.weight_decay = _number("weight_decay", weight_decay)
+        self.eps = checks.number("eps", eps)
+        self.weight_decay = checks.number("weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
 
     def step(self) -> None:
@@ -395,8 +384,8 @@ class Adamax(Optimizer):
     ):
         super().__init__(params, lr)
         self.betas = _betas(betas)
-        self.eps = _number("eps", eps)
-        self.weight_decay = _number("weight_decay", weight_decay)
+        self.eps = checks.number("eps", eps)
+        self.weight_decay = checks.number("weight_decay", weight_decay)
 
     def step(self) -> None:
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
@@ -471,18 +460,12 @@ class LRScheduler:
         return self.optimizer.lr
 
 
-def _count(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be a whole number >= 1, got {n!r}")
-    return int(n)
-
-
 class StepLR(LRScheduler):
     """Step decay: lr = base_lr · gamma^(k // step_size)."""
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
-        self.step_size = _count("step_size", step_size)
-        self.gamma = _number("gamma", gamma)
+        self.step_size = checks.count("step_size", step_size)
+        self.gamma = checks.number("gamma", gamma)
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
@@ -493,7 +476,7 @@ class ExponentialLR(LRScheduler):
     """Exponential decay: lr = base_lr · gamma^k."""
 
     def __init__(self, optimizer: Optimizer, gamma: float):
-        self.gamma = _number("gamma", gamma)
+        self.gamma = checks.number("gamma", gamma)
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
@@ -514,14 +497,14 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
     ):
-        self.start_factor = _number("start_factor", start_factor)
-        self.end_factor = _number("end_factor", end_factor)
+        self.start_factor = checks.number("start_factor", start_factor)
+        self.end_factor = checks.number("end_factor", end_factor)
         if not (0 < self.start_factor <= 1 and self.end_factor <= 1):  # PyTorch's limits
             raise ValueError(
                 "LinearLR needs 0 < start_factor <= 1 and 0 <= end_factor <= 1 (factors of the base lr), "
                 f"got start_factor={self.start_factor:g}, end_factor={self.end_factor:g}"
             )
-        self.total_iters = _count("total_iters", total_iters)
+        self.total_iters = checks.count("total_iters", total_iters)
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:
@@ -533,8 +516,8 @@ class CosineAnnealingLR(LRScheduler):
     """Cosine annealing: lr = eta_min + (base_lr - eta_min)·(1 + cos(π·k/T_max))/2."""
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0):  # noqa: N803 - PyTorch's name
-        self.T_max = _count("T_max", T_max)
-        self.eta_min = _number("eta_min", eta_min)
+        self.T_max = checks.count("T_max", T_max)
+        self.eta_min = checks.number("eta_min", eta_min)
         super().__init__(optimizer)
 
     def lr_at(self, k: int) -> float:

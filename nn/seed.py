@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import optional_count
+
 
 def rng(seed, what: str = "seed") -> np.random.Generator:
     """numpy's Generator for `seed` (None: fresh entropy), after checking it is a whole number >= 0."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0):
-        raise ValueError(f"{what} must be None or a whole number >= 0 (such as 0 or 42), got {seed!r}")
+    seed = optional_count(what, seed, 0, accepted="None or a whole number >= 0 (such as 0 or 42)")
     return np.random.default_rng(seed)

@@ -20,7 +20,7 @@ import numpy as np
 
 from autograd_lite import Value, no_grad
 
-from . import losses, optim, tasks
+from . import checks, losses, optim, tasks
 from .seed import rng as make_rng
 from .tasks import LOSSES as LOSSES  # fit(loss=...)'s names, read by the CLI
 from .tasks import Task, check_X, choose_task, class_indices, decide, n_outputs, plain_labels
@@ -374,16 +374,6 @@ def batches(X: np.ndarray, t, size: int, shuffle: bool, rng: np.random.Generator
             yield X[idx], t[idx]
 
 
-def _positive_int(name: str, n, allow_none: bool = False, minimum: int = 1):
-    if n is None and allow_none:
-        return None
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < minimum:
-        raise ValueError(
-            f"{name} must be a whole number >= {minimum}{' or None' if allow_none else ''}, got {n!r}"
-        )
-    return int(n)
-
-
 def _optimizer(optimizer, model, lr) -> optim.Optimizer:
     """The optimizer fit() steps; one passed in gets `lr` from fit, after every check (see fit)."""
     if lr is not None:
@@ -479,10 +469,10 @@ def fit(
         tv = task.targets(validation[1], n_out, "the validation y")
         if len(tv) != len(Xv):
             raise ValueError(f"the validation X has {len(Xv)} examples but its y has {len(tv)}")
-    epochs = _positive_int("epochs", epochs, minimum=0)
-    batch_size = _positive_int("batch_size", batch_size, allow_none=True)
-    patience = _positive_int("early_stopping", early_stopping, allow_none=True)
-    l2 = optim._number("l2", l2)
+    epochs = checks.count("epochs", epochs, 0)
+    batch_size = checks.optional_count("batch_size", batch_size)
+    patience = checks.optional_count("early_stopping", early_stopping)
+    l2 = checks.number("l2", l2)
     metric_fns = _metric_fns(metrics, task)
     history = History(task.name)
     history.metrics = {name: [] for name in metric_fns}

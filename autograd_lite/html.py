@@ -37,7 +37,7 @@ import numpy as np
 from . import viz
 from .engine import NO_GRAD, Value, topological_order
 from .names import expression, fmt
-from .stepper import BackwardStepper
+from .stepper import BackwardStepper, explain, register_page
 from .viz import PENDING, render_svg
 
 #: Flags for opening these pages in headless Chromium on a machine with a closed network (the
@@ -265,8 +265,6 @@ def backward_page(
 
 
 def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
-    from .stepper import explain
-
     forward = explain(root)  # no grad is set here, so it prints no grads line
     stepper = BackwardStepper(root)
     names = stepper.names
@@ -404,3 +402,7 @@ def _unique(parents):
             seen.add(id(p.parent))
             out.append(p)
     return out
+
+
+# BackwardStepper.to_html() hands off to this page: the stepper is a layer below and never imports it.
+register_page(backward_page)

@@ -516,3 +516,10 @@ def test_the_css_palette_is_the_pictures_palette():
             if name != "palette.css" and name.endswith(".css"):
                 text = web_file(name, pkg).lower()
                 assert not set(re.findall(r"#[0-9a-f]{6}", text)) & set(OKABE_ITO.values()), name
+
+
+def test_the_stepper_hands_to_html_to_this_page():
+    from autograd_lite import stepper
+
+    assert stepper.PAGE_WRITER is backward_page  # registered by html itself, when it is imported
+    assert backward_steps(neuron()).to_html() == backward_page(neuron())

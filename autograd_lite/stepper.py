@@ -4,7 +4,7 @@
     >>> print(next(steps))
     o = tanh(n): n.grad += do/dn · o.grad = (1 - o²) · 1.0 = 0.5
 
-Each step runs the same rule as `backward()` (`engine.propagate`), so
+Each step runs the same rule as `backward()` (`engine.chain_rule`), so
 stepping to the end leaves exactly the grads `backward()` gives.
 """
 

@@ -33,10 +33,7 @@ import numpy as np
 
 from .engine import Parameter, Value, topological_order
 from .names import expression, fmt, grads_computed, node_names
-
-INPUT, PARAM, ROOT, INTERIOR = "#cde6f7", "#fbd9a5", "#f4b9a1", "#ffffff"
-OP_FILL, HIGHLIGHT, HIGHLIGHT_EDGE, DONE_EDGE = "#eeeeee", "#f6ef9a", "#d55e00", "#0072b2"
-GRAD_HOT = (0xE6, 0x9F, 0x00)  # orange: the largest |grad| when colouring by grad
+from .palette import DONE_EDGE, GRAD_HOT, HIGHLIGHT, HIGHLIGHT_EDGE, INPUT, INTERIOR, OP_FILL, PARAM, ROOT
 
 PENDING = "not computed yet"
 MAX_NODES = 250

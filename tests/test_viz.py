@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import autograd_lite.viz as viz
-from autograd_lite import Value, draw, render_svg, text_tree
+from autograd_lite import Parameter, Value, draw, render_svg, text_tree
 from autograd_lite.examples import by_label, lecture_neuron
 from autograd_lite.viz import escape
 from tests.conftest import need
@@ -428,3 +428,19 @@ def test_bad_dot_and_bad_timeouts_are_clear_errors(renderer):
 def test_text_tree_refuses_a_non_value():
     with pytest.raises(TypeError, match="takes a Value"):
         text_tree("x")
+
+
+def test_the_palette_is_okabe_ito_and_the_pictures_draw_with_it():
+    from autograd_lite import palette
+
+    # Okabe & Ito (2002), "Color Universal Design": the published values
+    published = {"orange": (230, 159, 0), "sky": (86, 180, 233), "green": (0, 158, 115),
+                 "yellow": (240, 228, 66), "blue": (0, 114, 178), "vermillion": (213, 94, 0),
+                 "purple": (204, 121, 167), "black": (0, 0, 0)}  # fmt: skip
+    assert {k: tuple(int(v[i : i + 2], 16) for i in (1, 3, 5)) for k, v in palette.OKABE_ITO.items()} == published
+    assert palette.GRAD_HOT == published["orange"]
+    assert len(set(palette.SERIES)) == 8
+    x, w = Value(1.0, label="x"), Parameter(2.0, label="w")
+    source = draw(x * w).source
+    for colour in (palette.INPUT, palette.PARAM, palette.ROOT):
+        assert f'fillcolor="{colour}"' in source

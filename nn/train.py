@@ -515,7 +515,12 @@ def fit(
             if sched is not None and run.step_error is None:
                 sched.step()
             _measure(run, metric_fns, validation and (Xv, tv))
-            if any(hook.epoch_done(run, epoch) for hook in hooks):  # the first True stops the rest
+            stopped = False
+            for hook in hooks:  # the first that says stop ends the run; the ones after it miss this epoch
+                stopped = hook.epoch_done(run, epoch)
+                if stopped:
+                    break
+            if stopped:
                 break
     finally:
         for hook in hooks:

@@ -519,3 +519,19 @@ def test_batches_cover_every_row_once_per_epoch():
     whole = list(nn.train.batches(X, t, 10, True, rng))
     assert len(whole) == 1 and whole[0][0] is X  # one batch: the data itself, in order
     assert [b[0, 0] for b, _ in nn.train.batches(X, t, 4, False, rng)] == [0.0, 4.0, 8.0]
+
+
+def test_the_divergence_warning_points_at_the_line_that_called_fit():
+    X, y = datasets.moons(n=40, noise=0.2, seed=0)
+    with pytest.warns(RuntimeWarning, match="training diverged") as caught:
+        nn.fit(
+            nn.MLP(2, [8, 1], seed=0),
+            X,
+            y,
+            loss="hinge",
+            optimizer="sgd",
+            lr=300.0,
+            epochs=10,
+            progress=False,
+        )
+    assert caught[0].filename == __file__

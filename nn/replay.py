@@ -2,8 +2,8 @@
 
 `fit(..., record=True)` runs a `Recorder` callback, which keeps a `Replay` on the History: the data and, at
 recorded epochs, the plane coloured by the class the model predicts (shaded
-by how sure it is, the boundary drawn dark) as a tiny palette PNG made here
-with zlib, no plotting library. `History.to_html(path)` (or `record="run.html"`)
+by how sure it is, the boundary drawn dark) as a tiny palette PNG, encoded
+by Pillow. `History.to_html(path)` (or `record="run.html"`)
 writes the page: the regions with the points on top, the loss and accuracy
 curves with a marker at the shown epoch, a slider and Play / Pause.
 
@@ -16,10 +16,9 @@ each a RESOLUTION x RESOLUTION image of one byte per cell before compression
 from __future__ import annotations
 
 import base64
+import io
 import math
 import os
-import struct
-import zlib
 from dataclasses import dataclass, field
 from html import escape
 
@@ -178,28 +177,24 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 
 def png(pixels: np.ndarray, palette: list[tuple[int, int, int]]) -> bytes:
-    """A palette PNG of a 2-D array of palette indices: small for flat regions, no plotting library."""
+    """A palette PNG of a 2-D array of palette indices (Pillow's encoder): small for flat regions."""
+    from PIL import Image  # matplotlib's own dependency; imported here so `import nn` stays quick
+
     h, w = pixels.shape
-    raw = b"".join(b"\x00" + row.tobytes() for row in np.ascontiguousarray(pixels, dtype=np.uint8))
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)  # 8-bit palette, no interlace
-    plte = bytes(v for rgb in palette for v in rgb)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"PLTE", plte)
-        + chunk(b"IDAT", zlib.compress(raw, 9))
-        + chunk(b"IEND", b"")
-    )
+    image = Image.frombytes("P", (w, h), np.ascontiguousarray(pixels, dtype=np.uint8).tobytes())
+    image.putpalette([v for rgb in palette for v in rgb])
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=9)
+    return out.getvalue()
 
 
 # --- the page ------------------------------------------------------------------------
 
 PLOT, PAD = 440, 64  # the regions' square, in SVG units, and the room for the axes
-CHART_W, CHART_H, CL, CR, CT, CB = 520, 214, 62, 26, 12, 54  # a curve chart and its margins
+CHART_WIDTH, CHART_HEIGHT = 520, 214  # a curve chart, in SVG units
+# The edges of a chart's plotting area; the margins leave room for the y ticks' numbers on the
+# left and for the x ticks' numbers and the word "epoch" below.
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 62, CHART_WIDTH - 26, 12, CHART_HEIGHT - 54
 
 # The page's own files, in nn/web/ (package data); the shell, palette and controls are autograd_lite's.
 REPLAY_CSS = web_file("replay.css", "nn")
@@ -219,26 +214,20 @@ def _page(rp: Replay, history: History, path: str | os.PathLike | None, title: s
     title = title if title is not None else f"Training replay: {rp.model}"
     trained = history.epochs
     xmax = max(trained, rp.frame_epochs[-1], 1)
-    charts: list[tuple[str, str, list[float], list[float], tuple[float, float] | None]] = [
-        ("loss", f"Loss ({history.loss_name})", history.loss, history.val_loss, None)
-    ]
+    charts = [_Chart.of("loss", f"Loss ({history.loss_name})", history.loss, history.val_loss)]
     if history.accuracy:
         acc = [100 * a for a in history.accuracy]
         vacc = [100 * a for a in history.val_accuracy]
-        charts.append(("acc", "Accuracy (%)", acc, vacc, (0.0, 100.0)))
-    scales: dict[str, tuple[float, float]] = {}
-    chart_svgs = [
-        _chart(key, label, train, val, fixed, xmax, history.best_epoch, scales)
-        for key, label, train, val, fixed in charts
-    ]
+        charts.append(_Chart.of("acc", "Accuracy (%)", acc, vacc, scale=(0.0, 100.0)))
+    chart_svgs = [_chart_svg(chart, xmax=xmax, best_epoch=history.best_epoch) for chart in charts]
 
     frames: list[dict] = []
     for epoch, image in zip(rp.frame_epochs, rp.images):
         x = _cx(epoch, xmax)
         ys = {}
-        for key, _, train, val, _ in charts:
-            ys[key] = _cy(_at(train, epoch), scales[key])
-            ys["val_" + key] = _cy(_at(val, epoch), scales[key])
+        for chart in charts:
+            ys[chart.key] = _cy(_at(chart.train, epoch), chart.scale)
+            ys["val_" + chart.key] = _cy(_at(chart.val, epoch), chart.scale)
         frames.append(
             {
                 "epoch": epoch,
@@ -409,7 +398,7 @@ def _points(rp: Replay) -> str:
 
 
 def _cx(epoch: float, xmax: int) -> float:
-    return CL + epoch / xmax * (CHART_W - CL - CR)
+    return CHART_LEFT + epoch / xmax * (CHART_RIGHT - CHART_LEFT)
 
 
 def _cy(value: float | None, scale: tuple[float, float]) -> float | None:
@@ -419,43 +408,62 @@ def _cy(value: float | None, scale: tuple[float, float]) -> float | None:
 def _y(value: float, scale: tuple[float, float]) -> float:
     """The chart's y coordinate of a value, clipped to the scale."""
     lo, hi = scale
-    return round(CT + (hi - min(max(value, lo), hi)) / (hi - lo) * (CHART_H - CT - CB), 2)
+    return round(
+        CHART_TOP + (hi - min(max(value, lo), hi)) / (hi - lo) * (CHART_BOTTOM - CHART_TOP),
+        2,
+    )
 
 
-def _chart(key, label, train, val, fixed, xmax, best_epoch, scales) -> str:
+@dataclass
+class _Chart:
+    """One curve chart: its key in the frames' data, its caption, the per-epoch values and the y scale."""
+
+    key: str  # "loss" or "acc"; the validation series is "val_" + key
+    label: str
+    train: list[float]
+    val: list[float]
+    scale: tuple[float, float]  # the values at the bottom and the top of the chart
+
+    @classmethod
+    def of(cls, key: str, label: str, train, val, *, scale: tuple[float, float] | None = None) -> _Chart:
+        """A chart scaled to its values (from 0, 5% of headroom) unless `scale` is given."""
+        if scale is None:
+            finite = [v for v in list(train) + list(val) if math.isfinite(v)]
+            lo, hi = 0.0, (max(finite) * 1.05 if finite and max(finite) > 0 else 1.0)
+            if finite and min(finite) < 0:
+                lo = min(finite) * 1.05
+            scale = (lo, hi)
+        return cls(key, label, list(train), list(val), scale)
+
+
+def _chart_svg(chart: _Chart, *, xmax: int, best_epoch: int | None) -> str:
     """A curve chart as static SVG; the page's script moves its marker and dots."""
-    finite = [v for v in list(train) + list(val) if math.isfinite(v)]
-    if fixed is not None:
-        lo, hi = fixed
-    else:
-        lo, hi = 0.0, (max(finite) * 1.05 if finite and max(finite) > 0 else 1.0)
-        if finite and min(finite) < 0:
-            lo = min(finite) * 1.05
-    scales[key] = (lo, hi)
+    key, label, train, val = chart.key, chart.label, chart.train, chart.val
+    lo, hi = chart.scale
     names = f'<span style="color:{OKABE_ITO["blue"]}">&#9473;&#9473; training</span>'
     if val:
         names += '<span style="color:#9a6700">&#9476;&#9476; validation</span>'
     parts = [
         f'<figure class="chart"><figcaption><b>{escape(label)}</b> {names}</figcaption>',
-        f'<svg class="chart" viewBox="0 0 {CHART_W} {CHART_H}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
         f'aria-label="{escape(label)} per epoch">',
-        f'<rect x="{CL}" y="{CT}" width="{CHART_W - CL - CR}" height="{CHART_H - CT - CB}" fill="#fff" '
-        'stroke="#999"/>',
+        f'<rect x="{CHART_LEFT}" y="{CHART_TOP}" width="{CHART_RIGHT - CHART_LEFT}" '
+        f'height="{CHART_BOTTOM - CHART_TOP}" fill="#fff" stroke="#999"/>',
     ]
     for v in _nice_ticks(lo, hi, 4):
         y = _y(v, (lo, hi))
-        parts.append(f'<line x1="{CL}" y1="{y}" x2="{CHART_W - CR}" y2="{y}" stroke="#e3e3e3"/>')
-        parts.append(f'<text x="{CL - 6}" y="{y + 5}" text-anchor="end">{_tick_text(v)}</text>')
+        parts.append(f'<line x1="{CHART_LEFT}" y1="{y}" x2="{CHART_RIGHT}" y2="{y}" stroke="#e3e3e3"/>')
+        parts.append(f'<text x="{CHART_LEFT - 6}" y="{y + 5}" text-anchor="end">{_tick_text(v)}</text>')
     for v in _nice_ticks(0, xmax, 5):
         x = _cx(v, xmax)
-        parts.append(f'<text x="{x:.1f}" y="{CHART_H - CB + 20}" text-anchor="middle">{_tick_text(v)}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{CHART_BOTTOM + 20}" text-anchor="middle">{_tick_text(v)}</text>')
     parts.append(
-        f'<text x="{CL + (CHART_W - CL - CR) / 2}" y="{CHART_H - 4}" text-anchor="middle">epoch</text>'
+        f'<text x="{(CHART_LEFT + CHART_RIGHT) / 2}" y="{CHART_HEIGHT - 4}" text-anchor="middle">epoch</text>'
     )
     if best_epoch is not None:
         x = _cx(best_epoch, xmax)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{CT}" x2="{x:.1f}" y2="{CHART_H - CB}" stroke="#777" '
+            f'<line x1="{x:.1f}" y1="{CHART_TOP}" x2="{x:.1f}" y2="{CHART_BOTTOM}" stroke="#777" '
             'stroke-dasharray="4 4"><title>best epoch (its weights are kept)</title></line>'
         )
     series = [(key, train, OKABE_ITO["blue"], "")]
@@ -467,7 +475,7 @@ def _chart(key, label, train, val, fixed, xmax, best_epoch, scales) -> str:
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
     final_x = _cx(xmax, xmax)
     parts.append(
-        f'<line class="marker" x1="{final_x:.1f}" y1="{CT}" x2="{final_x:.1f}" y2="{CHART_H - CB}" '
+        f'<line class="marker" x1="{final_x:.1f}" y1="{CHART_TOP}" x2="{final_x:.1f}" y2="{CHART_BOTTOM}" '
         f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2"/>'
     )
     for name, values, colour, _ in series:

@@ -15,8 +15,8 @@ shell that `nn.replay` builds its training page with too.
 
 The JavaScript, CSS and the page's HTML shell are real files in web/ (package
 data, read by `web_file`): page.html, then palette.css, shell.css and
-controls.css that every page shares, then each page's own (stepper.css and
-stepper.js here, nn/web/replay.* for the training replay).
+controls.css that every page shares, then each page's own (stepper.html,
+stepper.css and stepper.js here, nn/web/replay.* for the training replay).
 """
 
 from __future__ import annotations
@@ -287,45 +287,22 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
         if viz.spread_leaves(order)
         else ""
     )
-    body = f"""<header>
-<h1>{escape(title)}</h1>
-<p class="sub">The backward pass of <code>{escape(rname)}</code>, one node at a time:
-{total} chain-rule {plural}. Each step passes a node's grad to its parents:
-<code>parent.grad += local derivative × node.grad</code>.</p>
-<details class="forward" open><summary>Forward pass</summary>
-<pre class="panel">{escape(forward)}</pre></details>
-</header>
-<nav class="controls" id="controls" aria-label="Move through the steps" hidden>
-<button type="button" id="start" aria-label="Start" title="first state (Home)"
- >&#171; <span class="wide">Start</span></button>
-<button type="button" id="prev" aria-label="Previous" title="previous step (&#8592;)"
- >&#9664; <span class="wide">Previous</span></button>
-<span class="where" id="where" aria-live="polite">Start</span>
-<button type="button" id="next" aria-label="Next" class="primary" title="next step (&#8594;)"
- ><span class="wide">Next</span> &#9654;</button>
-<button type="button" id="end" aria-label="End" title="last step (End)"
- ><span class="wide">End</span> &#187;</button>
-</nav>
-<main>
-{"".join(sections)}
-<aside class="history panel"><h3>Steps so far</h3>
-<p class="none" id="no-steps" hidden>None yet: press Next.</p>
-<ol id="steps">{"".join(entries)}</ol></aside>
-</main>
-<footer>
-<ul class="legend" aria-label="Colours">
-<li><span class="swatch" style="background:{viz.INPUT}"></span>input</li>
-<li><span class="swatch" style="background:{viz.PARAM}"></span>parameter</li>
-<li><span class="swatch" style="background:{viz.ROOT}"></span>root ({escape(rname)})</li>
-<li><span class="swatch" style="background:{viz.HIGHLIGHT};border:3px solid {viz.HIGHLIGHT_EDGE}"></span
->this step's node</li>
-<li><span class="swatch" style="background:#fff;border:2px solid {viz.DONE_EDGE}"></span
->passed its grad on</li>{shared}
-</ul>
-<p>Keys: <kbd>&#8594;</kbd> next, <kbd>&#8592;</kbd> previous, <kbd>Home</kbd> start, <kbd>End</kbd> end.
-Link to a step with <code>#step-3</code> at the end of this page's address.
-Made with autograd_lite; works offline.</p>
-</footer>"""
+    body = Template(web_file("stepper.html")).substitute(
+        title=escape(title),
+        root=escape(rname),
+        total=total,
+        plural=plural,
+        forward=escape(forward),
+        states="".join(sections),
+        steps="".join(entries),
+        input=viz.INPUT,
+        parameter=viz.PARAM,
+        root_fill=viz.ROOT,
+        highlight=viz.HIGHLIGHT,
+        highlight_edge=viz.HIGHLIGHT_EDGE,
+        done_edge=viz.DONE_EDGE,
+        shared=shared,
+    )
     return document(title, body, script=STEPPER_JS, css=STEPPER_CSS)
 
 

@@ -452,7 +452,7 @@ def test_every_web_file_is_package_data_that_importlib_finds():
 
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
     assert WEB_FILES["autograd_lite"] == [
-        "controls.css", "page.html", "palette.css", "shell.css", "stepper.css", "stepper.js"
+        "controls.css", "page.html", "palette.css", "shell.css", "stepper.css", "stepper.html", "stepper.js"
     ]  # fmt: skip
     assert WEB_FILES["nn"] == ["replay.css", "replay.js"]
     for pkg, names in WEB_FILES.items():

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+from autograd_lite.palette import OKABE_ITO, SERIES
+
 #: Every lesson, in the order a course teaches them.
 LESSONS = (
     "backprop_by_hand",
@@ -36,7 +38,7 @@ LESSONS = (
 )
 
 DPI = 100  # small files that still read well on a screen
-COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]  # Okabe-Ito
+COLORS = [c for c in SERIES if c != OKABE_ITO["yellow"]]  # Okabe-Ito; its yellow is faint on white
 
 
 def main(name: str, run: Callable[..., dict], doc: str | None, argv: Sequence[str] | None = None) -> dict:

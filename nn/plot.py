@@ -15,14 +15,16 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from autograd_lite.palette import SERIES
+
 from . import tasks
 from .tasks import check_X, class_indices, decide, describe
 from .train import History, predict
 
 FORMATS = (".png", ".svg")
-# Okabe-Ito: told apart with any colour vision (as the graph pictures and web pages use);
+# Okabe-Ito, the colours of the graph pictures and the pages too (autograd_lite.palette);
 # classes also get a marker shape each, so a grey print still reads.
-COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000"]
+COLORS = list(SERIES)
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 
 

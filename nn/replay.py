@@ -24,7 +24,8 @@ from html import escape
 
 import numpy as np
 
-from autograd_lite.html import OKABE_ITO, check_html_path, document, json_script, web_file, write_page
+from autograd_lite.html import check_html_path, document, json_script, web_file, write_page
+from autograd_lite.palette import OKABE_ITO
 
 from .tasks import class_indices, decide, describe
 from .train import Callback, History, Run, predict

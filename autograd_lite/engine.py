@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from .modes import state
-from .ops import OPS, WSUM, Op, OpError
+from .ops import OPS, WSUM, Op, OpError, fill
 
 ndarray = np.ndarray
 _new = object.__new__
@@ -654,7 +654,7 @@ def _describe(node: Value) -> str:
     if op is WSUM:
         return f"Σw·x+b over {len(node.parents)} operands" + (f" ({node.label})" if node.label else "")
     names = _names(node.parents, node.arg)
-    text = op.expr.format(**names)
+    text = fill(op.expr, **names)
     return f"{text} (= {node.label})" if node.label else text
 
 
@@ -667,8 +667,8 @@ def _domain_error(op: Op, operands, arg, err: OpError) -> Exception:
             got.append(f"{names[key]} = {d[err.lane]:.4g} in lane {err.lane}")
         else:
             got.append(f"{names[key]} = {fmt(d)}")
-    needs = err.needs.format(**names)
-    return err.kind(f"{op.expr.format(**names)} needs {needs}, but got {', '.join(got)}")
+    needs = fill(err.needs, **names)
+    return err.kind(f"{fill(op.expr, **names)} needs {needs}, but got {', '.join(got)}")
 
 
 def _check_lanes(operands, op: Op) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 from .engine import Value, fmt, has_grad, topological_order
+from .ops import fill
 
-__all__ = ["fmt", "node_names"]
+__all__ = ["PENDING", "expression", "fmt", "grad_text", "node_names", "rule_text"]
 
 
 def node_names(root: Value, order: list[Value] | None = None) -> dict[Value, str]:
@@ -44,6 +45,19 @@ def grads_computed(order: list[Value]) -> bool:
     return any(has_grad(n) for n in order)
 
 
+#: What a grad not yet reached in a backward pass is called, in text, pictures and pages.
+PENDING = "not computed yet"
+
+
+def grad_text(node: Value, state: str) -> str:
+    """A node's grad as text, pictures and pages show it in the middle of a pass: the number,
+    "0.5 so far" while children are still to add to it ("partial"), or "not computed yet"
+    ("pending"); `state` is one of the stepper's `grad_state()` words."""
+    if state == "pending":
+        return PENDING
+    return fmt(node.grad) + (" so far" if state == "partial" else "")
+
+
 def expression(node: Value, names: dict[Value, str], numbers: bool = False) -> str:
     """The op that made `node`, written with its parents' names (or their numbers).
 
@@ -53,13 +67,7 @@ def expression(node: Value, names: dict[Value, str], numbers: bool = False) -> s
     if op is None:
         return fmt(node.data) if numbers else names[node]
     words = [fmt(p.data) if numbers else names[p] for p in node.parents]
-    if op == "wsum":
-        terms = [f"{words[i]}*{words[i + 1]}" for i in range(0, len(words) - 1, 2)]
-        if len(words) % 2:
-            terms.append(words[-1])
-        return " + ".join(terms)
-    slots = dict(zip(("x", "y"), words))
-    return op.expr.format(c=fmt(node.arg) if node.arg is not None else "c", **slots)
+    return op.write(words, c=fmt(node.arg) if node.arg is not None else "c")
 
 
 def rule_text(node: Value, k: int, names: dict[Value, str]) -> str:
@@ -68,17 +76,12 @@ def rule_text(node: Value, k: int, names: dict[Value, str]) -> str:
     op = node.op
     if op is None:
         raise ValueError("a leaf has no local derivatives")
-    if op == "wsum":
-        # parents are (w1, x1, w2, x2, ..., b): the rule for w_i names x_i and the other way round
-        if len(node.parents) % 2 == 1 and k == len(node.parents) - 1:
-            return tidy(op.rules[2])
-        partner = _atom(names[node.parents[k + 1 if k % 2 == 0 else k - 1]])
-        return tidy(op.rules[k % 2]).format(w=partner, x=partner)
-    template = op.rules[k]
+    roles = op.roles(len(node.parents))  # x, y; or w1, x1, ..., b for a weighted sum
+    template = op.rule(roles, k)
     if node.arg is not None:
-        template = template.replace("{c}", _number(node.arg))
-    slots = {s: _atom(names[p]) for s, p in zip(("x", "y"), node.parents)}
-    return tidy(template).format(out=_atom(names[node]), c="c", **slots)
+        template = fill(template, c=_number(node.arg))
+    slots = {role: _atom(names[p]) for role, p in zip(roles, node.parents)}
+    return fill(tidy(template), out=_atom(names[node]), c="c", **slots)
 
 
 _NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"

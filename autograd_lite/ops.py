@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -54,6 +55,18 @@ class OpError(Exception):
         self.lane = lane
 
 
+CALL = 8  # the precedence of a function call such as tanh(x): never bracketed
+
+
+def fill(template: str, **words: str) -> str:
+    """A template with its placeholders (`{x}`, `{c}`, ...) replaced by `words`; others are kept.
+
+    The one way templates are filled: error messages, `names.expression`,
+    `names.rule_text` and the pictures' op labels all call it.
+    """
+    return re.sub(r"\{(\w+)\}", lambda m: words.get(m.group(1), m.group(0)), template)
+
+
 class Op(str):
     """One operation. The string value is its name (`v.op == "tanh"`)."""
 
@@ -63,28 +76,72 @@ class Op(str):
     forward: Callable  # (x[, y | c]) -> output
     local: Callable  # (out, x[, y | c]) -> one local derivative per Value operand
     rules: tuple[str, ...]  # the local derivatives as text, one per Value operand
-    arity: int  # how many Value operands (0 for n-ary)
     has_const: bool  # whether the node keeps a constant operand in `arg`
+    precedence: int  # how tightly expr binds, for brackets: 1 + -, 2 * /, 3 unary -, 4 **, CALL
+    ordered: bool  # whether swapping the two Value operands changes the result (- / **)
     operands: tuple[str, ...]  # what `formula()` calls the Value operands
+    generic = {"x": "x", "y": "y", "c": "c"}  # the names `formula()` writes for the placeholders
 
-    def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False, operands=("x", "y")):
+    def __new__(cls, name, *, key, symbol, expr, forward, local, rules, const=False, precedence=CALL,
+                ordered=False, operands=("x", "y")):  # fmt: skip
         op = super().__new__(cls, name)
         op.key, op.symbol, op.expr = key, symbol, expr
         op.forward, op.local, op.rules = forward, local, tuple(rules)
-        op.arity, op.has_const = len(rules), const
+        op.has_const, op.precedence, op.ordered = const, precedence, ordered
         op.operands = tuple(operands)[: len(rules)]  # what `formula()` calls them
         return op
 
+    def roles(self, n: int) -> list[str]:
+        """What each of a node's n parents is in the templates: `x`, `y` (the rules' names)."""
+        return ["x", "y"][:n]
+
+    def rule(self, roles: list[str], k: int) -> str:
+        """The rule template for parent k, written with the template names of the other parents."""
+        return self.rules[k]
+
+    def write(self, words: list[str], c: str = "c") -> str:
+        """The output written from its parents' words (names or numbers): `a * b`, `tanh(n)`."""
+        return fill(self.expr, c=c, **dict(zip(self.roles(len(words)), words)))
+
+    def edge_label(self, role: str) -> str | None:
+        """What the edge from a parent with this role is marked with in a picture, if anything:
+        x or y where the operand order matters (- / **)."""
+        return role if self.ordered else None
+
     def formula(self) -> list[str]:
         """The local-derivative rules in textbook form, one per operand."""
-        generic = {"x": "x", "y": "y", "c": "c", "w": "w_i", "b": "b"}
-        if self.key == "wsum":
-            generic["x"] = "x_i"
-        out = self.expr.format(**generic)
+        out = fill(self.expr, **self.generic)
         return [
-            f"d({out})/d{n} = " + rule.format(out=out, **generic)
-            for n, rule in zip(self.operands, self.rules)
+            f"d({out})/d{n} = " + fill(r, out=out, **self.generic) for n, r in zip(self.operands, self.rules)
         ]
+
+
+class WeightedSum(Op):
+    """The n-ary `Σ w_i * x_i + b`: parents (w1, x1, w2, x2, ..., b), bias optional."""
+
+    generic = {"x": "x_i", "w": "w_i", "b": "b"}
+
+    def roles(self, n: int) -> list[str]:
+        """`w1, x1, w2, x2, ..., b`: the (w, x) pairs in order, then the bias when n is odd."""
+        out = [f"{wx}{i // 2 + 1}" for i, wx in zip(range(n - n % 2), "wx" * n)]
+        return out + ["b"] if n % 2 else out
+
+    def rule(self, roles: list[str], k: int) -> str:
+        """d/dw_i = x_i, d/dx_i = w_i, d/db = 1, with the partner's role as the name (`{x3}`)."""
+        role = roles[k]
+        if role == "b":
+            return self.rules[2]
+        partner = ("x" if role[0] == "w" else "w") + role[1:]
+        return fill(self.rules[0 if role[0] == "w" else 1], x="{" + partner + "}", w="{" + partner + "}")
+
+    def write(self, words: list[str], c: str = "c") -> str:
+        """`w1*x1 + w2*x2 + b`, the sum written out term by term."""
+        terms = [f"{words[i]}*{words[i + 1]}" for i in range(0, len(words) - 1, 2)]
+        return " + ".join(terms + words[len(words) - len(words) % 2 :])
+
+    def edge_label(self, role: str) -> str | None:
+        """The term number of a weight or input (`3` for w3 and x3), `b` for the bias."""
+        return role[1:] or role
 
 
 def _lanes_where(mask) -> int:
@@ -309,51 +366,51 @@ def _mean(x):
 
 _ENTRIES = [
     # Two Value operands.
-    Op("add", key="add", symbol="+", expr="{x} + {y}",
+    Op("add", key="add", precedence=1, symbol="+", expr="{x} + {y}",
        forward=operator.add, local=lambda out, x, y: (1.0, 1.0),
        rules=["1", "1"]),
-    Op("sub", key="sub", symbol="-", expr="{x} - {y}",
+    Op("sub", key="sub", precedence=1, ordered=True, symbol="-", expr="{x} - {y}",
        forward=operator.sub, local=lambda out, x, y: (1.0, -1.0),
        rules=["1", "-1"]),
-    Op("mul", key="mul", symbol="*", expr="{x} * {y}",
+    Op("mul", key="mul", precedence=2, symbol="*", expr="{x} * {y}",
        forward=operator.mul, local=lambda out, x, y: (y, x),
        rules=["{y}", "{x}"]),
-    Op("div", key="div", symbol="/", expr="{x} / {y}",
+    Op("div", key="div", precedence=2, ordered=True, symbol="/", expr="{x} / {y}",
        forward=_div, local=lambda out, x, y: (1.0 / y, -out / y),
        rules=["1 / {y}", "-{x} / {y}^2"]),
-    Op("pow", key="pow", symbol="**", expr="{x} ** {y}",
+    Op("pow", key="pow", precedence=4, ordered=True, symbol="**", expr="{x} ** {y}",
        forward=_pow, local=_pow_local,
        rules=["{y} * {x} ** ({y} - 1)", "{x} ** {y} * log({x})"]),
     # One Value operand and a constant `c` (`x * 3`, `2 - x`, `x ** 2`, ...).
-    Op("add", key="add_c", symbol="+", expr="{x} + {c}", const=True,
+    Op("add", key="add_c", precedence=1, symbol="+", expr="{x} + {c}", const=True,
        forward=lambda x, c: x + c, local=lambda out, x, c: (1.0,),
        rules=["1"]),
-    Op("sub", key="sub_c", symbol="-", expr="{x} - {c}", const=True,
+    Op("sub", key="sub_c", precedence=1, symbol="-", expr="{x} - {c}", const=True,
        forward=lambda x, c: x - c, local=lambda out, x, c: (1.0,),
        rules=["1"]),
-    Op("sub", key="rsub_c", symbol="-", expr="{c} - {x}", const=True,
+    Op("sub", key="rsub_c", precedence=1, symbol="-", expr="{c} - {x}", const=True,
        forward=lambda x, c: c - x, local=lambda out, x, c: (-1.0,),
        rules=["-1"]),
-    Op("mul", key="mul_c", symbol="*", expr="{x} * {c}", const=True,
+    Op("mul", key="mul_c", precedence=2, symbol="*", expr="{x} * {c}", const=True,
        forward=lambda x, c: x * c, local=lambda out, x, c: (c,),
        rules=["{c}"]),
-    Op("div", key="div_c", symbol="/", expr="{x} / {c}", const=True,
+    Op("div", key="div_c", precedence=2, symbol="/", expr="{x} / {c}", const=True,
        forward=_div_c, local=lambda out, x, c: (1.0 / c,),
        rules=["1 / {c}"]),
-    Op("div", key="rdiv_c", symbol="/", expr="{c} / {x}", const=True,
+    Op("div", key="rdiv_c", precedence=2, symbol="/", expr="{c} / {x}", const=True,
        forward=_rdiv, local=lambda out, x, c: (-out / x,),
        rules=["-{c} / {x}^2"]),
-    Op("pow", key="pow_c", symbol="**", expr="{x} ** {c}", const=True,
+    Op("pow", key="pow_c", precedence=4, symbol="**", expr="{x} ** {c}", const=True,
        forward=_pow_c, local=_pow_c_local,
        rules=["{c} * {x} ** ({c} - 1)"]),
-    Op("pow", key="rpow_c", symbol="**", expr="{c} ** {x}", const=True,
+    Op("pow", key="rpow_c", precedence=4, symbol="**", expr="{c} ** {x}", const=True,
        forward=_rpow, local=_rpow_local,
        rules=["{c} ** {x} * log({c})"]),
     Op("leaky_relu", key="leaky_relu", symbol="leaky_relu", expr="leaky_relu({x}, {c})",
        const=True, forward=_leaky_relu, local=lambda out, x, c: (_leaky_step(x, c),),
        rules=["1 if {x} > 0 else {c}"]),
     # One Value operand.
-    Op("neg", key="neg", symbol="-", expr="-{x}",
+    Op("neg", key="neg", precedence=3, symbol="-", expr="-{x}",
        forward=operator.neg, local=lambda out, x: (-1.0,),
        rules=["-1"]),
     Op("abs", key="abs", symbol="abs", expr="abs({x})",
@@ -411,7 +468,7 @@ def _wsum_local(out, ws, xs, b):
 
 #: The n-ary weighted sum of a neuron, `Σ w_i * x_i + b`, one node with all
 #: weights and inputs as parents, in the order (w1, x1, w2, x2, ..., b).
-WSUM = Op("wsum", key="wsum", symbol="Σw·x+b", expr="Σ {w}*{x} + {b}",
+WSUM = WeightedSum("wsum", key="wsum", symbol="Σw·x+b", expr="Σ {w}*{x} + {b}", precedence=1,
           forward=_wsum_forward, local=_wsum_local,
           rules=["{x}", "{w}", "1"], operands=("w_i", "x_i", "b"))  # fmt: skip
 

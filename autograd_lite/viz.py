@@ -32,10 +32,11 @@ import graphviz
 import numpy as np
 
 from .engine import Parameter, Value, topological_order
-from .names import expression, fmt, grads_computed, node_names
+from .names import PENDING as PENDING  # re-exported: the pages read it here
+from .names import expression, fmt, grad_text, grads_computed, node_names
+from .ops import CALL, fill
 from .palette import DONE_EDGE, GRAD_HOT, HIGHLIGHT, HIGHLIGHT_EDGE, INPUT, INTERIOR, OP_FILL, PARAM, ROOT
 
-PENDING = "not computed yet"
 MAX_NODES = 250
 TIMEOUT = 30.0  # seconds a render may take before it is stopped
 #: A leaf whose uses lie this many levels apart in total (summed over its uses, measured from the
@@ -190,23 +191,19 @@ def _op_label(node: Value) -> str:
     op = node.op
     if op is None:
         return ""
-    if node.arg is None:
+    if not op.has_const:
         return op.symbol
     c = fmt(node.arg)
-    if op.expr.startswith(op.symbol + "("):  # a function with a constant: leaky_relu(x, 0.2)
+    if op.precedence == CALL:  # a function with a constant: leaky_relu(x, 0.2)
         return f"{op.symbol} {c}"
-    before, _, after = op.expr.partition("{x}")
-    return (before.replace("{c}", c) + after.replace("{c}", c)).strip()
+    return fill(op.expr, x="", c=c).strip()  # the expression without its Value operand: `* 3.0`
 
 
 def _edge_label(node: Value, k: int) -> dict:
     """Operand order where it matters: x/y for - / **, the term number for a weighted sum."""
-    if node.op in ("sub", "div", "pow") and len(node.parents) == 2:
-        return {"label": "xy"[k], "fontsize": "10"}
-    if node.op == "wsum":
-        bias = len(node.parents) % 2 == 1 and k == len(node.parents) - 1
-        return {"label": "b" if bias else str(k // 2 + 1), "fontsize": "10"}
-    return {}
+    op = node.op
+    label = op.edge_label(op.roles(len(node.parents))[k]) if op is not None else None
+    return {"label": label, "fontsize": "10"} if label is not None else {}
 
 
 def _role_fill(node: Value, root: Value) -> str:
@@ -272,19 +269,13 @@ def draw(
     dot.attr("edge", color="#555555", arrowsize="0.7", fontname="Helvetica")
     if title:
         dot.attr(label=escape(title), labelloc="t", fontsize="16")
-    ids = {n: f"n{i}" for i, n in enumerate(order)}
+    ids = node_ids(order)
     split = spread_leaves(order)
     horizontal = rankdir in ("LR", "RL")
     for node in order:
         fields = [escape(names[node]), f"data {escape(fmt(node.data))}"]
         if show_grad:
-            state = grad_state.get(node, "pending")
-            if state == "pending":
-                fields.append(f"grad {PENDING}")
-            elif state == "partial":
-                fields.append(f"grad {escape(fmt(node.grad))} so far")
-            else:
-                fields.append(f"grad {escape(fmt(node.grad))}")
+            fields.append(f"grad {escape(grad_text(node, grad_state.get(node, 'pending')))}")
         style = {
             "shape": "record",
             "style": "filled",
@@ -316,6 +307,12 @@ def draw(
                 source = f"{ids[p]}_{ids[node]}" if p in split else ids[p]
                 dot.edge(source, op_id, **_edge_label(node, k))
     return dot
+
+
+def node_ids(order: list[Value]) -> dict[Value, str]:
+    """The graphviz id `draw()` gives each value's box (`n0`, `n1`, ... in topological order;
+    its op node is the id + "op"): pages find a value's box in the SVG by it."""
+    return {n: f"n{i}" for i, n in enumerate(order)}
 
 
 def spread_leaves(order: list[Value]) -> dict[Value, list[Value]]:
@@ -586,13 +583,7 @@ def text_tree(
             continue
         cols = f"data {fmt(shown_node.data):>10}"
         if show_grad:
-            state = grad_state.get(shown_node, "pending")
-            grad = (
-                PENDING
-                if state == "pending"
-                else fmt(shown_node.grad) + (" so far" if state == "partial" else "")
-            )
-            cols += f"   grad {grad}"
+            cols += f"   grad {grad_text(shown_node, grad_state.get(shown_node, 'pending'))}"
         lines.append(f"{left:<{width}}   {cols}")
     if stack:
         lines.append(f"... more not shown (max_lines={max_lines}; pass max_lines=None for all)")

@@ -135,3 +135,25 @@ def test_sqrt_at_zero_has_infinite_slope_like_pytorch():
     x = Value(0.0)
     (x**0.5).backward()
     assert x.grad == math.inf
+
+
+def test_facts_about_an_op_live_on_the_op():
+    from autograd_lite.ops import CALL, fill
+
+    # operand order, printing precedence and each parent's role, written out by hand
+    assert [k for k, op in OPS.items() if op.ordered] == ["sub", "div", "pow"]
+    assert [OPS[k].precedence for k in ("add", "mul_c", "neg", "rpow_c")] == [1, 2, 3, 4]
+    assert OPS["tanh"].precedence == OPS["leaky_relu"].precedence == CALL
+    assert OPS["div"].roles(2) == ["x", "y"] and OPS["exp"].roles(1) == ["x"]
+    assert OPS["wsum"].roles(5) == ["w1", "x1", "w2", "x2", "b"]
+    assert OPS["wsum"].roles(4) == ["w1", "x1", "w2", "x2"]
+    wsum_op = OPS["wsum"]
+    assert [wsum_op.rule(wsum_op.roles(5), k) for k in range(5)] == ["{x1}", "{w1}", "{x2}", "{w2}", "1"]
+    assert OPS["wsum"].write(["a", "p", "b", "q", "c0"]) == "a*p + b*q + c0"
+    assert OPS["rsub_c"].write(["x"], c="2.0") == "2.0 - x"
+    assert [OPS["wsum"].edge_label(r) for r in ("w2", "x2", "b")] == ["2", "2", "b"]
+    assert OPS["sub"].edge_label("y") == "y" and OPS["mul"].edge_label("y") is None
+    # one helper fills every template, and leaves the placeholders it was not given
+    assert fill("{c} ** {x} * log({c})", c="2") == "2 ** {x} * log(2)"
+    assert fill("{x} > 0", x="my {x}") == "my {x} > 0"
+    assert [op.has_const for op in (OPS["mul_c"], OPS["mul"], OPS["leaky_relu"])] == [True, False, True]

@@ -437,10 +437,28 @@ def test_the_palette_is_okabe_ito_and_the_pictures_draw_with_it():
     published = {"orange": (230, 159, 0), "sky": (86, 180, 233), "green": (0, 158, 115),
                  "yellow": (240, 228, 66), "blue": (0, 114, 178), "vermillion": (213, 94, 0),
                  "purple": (204, 121, 167), "black": (0, 0, 0)}  # fmt: skip
-    assert {k: tuple(int(v[i : i + 2], 16) for i in (1, 3, 5)) for k, v in palette.OKABE_ITO.items()} == published
+    rgb = {k: tuple(int(v[i : i + 2], 16) for i in (1, 3, 5)) for k, v in palette.OKABE_ITO.items()}
+    assert rgb == published
     assert palette.GRAD_HOT == published["orange"]
     assert len(set(palette.SERIES)) == 8
     x, w = Value(1.0, label="x"), Parameter(2.0, label="w")
     source = draw(x * w).source
     for colour in (palette.INPUT, palette.PARAM, palette.ROOT):
         assert f'fillcolor="{colour}"' in source
+
+
+def test_node_ids_and_grad_text_are_what_draw_and_text_tree_show():
+    from autograd_lite.names import grad_text
+
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = a * b
+    c.label = "c"
+    ids = viz.node_ids([a, b, c])
+    assert ids == {a: "n0", b: "n1", c: "n2"}
+    source = draw(c).source
+    assert "n2op -> n2" in source and "n0 -> n2op" in source
+    c.backward()
+    assert [grad_text(a, s) for s in ("pending", "partial", "final", "done")] == [
+        "not computed yet", "3.0 so far", "3.0", "3.0"]  # fmt: skip
+    assert "grad 3.0 so far" in text_tree(c, grad_state={a: "partial", b: "final", c: "done"})
+    assert "grad not computed yet" in draw(c, grad_state={}).source

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 from collections.abc import Iterator, Sequence
 
@@ -19,13 +18,12 @@ from autograd_lite import Parameter, Value, wsum
 from autograd_lite.engine import NO_GRAD
 from autograd_lite.modes import state as _modes
 
-from . import checks
-from .functional import ACTIVATIONS
+from . import checks, model_file
 from .functional import activation as activation_fn
 from .seed import rng as make_rng
 
 INITS = ("uniform", "xavier", "he")
-FORMAT = "autograd_lite.nn"
+FORMAT = model_file.FORMAT
 
 # --- size guards: memory is estimated before anything is built ----------------------------------
 #
@@ -173,14 +171,14 @@ class Module:
         extra = [k for k in state if k not in params]
         problems = []
         if missing:
-            problems.append(f"missing keys {_some(missing)}")
+            problems.append(f"missing keys {model_file.some(missing)}")
         if extra:
-            problems.append(f"unexpected keys {_some(extra)}")
+            problems.append(f"unexpected keys {model_file.some(extra)}")
         values = {}
         for key in params.keys() & state.keys():
-            value = _finite_float(state[key])
+            value = model_file.finite_float(state[key])
             if value is None:
-                problems.append(f"key {key!r} holds {_show(state[key])}, not a finite number")
+                problems.append(f"key {key!r} holds {model_file.show(state[key])}, not a finite number")
             values[key] = value
         if problems:
             raise ValueError(f"{source} does not fit {self!r}: " + "; ".join(problems) + " (model unchanged)")
@@ -203,6 +201,11 @@ class Module:
             json.dump(doc, f, indent=1)
 
     @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        """How many weights and biases a model of this class built from a checked `config` has."""
+        raise NotImplementedError
+
+    @classmethod
     def load(cls, path: str | os.PathLike):
         """A model rebuilt from a file written by `save`; never pickle.
 
@@ -210,26 +213,8 @@ class Module:
         file, the key and what is accepted.
         """
         doc = _read_model_file(path)
-        if doc.get("format") != FORMAT:
-            raise ValueError(f"{path}: not an autograd_lite model file (no 'format': {FORMAT!r})")
-        unexpected = [k for k in doc if k not in _FILE_KEYS]
-        if unexpected:
-            raise ValueError(
-                f"{path}: unexpected key {_some(unexpected)}; a model file holds {', '.join(_FILE_KEYS)}"
-            )
-        version = doc.get("version")
-        if type(version) is not int or version != 1:
-            raise ValueError(f"{path}: key 'version' is {_show(version)}; this autograd_lite reads version 1")
-        if doc.get("class") != cls.__name__:
-            raise ValueError(f"{path}: holds a {_show(doc.get('class'))}, not a {cls.__name__}")
-        config = doc.get("config")
-        if not isinstance(config, dict):
-            raise ValueError(f"{path}: key 'config' is missing or not a mapping")
-        config = _check_config(cls.__name__, config, path)
-        state = doc.get("state")
-        if not isinstance(state, dict):
-            raise ValueError(f"{path}: key 'state' is missing or not a mapping of names to numbers")
-        expected = _parameter_count(config)  # checked against the weights before building anything
+        config, state = model_file.check(doc, cls.__name__, path, inits=INITS)
+        expected = cls.parameters_in(config)  # checked against the weights before building anything
         if expected != len(state):
             raise ValueError(
                 f"{path}: key 'config' describes {expected:,} parameters but key 'state' holds {len(state):,}"
@@ -240,30 +225,6 @@ class Module:
         return model
 
 
-#: The top-level keys of a model file, in the order `save` writes them.
-_FILE_KEYS = ("format", "version", "class", "config", "state")
-
-#: The keys of each class's 'config' in a model file, and which of them must be there.
-_CONFIG_KEYS = {
-    "Neuron": (("nin",), ("activation", "init", "fine")),
-    "Layer": (("nin", "nout"), ("activation", "init", "fine")),
-    "MLP": (("nin", "nouts"), ("activation", "output_activation", "init", "fine")),
-}
-
-
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    doc = {}
-    for key, value in pairs:
-        if key in doc:
-            raise _DuplicateKey(f"key {key!r} appears twice")
-        doc[key] = value
-    return doc
-
-
 def _read_model_file(path: str | os.PathLike) -> dict:
     """The JSON object in a model file, or an error naming the file and what is wrong."""
     try:
@@ -271,14 +232,14 @@ def _read_model_file(path: str | os.PathLike) -> dict:
         if os.path.isfile(path):
             check_size(f"{path}: reading this {size_text(size)} model file", estimate_bytes(file_bytes=size))
         with open(path, encoding="utf-8") as f:
-            doc = json.load(f, object_pairs_hook=_no_duplicates)
+            doc = json.load(f, object_pairs_hook=model_file.no_duplicates)
     except FileNotFoundError:
         raise FileNotFoundError(f"{path}: no such model file") from None
     except IsADirectoryError:
         raise IsADirectoryError(f"{path}: is a folder, not a model file") from None
     except OSError as e:
         raise OSError(f"{path}: cannot read the model file: {e.strerror or e}") from None
-    except _DuplicateKey as e:
+    except model_file.DuplicateKey as e:
         raise ValueError(f"{path}: not a valid model file: {e}") from None
     except TooBig:
         raise
@@ -287,76 +248,6 @@ def _read_model_file(path: str | os.PathLike) -> dict:
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: not an autograd_lite model file (no 'format': {FORMAT!r})")
     return doc
-
-
-def _check_config(class_name: str, config: dict, path) -> dict:
-    """A model file's 'config', every key type-checked: the constructor's arguments."""
-    required, optional = _CONFIG_KEYS[class_name]
-    known = required + optional
-    unexpected = [k for k in config if k not in known]
-    if unexpected:
-        raise ValueError(
-            f"{path}: key 'config' has unexpected key {_some(unexpected)}; "
-            f"a {class_name} config holds {', '.join(known)}"
-        )
-    missing = [k for k in required if k not in config]
-    if missing:
-        raise ValueError(f"{path}: key 'config' is missing {_some(missing)}")
-    activations = ", ".join(repr(a) for a in ACTIVATIONS) + " or null"
-    for key, value in config.items():
-        where = f"{path}: key 'config.{key}' is {_show(value)}"
-        if key in ("nin", "nout"):
-            if not _is_count(value):
-                raise ValueError(f"{where}; accepted: a whole number >= 1")
-        elif key == "nouts":
-            if not isinstance(value, list) or not value or not all(_is_count(n) for n in value):
-                raise ValueError(
-                    f"{where}; accepted: a non-empty list of whole numbers >= 1, e.g. [16, 16, 1]"
-                )
-        elif key in ("activation", "output_activation"):
-            if value is not None and (not isinstance(value, str) or value not in ACTIVATIONS):
-                raise ValueError(f"{where}; accepted: {activations}")
-        elif key == "init":
-            if not isinstance(value, str) or value not in INITS:
-                raise ValueError(f"{where}; accepted: {', '.join(repr(i) for i in INITS)}")
-        elif key == "fine" and not isinstance(value, bool):
-            raise ValueError(f"{where}; accepted: true or false")
-    return dict(config)
-
-
-def _is_count(n) -> bool:
-    return type(n) is int and n >= 1
-
-
-def _finite_float(v) -> float | None:
-    """v as a float if it is a real, finite number (not a bool); else None."""
-    if isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real):
-        return None
-    try:
-        x = float(v)
-    except (OverflowError, ValueError, TypeError):  # an int too large for a float
-        return None
-    return x if math.isfinite(x) else None
-
-
-def _show(v) -> str:
-    """A value for an error message, cut short (a corrupt file may hold anything)."""
-    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 64:
-        return f"an int of about {int(v.bit_length() * 0.30103):,} digits"
-    text = repr(v)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _parameter_count(config: dict) -> int:
-    """How many weights and biases a checked Neuron, Layer or MLP config implies."""
-    if "nouts" in config:
-        return parameter_count(config["nin"], config["nouts"])
-    return parameter_count(config["nin"], [config.get("nout", 1)])
-
-
-def _some(keys: list[str], n: int = 5) -> str:
-    shown = ", ".join(repr(k) for k in keys[:n])
-    return shown + (f" and {len(keys) - n} more" if len(keys) > n else "")
 
 
 def _initial_weights(nin: int, nout: int, init: str, rng: np.random.Generator) -> np.ndarray:
@@ -452,6 +343,10 @@ class Neuron(Module):
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init, "fine": self.fine}
 
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return parameter_count(config["nin"], [1])
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -502,6 +397,10 @@ class Layer(Module):
             "init": self.init,
             "fine": self.fine,
         }
+
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return parameter_count(config["nin"], [config["nout"]])
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -583,6 +482,10 @@ class MLP(Module):
             "init": self.init,
             "fine": self.fine,
         }
+
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return parameter_count(config["nin"], config["nouts"])
 
     def __repr__(self) -> str:
         sizes = "-".join(str(n) for n in [self.nin] + self.nouts)

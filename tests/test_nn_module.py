@@ -388,3 +388,23 @@ def test_a_corrupt_size_is_refused_before_anything_is_built(tmp_path):
     with pytest.raises(ValueError, match="bad.json: key 'config' describes 9,015,001 parameters"):
         nn.MLP.load(_write(tmp_path, json.dumps(doc)))
     assert time.perf_counter() - start < 1.0
+
+
+def test_each_class_counts_the_parameters_its_config_describes():
+    # by hand: a neuron of 3 inputs has 3 weights and a bias; a 3-4 layer 4 such neurons;
+    # an MLP 2-3-1 has (2+1)*3 + (3+1)*1 = 13
+    assert nn.Neuron.parameters_in({"nin": 3}) == 4
+    assert nn.Layer.parameters_in({"nin": 3, "nout": 4}) == 16
+    assert nn.MLP.parameters_in({"nin": 2, "nouts": [3, 1]}) == 13
+    assert nn.MLP.parameters_in({"nin": 2, "nouts": [3, 1]}) == len(nn.MLP(2, [3, 1], seed=0).parameters())
+
+
+def test_a_model_file_with_a_key_twice_is_refused_by_name(tmp_path):
+    from nn import model_file
+
+    path = tmp_path / "m.json"
+    path.write_text('{"format": "autograd_lite.nn", "format": "x"}')
+    with pytest.raises(ValueError, match=r"key 'format' appears twice"):
+        nn.MLP.load(path)
+    with pytest.raises(ValueError, match=r"m.json: key 'version' is 2; this autograd_lite reads version 1"):
+        model_file.check({"format": model_file.FORMAT, "version": 2}, "MLP", path.name, inits=("he",))

@@ -34,7 +34,7 @@ from string import Template
 
 import numpy as np
 
-from . import viz
+from . import palette, viz
 from .engine import NO_GRAD, Value, topological_order
 from .names import expression, fmt
 from .stepper import BackwardStepper, explain, register_page
@@ -63,17 +63,6 @@ __all__ = [
     "web_file",
     "write_page",
 ]
-
-# Okabe-Ito, the palette viz.py draws with: safe for colour-blind readers.
-OKABE_ITO = {
-    "blue": "#0072b2",
-    "vermillion": "#d55e00",
-    "orange": "#e69f00",
-    "green": "#009e73",
-    "sky": "#56b4e9",
-    "purple": "#cc79a7",
-    "yellow": "#f0e442",
-}
 
 
 @cache
@@ -295,12 +284,12 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
         forward=escape(forward),
         states="".join(sections),
         steps="".join(entries),
-        input=viz.INPUT,
-        parameter=viz.PARAM,
-        root_fill=viz.ROOT,
-        highlight=viz.HIGHLIGHT,
-        highlight_edge=viz.HIGHLIGHT_EDGE,
-        done_edge=viz.DONE_EDGE,
+        input=palette.INPUT,
+        parameter=palette.PARAM,
+        root_fill=palette.ROOT,
+        highlight=palette.HIGHLIGHT,
+        highlight_edge=palette.HIGHLIGHT_EDGE,
+        done_edge=palette.DONE_EDGE,
         shared=shared,
     )
     return document(title, body, script=STEPPER_JS, css=STEPPER_CSS)

@@ -506,11 +506,11 @@ def test_each_page_is_the_shell_with_its_own_files_and_the_csp_hash_of_its_scrip
 
 
 def test_the_css_palette_is_the_pictures_palette():
-    from autograd_lite.html import OKABE_ITO
+    from autograd_lite.palette import HIGHLIGHT, OKABE_ITO
 
     colours = dict(re.findall(r"--([a-z]+):\s*(#[0-9a-f]{3,6})", web_file("palette.css")))
     assert colours["accent"] == OKABE_ITO["blue"] and colours["hot"] == OKABE_ITO["vermillion"]
-    assert colours["highlight"] == viz.HIGHLIGHT  # the values table marks the node the graph marks
+    assert colours["highlight"] == HIGHLIGHT == viz.HIGHLIGHT  # the table marks the node the graph marks
     for pkg, names in WEB_FILES.items():  # every other file takes the Okabe-Ito colours from the palette
         for name in names:
             if name != "palette.css" and name.endswith(".css"):

@@ -16,8 +16,10 @@ from typing import Any
 
 import numpy as np
 
+from . import errors
+from .errors import fmt
 from .modes import state
-from .ops import OPS, WSUM, Op, OpError, fill
+from .ops import OPS, WSUM, Op, OpError
 
 ndarray = np.ndarray
 _new = object.__new__
@@ -54,9 +56,6 @@ def has_grad(v: Value) -> bool:
     return v.grad is not NO_GRAD
 
 
-ACCEPTED = "a Value holds a number (int or float) or a 1-D numpy array of floats, one per example (lanes)"
-
-
 def _as_data(x, what: str = "Value()"):
     """Check and convert what a user passed as data: a float or 1-D float64 lanes."""
     t = type(x)
@@ -66,52 +65,18 @@ def _as_data(x, what: str = "Value()"):
         try:
             return float(x)
         except OverflowError:
-            digits = len(str(abs(x)))
-            raise ValueError(
-                f"{what} got an int of {digits} digits, too large for a float (max ~1.8e308)"
-            ) from None
-    if isinstance(x, bool | np.bool_):
-        raise TypeError(f"{what} got the bool {x!r}: {ACCEPTED}; write 1.0 or 0.0 for a number")
-    if isinstance(x, Value):
-        raise TypeError(f"{what} got a Value: use the Value itself, or Value(v.data) for a copy")
+            raise errors.bad_data(x, what) from None
+    if isinstance(x, bool | np.bool_ | Value):
+        raise errors.bad_data(x, what)
     if isinstance(x, np.ndarray):
-        if x.dtype.kind not in "fiu":
-            hint = " (convert a mask with .astype(float))" if x.dtype.kind == "b" else ""
-            raise TypeError(f"{what} got a numpy array of dtype {x.dtype}{hint}: {ACCEPTED}")
+        if x.dtype.kind not in "fiu" or x.ndim > 1 or x.size == 0:
+            raise errors.bad_data(x, what)
         if x.ndim == 0:
             return float(x)
-        if x.ndim != 1:
-            raise ValueError(
-                f"{what} got a {x.ndim}-D array of shape {x.shape}: {ACCEPTED}; "
-                "pass one column per Value (X[:, j]), or call an nn model on the 2-D batch"
-            )
-        if len(x) == 0:
-            raise ValueError(f"{what} got an empty array: lanes need at least one number")
         return np.array(x, dtype=np.float64)  # a copy: later changes to x do not leak in
-    if isinstance(x, str):
-        raise TypeError(f"{what} got the string {x!r}: {ACCEPTED}; convert text with float() first")
-    if isinstance(x, list | tuple):
-        raise TypeError(
-            f"{what} got a {t.__name__}: {ACCEPTED}; for lanes pass np.array(...), "
-            "for several numbers make one Value each"
-        )
     if isinstance(x, numbers.Real):  # numpy scalars, Fraction, Decimal-like
         return float(x)
-    if isinstance(x, numbers.Complex):
-        raise TypeError(f"{what} got the complex number {x!r}: {ACCEPTED}; only real numbers")
-    raise TypeError(f"{what} got {t.__name__} {x!r}: {ACCEPTED}")
-
-
-def fmt(x) -> str:
-    """A number (4 significant digits; whole numbers as 3.0, not 3) or a lane summary."""
-    if type(x) is ndarray:
-        return f"[{len(x)} lane{'s' if len(x) != 1 else ''}] mean {fmt(float(x.mean()))}"
-    if x == 0:
-        return "0.0"  # also for -0.0, which is the same number
-    if float(x).is_integer() and abs(x) < 1e9:
-        return f"{x:.1f}"
-    text = f"{x:.4g}"
-    return text if any(ch in text for ch in ".ena") else text + ".0"  # 0.99999 -> 1.0, not 1
+    raise errors.bad_data(x, what)
 
 
 class Value:
@@ -410,17 +375,9 @@ def begin_backward(root: Value) -> list[Value]:
     if not isinstance(root, Value):
         raise TypeError(f"backward needs a Value as its root, got {type(root).__name__}")
     if root.local_grads is NO_GRAPH:
-        raise RuntimeError(
-            f"backward() from {root.name}: this value was computed inside no_grad(), so it has no "
-            "graph to backpropagate through and every gradient would stay unset. Compute it outside "
-            "the `with no_grad():` block (no_grad is for inference, plotting and optimizer updates)"
-        )
+        raise errors.root_without_graph(root)
     if type(root.data) is ndarray:
-        raise ValueError(
-            f"backward() needs a single number, but {root.label or 'this value'} holds "
-            f"{len(root.data)} lanes "
-            "(one per example): reduce them first, e.g. loss.mean().backward() or loss.sum().backward()"
-        )
+        raise errors.root_of_lanes(root)
     order = topological_order(root)
     for node in order:
         if node.parents:
@@ -451,7 +408,7 @@ def chain_rule(nodes: Iterable[Value], check: bool = False, record: list | None 
             # lanes flowing into a scalar parent (a weight) are summed over the examples
             c = sum_lanes(local, g) if lanes and type(p.data) is not ndarray else local * g
             if check and not _finite(c):
-                _raise_backward_anomaly(node, p, local, g, c)
+                raise errors.backward_anomaly(node, p, local, g, c)
             p.grad += c  # parent.grad += local * node.grad
             if record is not None:
                 record.append(c)
@@ -558,12 +515,12 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     try:
         out = op.forward(x, y)
     except OpError as e:
-        raise _domain_error(op, (a, b), None, e) from None
+        raise errors.domain_error(op, (a, b), None, e) from None
     except ValueError:
-        _check_lanes((a, b), op)
+        errors.check_lanes((a, b), op)
         raise
     if type(x) is ndarray and type(y) is ndarray and len(x) != len(y):
-        _check_lanes((a, b), op)  # numpy would stretch a 1-lane operand: refuse, as for any mismatch
+        errors.check_lanes((a, b), op)  # numpy would stretch a 1-lane operand: refuse, as for any mismatch
     if not state.grad_enabled:
         return _node(out, (), NO_GRAPH, None)
     node = _new(Value)  # _node() inlined: this is the hottest path
@@ -575,7 +532,7 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     node.local_grads = op.local(out, x, y)
     node.arg = None
     if state.anomaly and not _finite(out):
-        _raise_forward_anomaly(node)
+        raise errors.forward_anomaly(node)
     return node
 
 
@@ -584,13 +541,13 @@ def _unary(op: Op, a: Value, c=None) -> Value:
     try:
         out = op.forward(x) if c is None else op.forward(x, c)
     except OpError as e:
-        raise _domain_error(op, (a,), c, e) from None
+        raise errors.domain_error(op, (a,), c, e) from None
     if not state.grad_enabled:
         return _node(out, (), NO_GRAPH, None)
     local = op.local(out, x) if c is None else op.local(out, x, c)
     node = _node(out, (a,), local, op, c)
     if state.anomaly and not _finite(out):
-        _raise_forward_anomaly(node)
+        raise errors.forward_anomaly(node)
     return node
 
 
@@ -616,97 +573,19 @@ def wsum(ws, xs, b=None) -> Value:
     try:
         out = WSUM.forward(wd, xd, bd)
     except ValueError:
-        _check_lanes(operands, WSUM)
+        errors.check_lanes(operands, WSUM)
         raise
     if type(out) is ndarray:
-        _check_lanes(operands, WSUM)
+        errors.check_lanes(operands, WSUM)
     if not state.grad_enabled:
         return _node(out, (), NO_GRAPH, None)
     node = _node(out, tuple(operands), WSUM.local(out, wd, xd, None if b is None else bd), WSUM)
     if state.anomaly and not _finite(out):
-        _raise_forward_anomaly(node)
+        raise errors.forward_anomaly(node)
     return node
-
-
-# --- errors that name the op, the operands and their labels -------------------------
 
 
 def _finite(x) -> bool:
     if type(x) is ndarray:
         return bool(np.isfinite(x).all())
     return math.isfinite(x)
-
-
-def _names(operands, arg) -> dict[str, str]:
-    """Template names for an op's operands: labels where the user gave them."""
-    names = {"c": fmt(arg) if arg is not None else "c"}
-    for key, v in zip(("x", "y"), operands):
-        names[key] = v.label if v.label is not None else key
-    if names.get("y") == names["x"] and operands[0] is not operands[1]:
-        names["y"] = names["x"] + "'"
-    return names
-
-
-def _describe(node: Value) -> str:
-    """`log(a)` or `a * b` for a node, with its operands' labels."""
-    op = node.op
-    assert op is not None, "a leaf has no op to describe"
-    if op is WSUM:
-        return f"Σw·x+b over {len(node.parents)} operands" + (f" ({node.label})" if node.label else "")
-    names = _names(node.parents, node.arg)
-    text = fill(op.expr, **names)
-    return f"{text} (= {node.label})" if node.label else text
-
-
-def _domain_error(op: Op, operands, arg, err: OpError) -> Exception:
-    names = _names(operands, arg)
-    got = []
-    for key, v in zip(("x", "y"), operands):
-        d = v.data
-        if type(d) is ndarray and err.lane is not None:
-            got.append(f"{names[key]} = {d[err.lane]:.4g} in lane {err.lane}")
-        else:
-            got.append(f"{names[key]} = {fmt(d)}")
-    needs = fill(err.needs, **names)
-    return err.kind(f"{fill(op.expr, **names)} needs {needs}, but got {', '.join(got)}")
-
-
-def _check_lanes(operands, op: Op) -> None:
-    """Raise a clear ValueError if the operands hold lanes of different lengths."""
-    lengths = {len(v.data) for v in operands if type(v.data) is ndarray}
-    if len(lengths) > 1:
-        detail = ", ".join(
-            f"{v.label or f'operand {i + 1}'} has {len(v.data)}"
-            for i, v in enumerate(operands)
-            if type(v.data) is ndarray
-        )
-        raise ValueError(
-            f"{op} got lanes of different lengths ({detail}): every lane Value in one graph "
-            "holds one number per example of the same batch"
-        ) from None
-
-
-def _first_bad_lane(x) -> int | None:
-    """The first lane of x that is nan or infinite (None for a number)."""
-    return int(np.flatnonzero(~np.isfinite(x))[0]) if type(x) is ndarray else None
-
-
-def _at(x, lane: int | None) -> str:
-    return fmt(x) if lane is None or type(x) is not ndarray else f"{x[lane]:.4g}"
-
-
-def _raise_backward_anomaly(node: Value, parent: Value, local, g, c) -> None:
-    lane = _first_bad_lane(c)
-    where = "" if lane is None else f" in lane {lane}"
-    raise FloatingPointError(
-        f"detect_anomaly: backward through {_describe(node)} sent {_at(c, lane)}{where} to "
-        f"{parent.name} (local derivative {_at(local, lane)} * upstream grad {_at(g, lane)})"
-    )
-
-
-def _raise_forward_anomaly(node: Value) -> None:
-    lane = _first_bad_lane(node.data)
-    bad = node.data if lane is None else node.data[lane]
-    kind = ("nan" if np.isnan(bad) else "an infinity") + ("" if lane is None else f" in lane {lane}")
-    got = ", ".join(f"{p.name} = {_at(p.data, lane)}" for p in node.parents)
-    raise FloatingPointError(f"detect_anomaly: {_describe(node)} produced {kind} from {got}")

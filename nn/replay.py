@@ -1,11 +1,12 @@
 """A training run replayed in one self-contained HTML page: decision regions epoch by epoch.
 
-`fit(..., record=True)` runs a `Recorder` callback, which keeps a `Replay` on the History: the data and, at
+`fit(..., record=True)` runs a `Recorder`, a fit callback reading the `Run`
+the loop hands it, which keeps a `Replay` on the History: the data and, at
 recorded epochs, the plane coloured by the class the model predicts (shaded
-by how sure it is, the boundary drawn dark) as a tiny palette PNG, encoded
-by Pillow. `History.to_html(path)` (or `record="run.html"`)
-writes the page: the regions with the points on top, the loss and accuracy
-curves with a marker at the shown epoch, a slider and Play / Pause.
+by how sure it is, the boundary drawn dark) as a tiny palette PNG encoded by
+Pillow. `History.to_html(path)` (or `record="run.html"`) asks the Replay for
+the page: the regions with the points on top, the loss and accuracy curves
+with a marker at the shown epoch, a slider and Play / Pause.
 
 The page stays small whatever the run: at most MAX_FRAMES + 1 frames
 (epoch 0, then every k = ceil(epochs / MAX_FRAMES) epochs, and the last one),

@@ -1,7 +1,9 @@
 """The training loop: `fit()` runs epochs of mini-batches as lanes and returns a `History`.
 
-A mini-batch is one call of the model on a 2-D array, so its outputs are lane
-Values and one backward pass serves the whole batch. `predict`, `classify`
+A mini-batch (`batches`) is one call of the model on a 2-D array, so its
+outputs are lane Values and one backward pass serves the whole batch. Around
+the epochs, `Callback`s see the `Run` (progress, divergence, early stopping,
+the replay's recorder, and any of the user's). `predict`, `classify`
 and `accuracy` run the model the same way under `no_grad()`.
 """
 

@@ -152,13 +152,20 @@ def _lanes_where(mask) -> int:
 # --- forward functions with their domain checks ------------------------------
 
 
-def _div(x, y):
-    if type(y) is ndarray:
-        bad = y == 0
+def _require(bad, kind: type[Exception], needs: str) -> None:
+    """The one domain check: raise OpError(kind, needs) where `bad` is true.
+
+    `bad` is a bool for a number, a mask for lanes (the error names the first bad lane).
+    """
+    if type(bad) is ndarray:
         if bad.any():
-            raise OpError(ZeroDivisionError, "{y} != 0", _lanes_where(bad))
-    elif y == 0:
-        raise OpError(ZeroDivisionError, "{y} != 0")
+            raise OpError(kind, needs, _lanes_where(bad))
+    elif bad:
+        raise OpError(kind, needs)
+
+
+def _div(x, y):
+    _require(y == 0, ZeroDivisionError, "{y} != 0")
     return x / y
 
 
@@ -169,12 +176,7 @@ def _div_c(x, c):  # x / c
 
 
 def _rdiv(x, c):  # c / x
-    if type(x) is ndarray:
-        bad = x == 0
-        if bad.any():
-            raise OpError(ZeroDivisionError, "{x} != 0", _lanes_where(bad))
-    elif x == 0:
-        raise OpError(ZeroDivisionError, "{x} != 0")
+    _require(x == 0, ZeroDivisionError, "{x} != 0")
     return c / x
 
 
@@ -187,8 +189,7 @@ def _check_fits(out, *inputs) -> None:
     if inf.any():
         for x in inputs:
             inf &= np.isfinite(x)  # an infinite input may give an infinite output
-        if inf.any():
-            raise OpError(OverflowError, _FITS, _lanes_where(inf))
+        _require(inf, OverflowError, _FITS)
 
 
 def _power(x, e):
@@ -200,28 +201,15 @@ def _power(x, e):
 
 
 def _pow_c(x, c):  # x ** c, c a constant
-    whole = float(c).is_integer()
+    if c < 0:
+        _require(x == 0, ZeroDivisionError, "{x} != 0 when the exponent is negative")
+    if not float(c).is_integer():
+        _require(x < 0, ValueError, "{x} >= 0 when the exponent is not a whole number")
     if type(x) is ndarray:
-        if c < 0 and (x == 0).any():
-            raise OpError(
-                ZeroDivisionError,
-                "{x} != 0 when the exponent is negative",
-                _lanes_where(x == 0),
-            )
-        if not whole and (x < 0).any():
-            raise OpError(
-                ValueError,
-                "{x} >= 0 when the exponent is not a whole number",
-                _lanes_where(x < 0),
-            )
         with np.errstate(over="ignore"):
             out = np.power(x, c)
         _check_fits(out, x)
         return out
-    if c < 0 and x == 0:
-        raise OpError(ZeroDivisionError, "{x} != 0 when the exponent is negative")
-    if not whole and x < 0:
-        raise OpError(ValueError, "{x} >= 0 when the exponent is not a whole number")
     try:
         return math.pow(x, c)  # a float, and OverflowError, for np.float64 data too (not inf + a warning)
     except OverflowError:
@@ -242,11 +230,7 @@ def _pow_c_local(out, x, c):  # c * x ** (c - 1), computed as written: y*out/x w
 
 
 def _positive_base(x, needs):
-    if type(x) is ndarray:
-        if (x <= 0).any():
-            raise OpError(ValueError, needs, _lanes_where(x <= 0))
-    elif x <= 0:
-        raise OpError(ValueError, needs)
+    _require(x <= 0, ValueError, needs)
 
 
 def _pow(x, y):  # x ** y, both Values
@@ -294,22 +278,31 @@ def _log(x):
     return np.log(x) if type(x) is ndarray else math.log(x)
 
 
+_EXP_FITS = "{x} <= 709.78 so that exp({x}) fits in a float"
+
+
 def _exp(x):
     if type(x) is ndarray:
         with np.errstate(over="ignore"):
             out = np.exp(x)
-        bad = np.isinf(out) & np.isfinite(x)
-        if bad.any():
-            raise OpError(OverflowError, "{x} <= 709.78 so that exp({x}) fits in a float", _lanes_where(bad))
+        _require(np.isinf(out) & np.isfinite(x), OverflowError, _EXP_FITS)
         return out
     try:
         return math.exp(x)
-    except OverflowError:
-        raise OpError(OverflowError, "{x} <= 709.78 so that exp({x}) fits in a float") from None
+    except OverflowError:  # math.exp raises where numpy gives inf: the same check, Python's way
+        raise OpError(OverflowError, _EXP_FITS) from None
 
 
-def _tanh(x):
-    return np.tanh(x) if type(x) is ndarray else math.tanh(x)
+def _lane_or_number(lanes: Callable, number: Callable) -> Callable:
+    """A forward function that calls numpy's form on lanes and math's on a number (faster there)."""
+
+    def forward(x):
+        return lanes(x) if type(x) is ndarray else number(x)
+
+    return forward
+
+
+_tanh = _lane_or_number(np.tanh, math.tanh)
 
 
 def _sigmoid(x):
@@ -340,12 +333,8 @@ def _leaky_step(x, c):
     return np.where(x > 0, 1.0, c) if type(x) is ndarray else (1.0 if x > 0 else c)
 
 
-def _sin(x):
-    return np.sin(x) if type(x) is ndarray else math.sin(x)
-
-
-def _cos(x):
-    return np.cos(x) if type(x) is ndarray else math.cos(x)
+_sin = _lane_or_number(np.sin, math.sin)
+_cos = _lane_or_number(np.cos, math.cos)
 
 
 def _sign(x):

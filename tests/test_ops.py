@@ -157,3 +157,19 @@ def test_facts_about_an_op_live_on_the_op():
     assert fill("{c} ** {x} * log({c})", c="2") == "2 ** {x} * log(2)"
     assert fill("{x} > 0", x="my {x}") == "my {x} > 0"
     assert [op.has_const for op in (OPS["mul_c"], OPS["mul"], OPS["leaky_relu"])] == [True, False, True]
+
+
+def test_one_domain_check_for_a_number_and_for_lanes():
+    # the same words for a number and for lanes; lanes name the first bad one (lane 2, by hand)
+    with pytest.raises(ZeroDivisionError, match=r"^x / y needs y != 0, but got x = 1\.0, y = 0\.0$"):
+        Value(1.0) / Value(0.0)
+    with pytest.raises(ZeroDivisionError, match=r"y != 0, but got x = .*, y = 0 in lane 2$"):
+        Value(1.0) / Value(np.array([1.0, 2.0, 0.0, 0.0]))
+    with pytest.raises(
+        ValueError, match=r"x >= 0 when the exponent is not a whole number, but got x = -1 in lane 1"
+    ):
+        Value(np.array([1.0, -1.0])) ** 0.5
+    with pytest.raises(
+        OverflowError, match=r"x <= 709.78 so that exp\(x\) fits in a float, but got x = 800 in lane 0"
+    ):
+        Value(np.array([800.0])).exp()

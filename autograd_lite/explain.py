@@ -8,7 +8,7 @@ writes each op with `names.expression` and brackets by the op table's
 from __future__ import annotations
 
 from .engine import Value, topological_order
-from .names import expression, fmt, grads_computed, node_names
+from .names import expression, fmt, grads_computed, has_grad, node_names
 from .ops import CALL
 
 
@@ -71,7 +71,15 @@ def explain(value: Value) -> str:
     if grads_computed(order):
         leaves = [n for n in _reading_order(value) if n.op is None]
         leaves += [n for n in order if n.op is not None and n.label is not None]
-        grads = ", ".join(f"d{names[value]}/d{names[n]} = {fmt(n.grad)}" for n in leaves if n is not value)
-        if grads:
-            lines.append(f"grads: {grads}")
+        shown = [n for n in leaves if n is not value and has_grad(n)]
+        if value.op is None or value.grad == 1.0:  # backward() started here: grads are d value / d node
+            grads = ", ".join(f"d{names[value]}/d{names[n]} = {fmt(n.grad)}" for n in shown)
+            if grads:
+                lines.append(f"grads: {grads}")
+        elif shown:  # another root's pass reached this graph: its numbers are not d value / d node
+            grads = ", ".join(f"{names[n]}.grad = {fmt(n.grad)}" for n in shown)
+            lines.append(
+                f"grads left by a backward() that did not start at {names[value]} "
+                f"(call {names[value]}.backward() for d{names[value]}/d...): {grads}"
+            )
     return "\n".join(lines)

@@ -45,6 +45,15 @@ def grads_computed(order: list[Value]) -> bool:
     return any(has_grad(n) for n in order)
 
 
+def grad_states(order: list[Value]) -> dict[Value, str]:
+    """Outside a stepper: "final" for a node some backward() reached, "pending" for one none did.
+
+    A node no pass reached reads "not computed yet", never a 0.0 that looks like a result
+    (another root's backward() can reach the leaves of this graph and nothing else).
+    """
+    return {n: ("final" if has_grad(n) else "pending") for n in order}
+
+
 #: What a grad not yet reached in a backward pass is called, in text, pictures and pages.
 PENDING = "not computed yet"
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from .engine import Parameter, Value, topological_order
 from .names import PENDING as PENDING  # re-exported: the pages read it here
-from .names import expression, fmt, grad_text, grads_computed, node_names
+from .names import expression, fmt, grad_states, grad_text, node_names
 from .ops import CALL, fill
 from .palette import DONE_EDGE, GRAD_HOT, HIGHLIGHT, HIGHLIGHT_EDGE, INPUT, INTERIOR, OP_FILL, PARAM, ROOT
 
@@ -255,8 +255,7 @@ def draw(
         )
     names = node_names(root, order)
     if grad_state is None:
-        ran = grads_computed(order)
-        grad_state = {n: ("final" if ran else "pending") for n in order}
+        grad_state = grad_states(order)
     marked = {id(n) for n in highlight}
     known = [n.grad for n in order if grad_state.get(n) in ("final", "done")]
     biggest = max((float(np.mean(np.abs(g))) for g in known), default=0.0)
@@ -555,8 +554,7 @@ def text_tree(
     order = topological_order(root)
     names = node_names(root, order)
     if grad_state is None:
-        ran = grads_computed(order)
-        grad_state = {n: ("final" if ran else "pending") for n in order}
+        grad_state = grad_states(order)
     rows: list[tuple[str, str, Value | None]] = []  # (prefix, text, node or None)
     shown = set()
     stack = [(root, "", "", True)]  # node, prefix for its line, prefix for its children

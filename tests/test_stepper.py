@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_lite import Value, backward_steps, explain
+from autograd_lite import Value, backward_steps, explain, text_tree
 from autograd_lite.examples import by_label, lecture_neuron
 from tests.test_random_graphs import programs, run
 
@@ -289,3 +289,22 @@ def test_the_engine_and_the_stepper_hand_off_to_the_layer_above_by_a_hook(monkey
     monkeypatch.setattr(engine, "_stepper", None)
     with pytest.raises(RuntimeError, match="import autograd_lite"):
         b.backward_steps()
+
+
+def test_grads_from_another_roots_pass_are_not_shown_as_this_roots_derivatives():
+    # A newcomer's trial: p = a*a backpropagated, then o = tanh(a*b) explained. do/da is
+    # (1 - tanh(1.5)^2) * b = 0.0904 by hand, not the 6.0 = dp/da that p's pass left on a.
+    a, b = Value(3.0, label="a"), Value(0.5, label="b")
+    o = (a * b).tanh()
+    o.label = "o"
+    p = a * a
+    p.backward()
+    text = explain(o)
+    assert "do/da" not in text and "did not start at o" in text and "a.grad = 6.0" in text
+    tree = text_tree(o).splitlines()
+    assert "grad not computed yet" in tree[0] and "grad not computed yet" in tree[1]  # o, v1: no pass
+    assert any(line.strip().startswith("├─ a") and "grad 6.0" in line for line in tree)
+    assert any("b" in line and "grad not computed yet" in line for line in tree[2:])
+    a.zero_grad()
+    o.backward()
+    assert "do/da = 0.09035, do/db = 0.5421" in explain(o)  # (1 - tanh(1.5)^2) * b and * a, by hand

@@ -308,7 +308,7 @@ class _Builder:
 
     def walk(self, node: ast.AST) -> Value:
         """One whitelisted AST node → a Value (numbers become constants inside ops)."""
-        x = self.eval(node)
+        x = self.interpret(node)
         return x if isinstance(x, Value) else self.constant(node, x)
 
     def constant(self, node: ast.AST, x: float) -> Value:
@@ -316,8 +316,8 @@ class _Builder:
         self.nodes[v] = node
         return v
 
-    def eval(self, root: ast.AST) -> Value | float:
-        """Depth first with a stack, not recursion: `x+x+...+x` may nest a thousand deep."""
+    def interpret(self, root: ast.AST) -> Value | float:
+        """Walk the whitelisted tree (never Python eval) depth first with a stack: `x+x+...` nests deep."""
         done: dict[ast.AST, Value | float] = {}
         stack: list[tuple[ast.AST, list[ast.AST] | None]] = [(root, None)]
         while stack:

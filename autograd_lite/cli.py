@@ -11,6 +11,8 @@ import os
 import re
 import sys
 
+from .errors import counted
+
 
 class CLIError(Exception):
     """A mistake in what the user typed: printed as one line, exit code 2."""
@@ -359,7 +361,7 @@ def run_step(args: argparse.Namespace) -> int:
                 print()
                 answer = "q"
             if answer in ("q", "quit", "exit"):
-                print(f"stopped after {stepper.position} of {_steps(stepper.total)}")
+                print(f"stopped after {stepper.position} of {counted(stepper.total, 'step')}")
                 break
         step = next(stepper)
         print(f"\nstep {step.index} of {step.total}")  # each line names its op: `n = v1 + b: v1.grad += ...`
@@ -383,12 +385,7 @@ def _write_step_page(root, path: str, title: str) -> None:
     except (ValueError, OSError, RuntimeError) as e:  # a bad path, a graph too big, a renderer failure
         raise CLIError(str(e)) from None
     steps = sum(1 for n in topological_order(root) if n.parents)
-    print(f"wrote {path}: {_steps(steps, 'backward step')}; open it in a browser (it works offline)")
-
-
-def _steps(n: int, word: str = "step") -> str:
-    """`1 step`, `3 steps`."""
-    return f"{n} {word}" + ("" if n == 1 else "s")
+    print(f"wrote {path}: {counted(steps, 'backward step')}; open it in a browser (it works offline)")
 
 
 def _indent(text: str) -> str:

@@ -21,6 +21,11 @@ ndarray = np.ndarray
 ACCEPTED = "a Value holds a number (int or float) or a 1-D numpy array of floats, one per example (lanes)"
 
 
+def counted(n: int, word: str) -> str:
+    """`1 step`, `3 steps`: a count and its noun, singular for one."""
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def fmt(x) -> str:
     """A number (4 significant digits; whole numbers as 3.0, not 3) or a lane summary."""
     if type(x) is ndarray:

@@ -101,10 +101,6 @@ def _differs(a, b) -> bool:
     return not np.array_equal(np.asarray(a), np.asarray(b))
 
 
-def _steps(n: int) -> str:
-    return f"{n} step" if n == 1 else f"{n} steps"
-
-
 def _snapshot(grad):
     """A grad as it is now (lane grads are copied: `+=` changes an array in place)."""
     return grad.copy() if isinstance(grad, np.ndarray) else grad

@@ -13,6 +13,8 @@ import sys
 import warnings
 from contextlib import contextmanager
 
+from autograd_lite.errors import counted
+
 from . import checks
 
 DATASETS = {
@@ -376,8 +378,8 @@ def run(args: argparse.Namespace) -> int:
         nouts, output_activation = loaded.nouts, loaded.output_activation
         if loaded.nin != nin:
             raise CLIError(
-                f"--load {args.load}: the model takes {_plural(loaded.nin, 'input')}, "
-                f"but {name} has {_plural(nin, 'feature')} per point"
+                f"--load {args.load}: the model takes {counted(loaded.nin, 'input')}, "
+                f"but {name} has {counted(nin, 'feature')} per point"
             )
         if args.loss is None:  # what the model's outputs were made for
             outs = nouts[-1]
@@ -412,7 +414,7 @@ def run(args: argparse.Namespace) -> int:
     elif nouts[-1] != outputs:
         needs = f"{outputs} (one per class)" if outputs > 1 else "1"
         raise CLIError(
-            f"--load {args.load}: the model has {_plural(nouts[-1], 'output')}, but --loss {loss} "
+            f"--load {args.load}: the model has {counted(nouts[-1], 'output')}, but --loss {loss} "
             f"on {name} needs {needs}"
         )
 
@@ -479,7 +481,7 @@ def run(args: argparse.Namespace) -> int:
             "no training (--epochs 0): the model as it was" + (" loaded" if loaded is not None else " made")
         )
     else:
-        done = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+        done = counted(history.epochs, "epoch")
         print(f"trained {done} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
@@ -498,10 +500,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"final train mse: {mse:.4g}")
     _outputs(args, model, X, y, history, classes)
     return 0
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
 
 
 def _outputs(args, model, X, y, history, classes: int) -> None:

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from autograd_lite.errors import counted
 from autograd_lite.palette import SERIES
 
 from . import tasks
@@ -191,7 +192,7 @@ def history(history: History, path: str | os.PathLike | None = None, *, title: s
         curves(axes[1], [100 * a for a in history.accuracy], [100 * a for a in history.val_accuracy],
                "accuracy (%)")  # fmt: skip
         axes[1].set_title("Accuracy")
-    done = f"{history.epochs} epoch" + ("" if history.epochs == 1 else "s")
+    done = counted(history.epochs, "epoch")
     heading = title or f"Training: {done}" + (", stopped early" if history.stopped_early else "")
     fig.suptitle(heading)
     _save(fig, path)

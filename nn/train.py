@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value, no_grad
+from autograd_lite.errors import counted
 
 from . import checks, losses, optim, tasks
 from .seed import rng as make_rng
@@ -149,8 +150,7 @@ class History:
     def __repr__(self) -> str:
         if not self.loss:
             return f"History({self.loss_name}, no epochs)"
-        epochs = f"{self.epochs} epoch" + ("" if self.epochs == 1 else "s")
-        parts = [epochs, f"{self.loss_name} {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"]
+        parts = [counted(self.epochs, "epoch"), f"{self.loss_name} {self.loss[0]:.4g} -> {self.loss[-1]:.4g}"]
         if self.accuracy:
             parts.append(f"accuracy {self.accuracy[-1]:.1%}")
         if self.val_loss:

@@ -1,21 +1,38 @@
-"""What every lesson shares: its command line, its output folder, its figures and its tables.
+"""What every lesson shares: how it runs, its output folder, its figures and its tables.
 
-A lesson is a module `demos/NAME.py` with a docstring (what to look for) and
-`run(quick, out) -> dict` that prints the narrative, writes its figures to
-`out` and returns the numbers it measured (a test asserts the claim on them),
-with its main picture first in `result["figures"]`.
+A lesson is one file, `demos/NAME.py`, written in Jupytext's percent format:
+`# %% [markdown]` cells hold the narrative, `# %%` cells the code a student
+changes and re-runs. The same file runs two ways, and nothing else holds the
+lesson, so the two cannot drift apart:
+
+- `python -m demos.NAME [--quick] [--out DIR]` in a terminal: the lesson's
+  first code cell calls `options()`, which hands the file to `run()`: every
+  cell in order, the markdown printed as text between the code's output;
+- `notebooks/NAME.ipynb` in Jupyter, generated from the file by
+  `make notebooks` (`python -m demos.make_notebooks`): there `options()`
+  gives the defaults (a full run, figures under `out/NAME/`) and the figures
+  show inline.
+
+A lesson ends with a `RESULT` dict: the numbers it measured (the tests assert
+its claims on them) and `RESULT["figures"]`, the files it wrote, its main
+picture first.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.figure import Figure
 
 from autograd_lite.palette import OKABE_ITO, SERIES
+
+HERE = Path(__file__).resolve().parent
 
 #: Every lesson, in the order a course teaches them.
 LESSONS = (
@@ -41,30 +58,128 @@ DPI = 100  # small files that still read well on a screen
 COLORS = [c for c in SERIES if c != OKABE_ITO["yellow"]]  # Okabe-Ito; its yellow is faint on white
 
 
-def main(name: str, run: Callable[..., dict], doc: str | None, argv: Sequence[str] | None = None) -> dict:
-    """`python -m demos.NAME [--quick] [--out DIR]`: parse, run the lesson, say where its figures are."""
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a lesson file: "markdown" or "code", its text, and the file line it starts on (1-based)."""
+
+    kind: str
+    text: str
+    line: int
+
+
+def lesson_path(name: str) -> Path:
+    """demos/NAME.py, for a name in LESSONS (anything else is refused, by name)."""
+    if name not in LESSONS:
+        raise ValueError(f"no lesson called {name!r}; the lessons are: {', '.join(LESSONS)}")
+    return HERE / f"{name}.py"
+
+
+def cells(path: Path) -> list[Cell]:
+    """The cells of a percent-format file, as Jupytext reads them (a test checks the two agree)."""
+    found: list[Cell] = []
+    kind, lines, start = "code", list[str](), 1
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines() + ["# %%"], start=1):
+        if line.startswith("# %%"):
+            if lines and any(x.strip() for x in lines):
+                found.append(Cell(kind, _cell_text(kind, lines), start))
+            kind = "markdown" if "[markdown]" in line else "code"
+            lines, start = [], number + 1
+        else:
+            lines.append(line)
+    return found
+
+
+def _cell_text(kind: str, lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    if kind == "markdown":
+        lines = [x[2:] if x.startswith("# ") else x.lstrip("#") for x in lines]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def title(name: str) -> str:
+    """A lesson's title: the first line of its first markdown cell, without the '#'."""
+    first = next(c for c in cells(lesson_path(name)) if c.kind == "markdown")
+    return first.text.splitlines()[0].lstrip("# ").strip()
+
+
+lesson_summary = title  # `python -m demos --list` says what each lesson is
+
+
+def as_text(markdown: str) -> str:
+    """Markdown as a terminal shows it: headings underlined, **bold** and *emphasis* marks dropped."""
+    out = []
+    for line in markdown.splitlines():
+        heading = re.match(r"(#+)\s+(.*)", line)
+        text = re.sub(r"\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)\*(?!\w)", lambda m: m[1] or m[2], line)
+        if heading:
+            text = re.sub(r"\*\*(.+?)\*\*", r"\1", heading[2])
+            out += [text, ("=" if len(heading[1]) == 1 else "-") * len(text)]
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+_running: tuple[bool, Path] | None = None  # (quick, out) while run() executes a lesson
+
+
+def options(name: str) -> tuple[bool, Path]:
+    """`QUICK, OUT = options(NAME)`, a lesson's first line: how small a run, and where its figures go.
+
+    - under `run()` (the tests, `make demo`): what run() was given;
+    - in a notebook, or when imported: a full run into out/NAME/ (change them in the cell);
+    - as `python -m demos.NAME`: parses --quick and --out, runs the whole lesson
+      through `run()` so the markdown is printed between the output, says where
+      the figures are, and exits; the rest of the file is not run a second time.
+    """
+    if _running is not None:
+        return _running
+    path = lesson_path(name)
+    caller = sys._getframe(1).f_globals  # the lesson's own globals: a notebook's have no __file__
+    as_script = caller.get("__name__") == "__main__" and Path(caller.get("__file__", "")).resolve() == path
+    if not as_script:
+        return False, Path("out") / name
     parser = argparse.ArgumentParser(
         prog=f"python -m demos.{name}",
-        description=(doc or "").strip().split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=title(name),
+        epilog=f"The same lesson as a notebook: notebooks/{name}.ipynb (make notebook).",
     )
     parser.add_argument("--quick", action="store_true", help="a smaller run, in a few seconds (for tests)")
     parser.add_argument("--out", default=f"out/{name}", help=f"where to write figures (default: out/{name}/)")
-    args = parser.parse_args(argv)
+    args = parser.parse_args()
     start = time.perf_counter()
-    result = run(quick=args.quick, out=Path(args.out))
+    result = run(name, quick=args.quick, out=Path(args.out))
     print(f"\nfigures ({time.perf_counter() - start:.1f} s):")
-    for path in result.get("figures", []):
-        print(f"  {path}")
-    return result
+    for figure_path in result.get("figures", []):
+        print(f"  {figure_path}")
+    raise SystemExit(0)
 
 
-def lesson_summary(name: str) -> str:
-    """The first line of a lesson's docstring."""
-    import importlib
+def run(name: str, quick: bool = False, out: str | Path | None = None, narrate: bool = True) -> dict:
+    """Run the lesson demos/NAME.py cell by cell, printing its markdown as text; return its RESULT.
 
-    doc = importlib.import_module(f"demos.{name}").__doc__ or ""
-    return doc.strip().splitlines()[0] if doc.strip() else ""
+    Each run starts from a fresh namespace, so a lesson sees nothing of another.
+    """
+    global _running
+    path = lesson_path(name)
+    namespace: dict = {"__name__": f"demos.{name}", "__file__": str(path)}
+    previous, _running = _running, (quick, Path(out) if out is not None else Path("out") / name)
+    try:
+        for cell in cells(path):
+            if cell.kind == "markdown":
+                if narrate:
+                    print(f"\n{as_text(cell.text)}\n")
+                continue
+            # padded with blank lines, so a traceback names the lesson file's own line numbers
+            code = compile("\n" * (cell.line - 1) + cell.text, str(path), "exec")
+            exec(code, namespace)  # the lesson's own file, from demos/: never user input
+    finally:
+        _running = previous
+    if not isinstance(namespace.get("RESULT"), dict):
+        raise RuntimeError(f"{path} did not define RESULT, the dict of what the lesson measured")
+    return namespace["RESULT"]
 
 
 def figure(ncols: int = 1, width: float = 6.0, height: float = 4.3) -> tuple[Figure, list]:

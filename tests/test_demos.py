@@ -1,14 +1,13 @@
 """Every lesson in demos/ runs (quick) and shows its point: the numbers each one claims are asserted here.
 
-Each lesson runs once per session, in-process, through its `run(quick=True)`;
-the tests below read the numbers it returns. Hand-worked values and
+Each lesson runs once per session, in-process, through `common.run(NAME, quick=True)`;
+the tests below read the numbers in the RESULT it ends with. Hand-worked values and
 independent checks (finite differences, plain-float formulas) are written
 out here rather than taken from the demo.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 import runpy
@@ -27,13 +26,13 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="session")
 def lesson(tmp_path_factory):
-    """lesson(name) -> the result of demos.NAME.run(quick=True), computed once per session."""
+    """lesson(name) -> the RESULT of common.run(NAME, quick=True), computed once per session."""
     cache = {}
 
     def get(name: str) -> dict:
         if name not in cache:
             out = tmp_path_factory.mktemp(name)
-            cache[name] = importlib.import_module(f"demos.{name}").run(quick=True, out=out)
+            cache[name] = common.run(name, quick=True, out=out, narrate=False)
         return cache[name]
 
     return get
@@ -44,8 +43,9 @@ def lesson(tmp_path_factory):
 
 @pytest.mark.parametrize("name", common.LESSONS)
 def test_every_lesson_writes_its_figures_and_says_what_to_look_for(name, lesson):
-    module = importlib.import_module(f"demos.{name}")
-    assert module.__doc__ and re.search(r"Look\s+for", module.__doc__), "the docstring says what to look for"
+    first = common.cells(common.lesson_path(name))[0]
+    assert first.kind == "markdown" and first.text.startswith("# "), "a lesson opens with its title"
+    assert re.search(r"\*\*Look\s+for:?\*\*", first.text), "its first cell says what to look for"
     figures = [Path(p) for p in lesson(name)["figures"]]
     assert figures and figures[0].suffix == ".png", "the main picture comes first, as a PNG"
     for path in figures:
@@ -105,7 +105,7 @@ def test_list_names_every_lesson(capsys):
     assert sorted(common.LESSONS) == sorted(
         p.stem
         for p in (ROOT / "demos").glob("*.py")
-        if p.stem not in {"__init__", "__main__", "common", "gallery"}
+        if p.stem not in {"__init__", "__main__", "common", "gallery", "make_notebooks"}
     )
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint types pytest bench clean
+.PHONY: demo test lint types pytest bench notebooks notebook clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(PY):
 
 # Reinstall only when the project's metadata changes (the package itself is editable).
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,lint]"
+	$(PY) -m pip install --quiet -e ".[test,lint,notebook]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -31,6 +31,14 @@ types: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest -n 2 --dist loadfile
 
+# The notebooks are made from demos/*.py and demos/exercises/*.py; run this after editing one.
+notebooks: $(STAMP)
+	$(PY) -m demos.make_notebooks
+
+# JupyterLab on the lessons, on this machine only (127.0.0.1); Ctrl-C stops it.
+notebook: $(STAMP)
+	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) -m benchmarks.engine
@@ -38,4 +46,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.check_optim
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis
+	rm -rf $(VENV) out notebooks/out .pytest_cache .hypothesis

@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from . import backprop_by_hand, common, moons
+from . import common
 
-HEADLINE = {"backprop_by_hand": backprop_by_hand, "moons": moons}
+HEADLINE = ("backprop_by_hand", "moons")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,20 +22,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.list:
-        print("Lessons (run one with: python -m demos.NAME [--quick] [--out DIR]):\n")
+        print(
+            "Lessons (run one with: python -m demos.NAME [--quick] [--out DIR], or open notebooks/NAME.ipynb):\n"
+        )
         width = max(map(len, common.LESSONS))
         for name in common.LESSONS:
             print(f"  {name:<{width}}  {common.lesson_summary(name)}")
         return
     pictures = []
-    for name, lesson in HEADLINE.items():
+    for name in HEADLINE:
         banner = f" python -m demos.{name} "
         print(f"\n{banner:=^100}\n")
-        pictures += lesson.run(quick=args.quick, out=Path(args.out) / name)["figures"]
+        pictures += common.run(name, quick=args.quick, out=Path(args.out) / name)["figures"]
     print(f"\n{' pictures ':=^100}")
     for path in pictures:
         print(f"  {path}")
-    print("\nMore lessons: python -m demos --list")
+    print("\nMore lessons: python -m demos --list; every lesson as a notebook: make notebook")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ shrunk and reduced to 256 colours, as docs/lessons/NAME.png: small enough
 from __future__ import annotations
 
 import argparse
-import importlib
 import tempfile
 from pathlib import Path
 
@@ -46,8 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.names or common.LESSONS:
             print(f"\n{f' {name} ':=^100}")
-            lesson = importlib.import_module(f"demos.{name}")
-            result = lesson.run(quick=False, out=Path(tmp) / name)
+            result = common.run(name, quick=False, out=Path(tmp) / name)
             main_picture = next(p for p in result["figures"] if Path(p).suffix == ".png")
             size = shrink(Path(main_picture), docs / f"{name}.png")
             rows.append((name, str(docs / f"{name}.png"), f"{size / 1024:.0f} KB"))

@@ -22,9 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.list:
-        print(
-            "Lessons (run one with: python -m demos.NAME [--quick] [--out DIR], or open notebooks/NAME.ipynb):\n"
-        )
+        print("Lessons: python -m demos.NAME [--quick] [--out DIR], or open notebooks/NAME.ipynb\n")
         width = max(map(len, common.LESSONS))
         for name in common.LESSONS:
             print(f"  {name:<{width}}  {common.lesson_summary(name)}")

@@ -21,6 +21,8 @@ picture first.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import re
 import sys
 import time
@@ -157,29 +159,34 @@ def options(name: str) -> tuple[bool, Path]:
     raise SystemExit(0)
 
 
-def run(name: str, quick: bool = False, out: str | Path | None = None, narrate: bool = True) -> dict:
+def run(name: str, quick: bool = False, out: str | Path | None = None, quiet: bool = False) -> dict:
     """Run the lesson demos/NAME.py cell by cell, printing its markdown as text; return its RESULT.
 
     Each run starts from a fresh namespace, so a lesson sees nothing of another.
+    `quiet` keeps everything it prints, markdown and output, off the screen.
     """
     global _running
     path = lesson_path(name)
     namespace: dict = {"__name__": f"demos.{name}", "__file__": str(path)}
     previous, _running = _running, (quick, Path(out) if out is not None else Path("out") / name)
     try:
-        for cell in cells(path):
-            if cell.kind == "markdown":
-                if narrate:
-                    print(f"\n{as_text(cell.text)}\n")
-                continue
-            # padded with blank lines, so a traceback names the lesson file's own line numbers
-            code = compile("\n" * (cell.line - 1) + cell.text, str(path), "exec")
-            exec(code, namespace)  # the lesson's own file, from demos/: never user input
+        with contextlib.redirect_stdout(io.StringIO()) if quiet else contextlib.nullcontext():
+            _run_cells(path, namespace)
     finally:
         _running = previous
     if not isinstance(namespace.get("RESULT"), dict):
         raise RuntimeError(f"{path} did not define RESULT, the dict of what the lesson measured")
     return namespace["RESULT"]
+
+
+def _run_cells(path: Path, namespace: dict) -> None:
+    for cell in cells(path):
+        if cell.kind == "markdown":
+            print(f"\n{as_text(cell.text)}\n")
+            continue
+        # padded with blank lines, so a traceback names the lesson file's own line numbers
+        code = compile("\n" * (cell.line - 1) + cell.text, str(path), "exec")
+        exec(code, namespace)  # the lesson's own file, from demos/: never user input
 
 
 def figure(ncols: int = 1, width: float = 6.0, height: float = 4.3) -> tuple[Figure, list]:

@@ -32,7 +32,7 @@ def lesson(tmp_path_factory):
     def get(name: str) -> dict:
         if name not in cache:
             out = tmp_path_factory.mktemp(name)
-            cache[name] = common.run(name, quick=True, out=out, narrate=False)
+            cache[name] = common.run(name, quick=True, out=out, quiet=True)
         return cache[name]
 
     return get

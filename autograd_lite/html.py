@@ -14,9 +14,10 @@ neither run code nor load anything. `document()` and `json_script()` are the
 shell that `nn.replay` builds its training page with too.
 
 The JavaScript, CSS and the page's HTML shell are real files in web/ (package
-data, read by `web_file`): page.html, then palette.css, shell.css and
-controls.css that every page shares, then each page's own (stepper.html,
-stepper.css and stepper.js here, nn/web/replay.* for the training replay).
+data, read by `web_file`): page.html, then palette.css, shell.css,
+controls.css and shell.js that every page shares, then each page's own
+(stepper.html, stepper.css and stepper.js here, nn/web/replay.* for the
+training replay).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ import hashlib
 import json
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
-from html import escape
+from html import escape, unescape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
@@ -56,12 +58,16 @@ HEADLESS_CHROMIUM = [
 ]
 
 __all__ = [
+    "FrameHeight",
+    "backward_frame",
     "backward_page",
     "check_html_path",
     "document",
+    "flex_lines",
     "json_script",
     "svg_inline",
     "web_file",
+    "wrapped_lines",
     "write_page",
 ]
 
@@ -98,16 +104,19 @@ def json_script(element_id: str, data) -> str:
 
 #: The CSS files every page starts with, in this order, before its own.
 SHELL_CSS = ("palette.css", "shell.css", "controls.css")
+#: The script every page's own script follows: whether the page is framed, and its address.
+SHELL_JS = "shell.js"
 
 
 def document(title: str, body: str, *, script: str, css: str = "") -> str:
     """A whole HTML page (web/page.html): viewport meta, inline CSS and one inline script allowed
-    by its hash.
+    by its hash: web/shell.js (framed or not, the address), then the page's own `script`.
 
     `title` is escaped here; `body` is trusted markup (callers escape what
     users wrote). The Content-Security-Policy forbids every network request
     and every script but this one.
     """
+    script = web_file(SHELL_JS) + script
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     policy = (
         "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -200,6 +209,168 @@ def _pixels(length: str) -> int:
     return round(value * 4 / 3 if m.group(2) == "pt" else value)
 
 
+# --- a page in a frame: how tall it is, told from what it holds ---------------------------------
+#
+# A notebook shows a page in a sandboxed iframe (autograd_lite.display), and an iframe does not
+# grow with its page: its height is set outside it, here, in Python. In a frame the pages switch
+# to a layout whose height follows from their text (html[data-framed] in web/*.css: 14px text,
+# at most FRAME_MAX px wide with FRAME_SIDE px at each side, tables one line to a row). Text is
+# wrapped as in a frame of each of FRAME_WIDTHS, in DejaVu's widths (wider than most faces), and
+# the frame takes the height of the nearest of those widths below its own: a little room to
+# spare, never too little (below the narrowest, the page scrolls in its frame).
+
+FRAME_MAX, FRAME_SIDE = 1100, 12
+FRAME_WIDTHS = (560, 600, 650, 700, 750, 800, 850, 900, 950, 1000, 1050, FRAME_MAX)
+#: Average character widths, in em, of DejaVu Sans (regular and bold) and DejaVu Sans Mono.
+EM = {"sans": 0.56, "bold": 0.62, "mono": 0.61}
+
+
+@dataclass(frozen=True)
+class FrameHeight:
+    """A framed page's height, in CSS px, in a frame `w` px wide:
+
+    text(w) + min(cap, max(floor, (min(w, FRAME_MAX) - inset) * slope))
+
+    Its text and panels, `text`: (frame width, height) from the narrowest up, each height holding
+    from its width to the next; and a picture that scales with the page's width.
+    """
+
+    text: tuple[tuple[int, float], ...]
+    slope: float = 0.0
+    inset: float = 0.0
+    floor: float = 0.0
+    cap: float = 0.0
+
+    def at(self, width: float) -> float:
+        """The height in a frame `width` px wide."""
+        fixed = self.text[0][1]
+        for w, h in self.text:
+            if width >= w:
+                fixed = h
+        scaled = (min(width, FRAME_MAX) - self.inset) * self.slope
+        return fixed + min(self.cap, max(self.floor, scaled))
+
+    def css(self) -> str:
+        """The same as a CSS length, where 100% is the frame's width (as in a padding).
+
+        Each step of the text's height is a clamp that is 0 from its width up, and the step's
+        size below it (a length times 1000, clamped: CSS cannot compare lengths otherwise).
+        """
+        terms = [f"{self.text[-1][1]:.0f}px"]
+        for (_, above), (w, h) in zip(self.text, self.text[1:]):
+            if above > h:
+                terms.append(f"clamp(0px, ({w}px - 100%) * 1000, {above - h:.0f}px)")
+        scaled = f"(min(100%, {FRAME_MAX}px) - {self.inset:.0f}px) * {self.slope:.5f}"
+        terms.append(f"min({self.cap:.0f}px, max({self.floor:.0f}px, {scaled}))")
+        return f"calc({' + '.join(terms)})"
+
+
+def wrapped_lines(text: str, width: float, size: float, face: str = "sans") -> int:
+    """How many lines `text` takes in a box `width` px wide in a `size` px font (EM's face),
+    wrapped at spaces, a word too long for a line broken anywhere; each newline starts a line."""
+    fit = max(1, int(width // (size * EM[face])))  # characters to a line
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split(" "):
+            k = len(word)
+            if used and used + 1 + k > fit:
+                lines += 1
+                used = 0
+            elif used:
+                used += 1
+            while k > fit:
+                lines += 1
+                k -= fit
+            used += k
+    return lines
+
+
+def flex_lines(items: list[float], width: float, gap: float) -> int:
+    """How many lines a wrapping row of boxes `items` px wide takes, `gap` px apart."""
+    lines, used = 1, 0.0
+    for w in items:
+        if used and used + gap + w > width:
+            lines, used = lines + 1, 0.0
+        used += (gap if used else 0.0) + w
+    return lines
+
+
+@dataclass
+class _StateText:
+    """What one state of the backward page shows, for its height: see _stepper_height."""
+
+    heading: str
+    paragraphs: list[str]  # the chain panel's <p>s (the start's words, or "x passes its grad ...")
+    lines: list[str]  # the chain-rule lines
+    steps_so_far: int
+    width: int  # the graph picture's size in px
+    height: int
+    widest_row: int  # characters in the values table's longest row
+
+
+_SUB = re.compile(r'<p class="sub">(.*?)</p>', re.S)
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_SIZE = re.compile(r'<svg\b[^>]* width="(\d+)" height="(\d+)"')
+
+
+def _text(m: re.Match | None) -> str:
+    """The text of a matched piece of our own markup: tags dropped, entities read, spaces joined."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", m.group(1))).split()) if m else ""
+
+
+def _stepper_height(
+    title: str, sub: str, forward: str, states: list[_StateText], values: int, legend: list[str]
+) -> FrameHeight:
+    """The backward page's height in a frame (web/stepper.css, html[data-framed]): its tallest state."""
+    height = max(st.height for st in states)
+    return FrameHeight(
+        tuple((w, _stepper_text(w, title, sub, forward, states, values, legend)) for w in FRAME_WIDTHS),
+        slope=max(st.height / max(st.width, 1) for st in states),
+        inset=2 * FRAME_SIDE + 2,
+        floor=0.5 * height,  # the narrowest the graph is drawn is half its size ...
+        cap=min(640.0, 0.85 * height),  # ... the widest 0.85, and 640px high
+    )
+
+
+def _stepper_text(
+    frame: int, title: str, sub: str, forward: str, states: list[_StateText], values: int, legend: list[str]
+) -> float:
+    """All but the graph of the backward page's tallest state, in a frame `frame` px wide.
+
+    Each number is a CSS length of that layout: 14px text at line-height 1.45 (20.3px), panels
+    with 8.4px of padding around a 21.3px heading, grid gaps of 11.2px, two columns from 541px.
+    """
+    content = min(frame, FRAME_MAX) - 2 * FRAME_SIDE
+    panel = content - 25.2  # a full-width panel's inside
+    half = (content - 14) / 2 - 25.2  # the values' and the steps' panels, side by side
+    top = (
+        7 + 22.68 * wrapped_lines(title, content, 18.9, "bold") + 2.8  # h1
+        + 20.3 * wrapped_lines(sub, content, 14) + 7  # the line under it
+        + 20.3 + 16.8 + 20.3 * wrapped_lines(forward, panel, 14, "mono") + 8.4  # the forward pass
+        + 49.3  # the controls
+    )  # fmt: skip
+    items = [17.5 + len(t) * 11.9 * EM["sans"] for t in legend]  # a swatch, then the words
+    keys = "Keys: → next, ← previous, Home start, End end. Made with autograd_lite; works offline."
+    bottom = 7 + 17.26 * (flex_lines(items, content, 16.8) + wrapped_lines(keys, content, 11.9)) + 15.4
+    tallest = 0.0
+    for st in states:
+        chain = 55.0 - 4.2 + sum(20.3 * wrapped_lines(p, panel, 14) + 4.2 for p in st.paragraphs)
+        if st.lines:  # one block each, 4.2px of padding and a 1px rule between them
+            chain += sum(23.52 * wrapped_lines(ln, panel, 14.7, "mono") + 5.2 for ln in st.lines) - 1
+            chain += 4.2 if len(st.paragraphs) > 1 else 0  # "Done:" after them keeps its margin
+        table = 50.7 + 24.2 + 24.5 * values
+        if st.widest_row * 13.3 * EM["sans"] > half:
+            table += 16  # a sideways scrollbar
+        steps = 53.5 + 20.3 * max(st.steps_so_far, 1) + 2
+        main = 22.75 * wrapped_lines(st.heading, content, 18.2, "bold") + 11.2 + 2 + 11.2 + chain + 11.2
+        if 0.5 * st.width > content - 2:
+            main += 16  # the graph scrolls sideways: a scrollbar
+        tallest = max(tallest, main + max(table, steps))
+    return top + tallest + bottom + 4  # 4: rounding
+
+
 # --- the backward-pass page ---------------------------------------------------------
 
 # The page's own files in autograd_lite/web/; the shell, palette and controls are every page's.
@@ -231,6 +402,23 @@ def backward_page(
         raise TypeError(f"backward_page() takes a Value (the root of a graph), got {type(root).__name__}")
     if path is not None:
         path = check_html_path(path)
+    page, _ = backward_frame(root, title=title, max_cells=max_cells)
+    if path is not None:
+        write_page(path, page)
+    return page
+
+
+def backward_frame(
+    root: Value,
+    *,
+    title: str | None = None,
+    max_cells: int | None = MAX_CELLS,
+    timeout: float | None = viz.TIMEOUT,
+) -> tuple[str, FrameHeight]:
+    """`backward_page(root)`, and the height it takes in a frame (autograd_lite.display's);
+    `timeout`: the seconds each picture may take to draw."""
+    if not isinstance(root, Value):
+        raise TypeError(f"backward_page() takes a Value (the root of a graph), got {type(root).__name__}")
     order = topological_order(root)
     pictures = 1 + sum(1 for n in order if n.parents)
     if max_cells is not None and len(order) * pictures > max_cells:
@@ -245,36 +433,39 @@ def backward_page(
     try:
         for n in order:
             n.grad = NO_GRAD
-        page = _render_pass(root, order, title)
+        return _render_pass(root, order, title, timeout)
     finally:
         for n, g in zip(order, saved):
             n.grad = g
-    if path is not None:
-        write_page(path, page)
-    return page
 
 
-def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
+def _render_pass(
+    root: Value, order: list[Value], title: str | None, timeout: float | None
+) -> tuple[str, FrameHeight]:
     forward = explain(root)  # no grad is set here, so it prints no grads line
     stepper = BackwardStepper(root)
     names = stepper.names
     ids = node_ids(order)  # the ids viz.draw gives the value boxes, to mark the current one
     rname = names[root]
     total = stepper.total
-    sections = [_state_section(stepper, None, ids, names, order)]
+    first, text = _state_section(stepper, None, ids, names, order, timeout)
+    sections, texts = [first], [text]
     entries = []
     for step in stepper:
-        sections.append(_state_section(stepper, step, ids, names, order))
+        section, text = _state_section(stepper, step, ids, names, order, timeout)
+        sections.append(section)
+        texts.append(text)
         entries.append(
             f'<li data-step="{step.index}"><a href="#step-{step.index}">'
             f"{escape(_step_heading(step, names))}</a></li>"
         )
     title = title if title is not None else f"Backprop step by step: {rname} = {expression(root, names)}"
     plural = "step" if total == 1 else "steps"
+    spread = bool(viz.spread_leaves(order))
     shared = (
         '\n<li><span class="swatch" style="background:#fff;border:2px dashed #333"></span\n'
         ">one value, drawn at each of its uses (used n×)</li>"
-        if viz.spread_leaves(order)
+        if spread
         else ""
     )
     body = Template(web_file("stepper.html")).substitute(
@@ -293,15 +484,21 @@ def _render_pass(root: Value, order: list[Value], title: str | None) -> str:
         done_edge=palette.DONE_EDGE,
         shared=shared,
     )
-    return document(title, body, script=STEPPER_JS, css=STEPPER_CSS)
+    legend = ["input", "parameter", f"root ({rname})", "this step's node", "passed its grad on"]
+    legend += ["one value, drawn at each of its uses (used n×)"] if spread else []
+    height = _stepper_height(title, _text(_SUB.search(body)), forward, texts, len(order), legend)
+    return document(title, body, script=STEPPER_JS, css=STEPPER_CSS), height
 
 
 def _step_heading(step, names) -> str:
     return f"Step {step.index}: {step.name} = {expression(step.node, names)}"
 
 
-def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
-    """One state of the pass: the graph, the chain-rule lines and the values table."""
+def _state_section(
+    stepper: BackwardStepper, step, ids, names, order, timeout: float | None
+) -> tuple[str, _StateText]:
+    """One state of the pass: the graph, the chain-rule lines and the values table (and their text,
+    for the page's height in a frame)."""
     k = 0 if step is None else step.index
     current = None if step is None else step.node
     rname = names[stepper.root]
@@ -335,12 +532,14 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
     # the section's heading says it. max_nodes: backward_page() has checked the size already.
     drawing = stepper.draw(max_nodes=None, title=None)
     label = f"the graph of {rname}: " + ("before the first step" if k == 0 else f"after step {k}")
-    svg = svg_inline(render_svg(drawing), label=label, current=ids.get(current))
+    svg = svg_inline(render_svg(drawing, timeout=timeout), label=label, current=ids.get(current))
     updated = {id(p.parent) for p in step.parents} if step is not None else set()
     rows = []
+    rows_text = []  # each row's text, to tell how wide the table is
     for node in reversed(order):  # root first, like the text tree
         what = names[node] if node.op is None else f"{names[node]} = {expression(node, names)}"
         grad = _grad_cell(node, state[node])
+        rows_text.append(f"{what}   {fmt(node.data)}   {grad_text(node, state[node])}")
         cls = "current" if node is current else ("updated" if id(node) in updated else "")
         rows.append(
             f'<tr class="{cls}" data-name="{escape(names[node])}"><td>{escape(what)}</td>'
@@ -350,12 +549,18 @@ def _state_section(stepper: BackwardStepper, step, ids, names, order) -> str:
         '<table class="values"><thead><tr><th>value</th><th class="num">data</th>'
         f'<th class="num">grad</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'
     )
-    return (
+    section = (
         f'<section class="state" id="step-{k}" data-step="{k}" aria-label="{escape(heading)}">\n'
         f'<h2>{escape(heading)}</h2>\n<figure class="graph">{svg}</figure>\n'
         f'<div class="chain panel"><h3>Chain rule</h3>{text}</div>\n'
         f'<div class="vals panel"><h3>Values</h3>{table}</div>\n</section>\n'
     )
+    size = _SIZE.search(svg)
+    assert size is not None  # svg_inline writes both
+    paragraphs = [_text(m) for m in _PARAGRAPH.finditer(text)]
+    lines = step.lines() if step is not None else []
+    widest = max((len(r) for r in rows_text), default=0)
+    return section, _StateText(heading, paragraphs, lines, k, int(size.group(1)), int(size.group(2)), widest)
 
 
 def _grad_cell(node: Value, state: str) -> str:

@@ -17,16 +17,6 @@
     return m ? Math.min(parseInt(m[1], 10), last) : 0;
   }
 
-  function setHash(k) {
-    var hash = "#step-" + k;
-    if (window.location.hash === hash) { return; }
-    try {
-      window.history.replaceState(null, "", hash);
-    } catch (e) {
-      window.location.replace(hash);
-    }
-  }
-
   function centre(state) {
     // On a narrow screen the graph scrolls sideways: bring this step's node into view.
     var fig = state.querySelector("figure.graph");
@@ -52,13 +42,20 @@
     buttons.next.disabled = buttons.end.disabled = k === last;
     document.documentElement.setAttribute("data-step", String(k));
     centre(states[k]);
-    if (updateHash) { setHash(k); }
+    if (updateHash) { shell.setHash("#step-" + k); }
   }
 
   buttons.start.addEventListener("click", function () { show(0, true); });
   buttons.prev.addEventListener("click", function () { show(shown - 1, true); });
   buttons.next.addEventListener("click", function () { show(shown + 1, true); });
   buttons.end.addEventListener("click", function () { show(last, true); });
+  // In a srcdoc frame a link to #step-k would load the notebook's address: the page moves itself.
+  document.getElementById("steps").addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("a[href^='#step-']") : null;
+    if (!shell.srcdoc || !link) { return; }
+    e.preventDefault();
+    show(parseInt(link.getAttribute("href").slice(6), 10), true);
+  });
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
     var moves = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 };

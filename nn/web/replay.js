@@ -20,12 +20,6 @@
     return best;
   }
 
-  function setHash(i) {
-    var hash = "#epoch-" + frames[i].epoch;
-    if (window.location.hash === hash) { return; }
-    try { window.history.replaceState(null, "", hash); } catch (e) { window.location.replace(hash); }
-  }
-
   function show(i, updateHash) {
     i = Math.max(0, Math.min(last, i));
     shown = i;
@@ -46,7 +40,7 @@
       d.setAttribute("visibility", "visible"); d.setAttribute("cx", f.x); d.setAttribute("cy", y);
     });
     document.documentElement.setAttribute("data-frame", String(i));
-    if (updateHash) { setHash(i); }
+    if (updateHash) { shell.setHash("#epoch-" + frames[i].epoch); }
   }
 
   function pause() {

@@ -1,5 +1,6 @@
 """autograd_lite: a scalar reverse-mode autodiff engine for learning backprop."""
 
+from . import display as _display  # noqa: F401  (registers how Values and steppers show in Jupyter)
 from . import html as _html  # noqa: F401  (the pages register the stepper's to_html writer on import)
 from .engine import NO_GRAD, Parameter, Value, has_grad, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad

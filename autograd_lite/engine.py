@@ -345,6 +345,13 @@ class Value:
             )
         return _stepper(self)
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """How Jupyter shows a Value: its graph as SVG when it is small enough to read, else this
+        text. The pictures are a layer above: they register the display (`register_display`)."""
+        if _display is None:
+            return {"text/plain": repr(self)}
+        return _display(self, include, exclude)
+
 
 #: The function behind `Value.backward_steps()`, filled in by `register_stepper` (the stepper
 #: module calls it when imported): a hook, so the dependency goes one way, readers to core.
@@ -355,6 +362,17 @@ def register_stepper(start: Callable[[Value], Any]) -> None:
     """Make `Value.backward_steps()` hand off to `start(root)` (the stepper's `backward_steps`)."""
     global _stepper
     _stepper = start
+
+
+#: The function behind `Value._repr_mimebundle_` (Jupyter's display), filled in by
+#: `register_display` when autograd_lite.display is imported: `(value, include, exclude) -> bundle`.
+_display: Callable[[Value, Any, Any], dict] | None = None
+
+
+def register_display(show: Callable[[Value, Any, Any], dict]) -> None:
+    """Make a Value show itself in Jupyter through `show(value, include, exclude)`, a MIME bundle."""
+    global _display
+    _display = show
 
 
 class Parameter(Value):

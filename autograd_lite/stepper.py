@@ -252,8 +252,12 @@ class BackwardStepper:
         highlight = [self.last] if self.last is not None else []
         return draw(self.root, highlight=highlight, grad_state=self.grad_state(), title=title, **kwargs)
 
-    def _repr_svg_(self) -> str:
-        return render_svg(self.draw())
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """How Jupyter shows a stepper: its page, playable, in the output cell (autograd_lite.display
+        registers that, a layer above); this repr as text."""
+        if DISPLAY is None:
+            return {"text/plain": repr(self)}
+        return DISPLAY(self, include, exclude)
 
     def save_svgs(self, directory: str | Path) -> list[Path]:
         """Run to the end, writing one SVG per state: step-00.svg is the start, step-03.svg the
@@ -327,3 +331,14 @@ def register_page(writer: Callable[..., str]) -> None:
     """Make `BackwardStepper.to_html()` hand off to `writer(root, path, title=..., **kwargs)`."""
     global PAGE_WRITER
     PAGE_WRITER = writer
+
+
+#: The function behind `BackwardStepper._repr_mimebundle_`: `(stepper, include, exclude) -> bundle`,
+#: registered by autograd_lite.display (`register_display`) when imported.
+DISPLAY: Callable[..., dict] | None = None
+
+
+def register_display(show: Callable[..., dict]) -> None:
+    """Make a stepper show itself in Jupyter through `show(stepper, include, exclude)`, a MIME bundle."""
+    global DISPLAY
+    DISPLAY = show

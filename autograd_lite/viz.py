@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import graphviz
@@ -39,6 +40,8 @@ from .palette import DONE_EDGE, GRAD_HOT, HIGHLIGHT, HIGHLIGHT_EDGE, INPUT, INTE
 
 MAX_NODES = 250
 TIMEOUT = 30.0  # seconds a render may take before it is stopped
+#: Seconds a picture shown in a notebook may take to draw: then the output shows its text instead.
+DISPLAY_TIMEOUT = 10.0
 #: A leaf whose uses lie this many levels apart in total (summed over its uses, measured from the
 #: nearest one) is drawn once per use: every level an edge crosses is one more node for dot to place.
 SPREAD = 8
@@ -60,11 +63,10 @@ class Drawing(graphviz.Digraph):
             "get the SVG text with render_svg(drawing), or show it in Jupyter>"
         )
 
-    def _repr_svg_(self) -> str:
-        return render_svg(self)
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        return {"image/svg+xml": render_svg(self)}
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict:
+        """Jupyter's display: the picture as SVG, and this repr as text; never an error (a picture
+        that cannot be drawn in DISPLAY_TIMEOUT seconds shows the text, saying why)."""
+        return svg_bundle(lambda: render_svg(self, timeout=DISPLAY_TIMEOUT), repr(self), include, exclude)
 
     def save_svg(self, path: str | Path, *, timeout: float | None = TIMEOUT) -> Path:
         """Render to an SVG file (or .png with system Graphviz); returns the path."""
@@ -167,6 +169,43 @@ class Drawing(graphviz.Digraph):
             return str(svg) if encoding is not None else svg.encode("utf-8")
         _need_dot(f"pipe(format={kind!r})")
         return super().pipe(format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding)
+
+
+def svg_bundle(render: Callable[[], str], text: str, include=None, exclude=None) -> dict:
+    """A MIME bundle for Jupyter: `render()`'s SVG and `text`, or, if rendering fails in any way,
+    the text with the reason (a display hook must never raise: the cell would show a traceback)."""
+
+    def wanted(mime: str) -> bool:
+        return (not include or mime in include) and not (exclude and mime in exclude)
+
+    bundle = {}
+    if wanted("image/svg+xml"):
+        try:
+            bundle["image/svg+xml"] = notebook_svg(str(render()))
+        except Exception as e:  # a renderer failure, a timeout, a graph too big: show the text
+            text += f"\n(no picture: {e})"
+    bundle["text/plain"] = text
+    return bundle
+
+
+#: A picture in a notebook is drawn at 0.85 of Graphviz's size (its 12pt labels then read at about
+#: the notebook's 14px, as the pages' graphs in a frame), smaller for a graph wider than
+#: NOTEBOOK_WIDTH px, but never below half (JupyterLab shows an SVG at its own size, scrolling
+#: sideways: a wider graph scrolls rather than shrink past reading).
+NOTEBOOK_SCALE, NOTEBOOK_MIN_SCALE, NOTEBOOK_WIDTH = 0.85, 0.5, 1100
+_SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def notebook_svg(svg: str) -> str:
+    """Graphviz SVG sized for a notebook's output cell (see NOTEBOOK_SCALE), in px, and never wider
+    than the cell where the SVG is inline (nbconvert's HTML) rather than an image (JupyterLab)."""
+
+    def size(m: re.Match) -> str:
+        w, h = (float(v) * 4 / 3 for v in m.groups())  # Graphviz writes points
+        scale = min(NOTEBOOK_SCALE, max(NOTEBOOK_MIN_SCALE, NOTEBOOK_WIDTH / max(w, 1)))
+        return f'<svg width="{w * scale:.0f}px" height="{h * scale:.0f}px" style="max-width:100%;height:auto"'
+
+    return _SVG_SIZE.sub(size, svg, count=1)
 
 
 def _need_dot(what: str) -> None:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from autograd_lite import Value, backward_steps, explain, text_tree
+from autograd_lite import Value, backward_steps, explain, render_svg, text_tree
 from autograd_lite.examples import by_label, lecture_neuron
 from tests.test_random_graphs import programs, run
 
@@ -94,7 +94,7 @@ def test_stepper_drawing_highlights_the_node_of_the_step_just_done(monkeypatch, 
     (line,) = [ln for ln in src.splitlines() if "penwidth=3" in ln]
     assert '"{ o |' in line
     assert "grad not computed yet" in src and "step 1 of 5: o (tanh) passed its grad on" in src
-    assert "</svg>" in steps._repr_svg_()
+    assert "</svg>" in render_svg(steps.draw())
     paths = steps.save_svgs(tmp_path / "svgs")
     assert [p.name for p in paths] == [f"step-{i:02d}.svg" for i in range(1, 6)]
     assert "step 5 of 5" in paths[-1].read_text() and "the backward pass is done" in paths[-1].read_text()

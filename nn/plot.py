@@ -2,18 +2,24 @@
 
 Figures are built with matplotlib's object API (`Figure`, drawn by Agg or
 the SVG backend when saved), never through pyplot: no window opens, nothing
-piles up in pyplot's figure list, and a notebook still shows the returned
-figure. A `path` ending in .png or .svg writes the file.
+piles up in pyplot's figure list. A figure made without pyplot has no
+notebook display of its own (IPython registers one only with `%matplotlib
+inline` or pyplot), so every plot here is a `Figure`, matplotlib's with
+`_repr_png_`: a notebook shows it as a picture with no magic; where
+matplotlib's own formatter is registered it takes precedence (one picture,
+not two). `figure()` makes one for a lesson's own panels. A `path` ending
+in .png or .svg writes the file.
 """
 
 from __future__ import annotations
 
+import io
 import os
 
 import numpy as np
+from matplotlib import figure as _figure
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
 
 from autograd_lite.errors import counted
 from autograd_lite.palette import SERIES
@@ -27,6 +33,36 @@ FORMATS = (".png", ".svg")
 # classes also get a marker shape each, so a grey print still reads.
 COLORS = list(SERIES)
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+DPI = 100  # a notebook's picture: 100 pixels per inch, as matplotlib's inline backend draws
+
+
+class Figure(_figure.Figure):
+    """A matplotlib Figure that a notebook shows as a PNG (`_repr_png_`) without `%matplotlib inline`.
+
+    Everything else is matplotlib's: `savefig`, `add_subplot`, `subplots`, ...
+    """
+
+    def _repr_png_(self) -> bytes | None:
+        """The picture as PNG bytes for Jupyter; None (the text repr shows) if it cannot be drawn."""
+        try:
+            return png(self)
+        except Exception:
+            return None
+
+
+def png(fig: _figure.Figure, dpi: float = DPI) -> bytes:
+    """The figure drawn as PNG bytes (Agg, at `dpi`), for a notebook or a page."""
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=dpi)
+    return out.getvalue()
+
+
+def figure(ncols: int = 1, width: float = 6.0, height: float = 4.3, *, nrows: int = 1) -> tuple[Figure, list]:
+    """A `Figure` of nrows x ncols panels (each `width` x `height` inches) and its Axes, row by row:
+    `fig, (left, right) = nn.plot.figure(2)`. Shown in a notebook as a picture; no pyplot."""
+    fig = Figure(figsize=(width * ncols, height * nrows), layout="constrained")
+    axes = [fig.add_subplot(nrows, ncols, i + 1) for i in range(nrows * ncols)]
+    return fig, axes
 
 
 def check_path(path: str | os.PathLike) -> str:
@@ -41,7 +77,7 @@ def check_path(path: str | os.PathLike) -> str:
     return path
 
 
-def _save(fig: Figure, path) -> None:
+def _save(fig: _figure.Figure, path) -> None:
     if path is None:
         return
     path = check_path(path)
@@ -68,7 +104,7 @@ def decision_boundary(
     threshold: float | None = None,
     title: str | None = None,
     ax: Axes | None = None,
-) -> Figure:
+) -> _figure.Figure:
     """The plane coloured by the class the model predicts, the boundary line, and the data points.
 
     The mesh of resolution² points runs through the model as lanes in one
@@ -97,6 +133,7 @@ def decision_boundary(
     k = max(int(labels.max()) + 1, int(regions.max()) + 1, 2)
     names = _class_names(y) + [f"class {j}" for j in range(len(_class_names(y)), k)]
 
+    fig: _figure.Figure
     if ax is None:
         fig = Figure(figsize=(7.6, 5.4), layout="constrained")
         ax = fig.add_subplot()

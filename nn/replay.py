@@ -20,12 +20,27 @@ import base64
 import io
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
 import numpy as np
 
-from autograd_lite.html import check_html_path, document, json_script, web_file, write_page
+from autograd_lite.display import frame
+from autograd_lite.html import (
+    EM,
+    FRAME_MAX,
+    FRAME_SIDE,
+    FRAME_WIDTHS,
+    FrameHeight,
+    check_html_path,
+    document,
+    flex_lines,
+    json_script,
+    web_file,
+    wrapped_lines,
+    write_page,
+)
 from autograd_lite.palette import OKABE_ITO
 
 from .tasks import class_indices, decide, describe
@@ -67,7 +82,16 @@ class Replay:
         self, history: History, path: str | os.PathLike | None = None, *, title: str | None = None
     ) -> str:
         """The replay page of these frames with `history`'s curves; written to `path` if given."""
-        return _page(self, history, path, title)
+        if path is not None:
+            path = check_html_path(os.fspath(path))
+        text, _ = _page(self, history, title)
+        if path is not None:
+            write_page(path, text)
+        return text
+
+    def frame(self, history: History, *, title: str | None = None) -> tuple[str, FrameHeight]:
+        """The page (as `page()` makes it) and the height it takes in a frame (a notebook's)."""
+        return _page(self, history, title)
 
 
 class Recorder(Callback):
@@ -190,6 +214,69 @@ def png(pixels: np.ndarray, palette: list[tuple[int, int, int]]) -> bytes:
     return out.getvalue()
 
 
+# --- a History in a notebook -----------------------------------------------------------
+
+
+def history_bundle(history: History, include=None, exclude=None) -> dict:
+    """How Jupyter shows a History (`History._repr_mimebundle_`): the replay page in a sandboxed
+    frame when it was recorded (autograd_lite.display.frame), else a table of its last epoch and
+    its curves as a picture; its repr as text. Never an error: anything that fails leaves the text."""
+    bundle = {"text/plain": repr(history)}
+    if (include and "text/html" not in include) or (exclude and "text/html" in exclude):
+        return bundle
+    try:
+        rp = history.replay
+        if isinstance(rp, Replay) and rp.frames:
+            page, height = rp.frame(history)
+            bundle["text/html"] = frame(page, height, title=f"Training replay: {rp.model}")
+        else:
+            bundle["text/html"] = summary_html(history)
+    except Exception:  # a display hook never raises: the text is there
+        pass
+    return bundle
+
+
+def summary_html(history: History) -> str:
+    """An unrecorded History as HTML: its last epoch's numbers in a table, the curves below (a PNG)."""
+
+    def num(v: float) -> str:
+        return f"{v:.4g}"
+
+    def pct(v: float) -> str:
+        return f"{100 * v:.1f}%"
+
+    n = history.epochs
+    head = f"Training: {n} epoch{'s' if n != 1 else ''}, {history.loss_name} loss"
+    if history.stopped_early:
+        head += f", stopped early (best epoch {history.best_epoch}, its weights kept)"
+    if history.diverged:
+        head += ", diverged" + (
+            "" if history.restored_epoch is None else f" (weights of epoch {history.restored_epoch} restored)"
+        )
+    if not n:
+        return f"<p>{escape(head)}</p>"
+    # name, then the training and validation values and how to write them
+    columns: list[tuple[str, list[float], list[float], Callable[[float], str]]]
+    columns = [("loss", history.loss, history.val_loss, num)]
+    for name in history.metrics:
+        show: Callable[[float], str] = pct if name == "accuracy" else num
+        columns.append((name, history.metrics[name], history.val_metrics.get(name, []), show))
+    cells = "".join(f"<th>{escape(name)}</th>" for name, *_ in columns)
+    body = ""
+    for label, validation in [("training", False)] + ([("validation", True)] if history.val_loss else []):
+        body += f"<tr><th>{label}</th>"
+        for _, train, val, show in columns:
+            values = val if validation else train
+            body += f'<td style="text-align:right">{escape(show(values[-1])) if values else "—"}</td>'
+        body += "</tr>"
+    table = f"<table><thead><tr><th>epoch {n}</th>{cells}</tr></thead><tbody>{body}</tbody></table>"
+    from . import plot  # matplotlib: only when a History is shown
+
+    curves = base64.b64encode(plot.png(plot.history(history))).decode("ascii")
+    picture = f'<img src="data:image/png;base64,{curves}" alt="{escape(head)}: loss per epoch">'
+    return f'<div class="autograd-lite-history"><p>{escape(head)}</p>{table}{picture}</div>'
+
+
 # --- the page ------------------------------------------------------------------------
 
 PLOT, PAD = 440, 64  # the regions' square, in SVG units, and the room for the axes
@@ -210,9 +297,7 @@ def page(history: History, path: str | os.PathLike | None = None, *, title: str 
     return history.to_html(path, title=title)
 
 
-def _page(rp: Replay, history: History, path: str | os.PathLike | None, title: str | None) -> str:
-    if path is not None:
-        path = check_html_path(os.fspath(path))
+def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHeight]:
     title = title if title is not None else f"Training replay: {rp.model}"
     trained = history.epochs
     xmax = max(trained, rp.frame_epochs[-1], 1)
@@ -301,13 +386,58 @@ def _page(rp: Replay, history: History, path: str | os.PathLike | None, title: s
 </div>
 </main>
 <footer><p>Drag the slider or press <kbd>&#8592;</kbd> <kbd>&#8594;</kbd>; <kbd>Space</kbd> plays and pauses,
-<kbd>Home</kbd> / <kbd>End</kbd> jump. Link to an epoch with <code>#epoch-40</code> at the end of this
-page's address. Made with autograd_lite; works offline.</p></footer>
+<kbd>Home</kbd> / <kbd>End</kbd> jump. <span class="address">Link to an epoch with <code>#epoch-40</code> at
+the end of this page's address.</span> Made with autograd_lite; works offline.</p></footer>
 {json_script("replay-data", {"frames": frames, "delay": 180})}"""
-    text = document(title, body, script=REPLAY_JS, css=REPLAY_CSS)
-    if path is not None:
-        write_page(path, text)
-    return text
+    legend_items = [f"class {c}" for c in range(rp.classes)] + ["decision boundary"]
+    captions = [(chart.label, bool(chart.val)) for chart in charts]
+    longest = max((f["text"]["epoch"] for f in frames), key=len)
+    height = _frame_height(title, detail, legend_items, longest, len(rows), captions)
+    return document(title, body, script=REPLAY_JS, css=REPLAY_CSS), height
+
+
+# The page in a frame (web/replay.css, html[data-framed]): the regions' square in a column 1.1/2.1 of
+# the width, beside the readout and the curves (each 214/520 of its column high), 14px apart.
+LEFT, RIGHT, GAP = 1.1 / 2.1, 1 / 2.1, 14.0
+
+
+def _frame_height(
+    title: str, detail: str, legend: list[str], epoch: str, rows: int, captions: list[tuple[str, bool]]
+) -> FrameHeight:
+    """The replay page's height in a frame (see autograd_lite.html.FrameHeight): its text at each of
+    FRAME_WIDTHS, and the regions' square, which grows with the width (faster than the curves)."""
+    inset = 2 * FRAME_SIDE + GAP
+    steps = []
+    for w in FRAME_WIDTHS:
+        columns = min(w, FRAME_MAX) - inset
+        square = LEFT * columns
+        steps.append((w, _frame_text(w, title, detail, legend, epoch, rows, captions) - square))
+    return FrameHeight(tuple(steps), slope=LEFT, inset=inset, cap=LEFT * (FRAME_MAX - inset))
+
+
+def _frame_text(
+    frame: int, title: str, detail: str, legend: list[str], epoch: str, rows: int, captions
+) -> float:
+    """The replay page's height in a frame `frame` px wide, as CSS lengths of that layout: 14px text at
+    line-height 1.45 (20.3px), the readout's 14.7px, the legend's 12.6px, the footer's 11.9px."""
+    content = min(frame, FRAME_MAX) - 2 * FRAME_SIDE
+    left, right = LEFT * (content - GAP), RIGHT * (content - GAP)
+    top = 7 + 22.68 * wrapped_lines(title, content, 18.9, "bold") + 2.8  # h1
+    top += 20.3 * wrapped_lines(detail, content, 14) + 7 + 53.3  # the line under it, the controls
+    marks = [12.6 * 1.4 + len(t) * 12.6 * EM["sans"] for t in legend]  # a marker, then the words
+    marks.append(len("paler shade: the model is less sure") * 12.6 * EM["sans"])
+    lines = flex_lines(marks, left, 16.8)
+    plot = left + 5.6 + 18.27 * lines + 4.2 * (lines - 1)  # the square, its legend below
+    side = 16.8 + 21.3 * wrapped_lines(epoch, right - 25.2, 14.7, "bold") + 2.8 + 19.6 + 22.7 * rows
+    for label, val in captions:
+        words = [len(label) * 14 * EM["bold"], 11 * 14 * EM["sans"]] + ([13 * 14 * EM["sans"]] if val else [])
+        side += 20.3 * flex_lines(words, right, 14) + right * CHART_HEIGHT / CHART_WIDTH
+    keys = (
+        "Drag the slider or press ← →; Space plays and pauses, Home / End jump. "
+        "Made with autograd_lite; works offline."
+    )
+    bottom = 4.2 + 17.26 * wrapped_lines(keys, content, 11.9) + 11.2
+    return top + max(plot, side) + bottom + 4  # 4: rounding
 
 
 def _at(values: list[float], epoch: int) -> float | None:

@@ -9,6 +9,8 @@ and `accuracy` run the model the same way under `no_grad()`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import numbers
 import sys
@@ -147,6 +149,13 @@ class History:
             )
         return self.replay.page(self, path, title=title)
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """How Jupyter shows a History: its replay page when recorded, else its last epoch's numbers
+        and curves; this repr as text. nn.replay, a layer above, registers it (`register_display`)."""
+        if _display is None:
+            return {"text/plain": repr(self)}
+        return _display(self, include, exclude)
+
     def __repr__(self) -> str:
         if not self.loss:
             return f"History({self.loss_name}, no epochs)"
@@ -245,28 +254,104 @@ class Callback:
         pass
 
 
+def in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel: ipykernel loaded and IPython's shell has a kernel.
+
+    Reads sys.modules only, so it never imports IPython where nothing has.
+    """
+    if "ipykernel" not in sys.modules:
+        return False
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    try:
+        shell = get_ipython() if callable(get_ipython) else None
+    except Exception:
+        return False
+    return getattr(shell, "kernel", None) is not None
+
+
+def _widgets() -> bool:
+    """Whether ipywidgets imports (tqdm's notebook bar is one)."""
+    try:
+        import ipywidgets  # noqa: F401
+    except Exception:  # missing, or broken: the text bar does
+        return False
+    return True
+
+
+def progress_kind(enabled: bool = True) -> str | None:
+    """Which bar fit() shows: "notebook" (tqdm's widget, in a Jupyter kernel with ipywidgets),
+    "text" (tqdm's text bar on stdout: a kernel without ipywidgets), "terminal" (tqdm on stderr,
+    when stderr is a terminal), or None (progress=False, or output piped to a file)."""
+    if not enabled:
+        return None
+    if in_kernel():
+        return "notebook" if _widgets() else "text"
+    return "terminal" if hasattr(sys.stderr, "isatty") and sys.stderr.isatty() else None
+
+
+#: The bar's words: 100 columns in a terminal; the notebook's widget draws the bar between its texts.
+TEXT_BAR = "{percentage:3.0f}% |{bar:12}| epoch {n_fmt}/{total_fmt} [{elapsed}{postfix}]"
+WIDGET_BAR = "epoch {n_fmt}/{total_fmt} {bar} {elapsed}{postfix}"
+
+
+def _bar(kind: str, total: int):
+    """A tqdm bar of `kind` (see progress_kind); a notebook bar that cannot be made is a text bar."""
+    if kind == "notebook":
+        try:
+            with warnings.catch_warnings():  # tqdm warns once it cannot make the widget: not here
+                warnings.simplefilter("ignore")
+                return _widget_bar()(total=total, bar_format=WIDGET_BAR, leave=True)
+        except Exception:  # no widget (a kernel without a frontend's comms, a broken ipywidgets)
+            kind = "text"
+    from tqdm.std import tqdm
+
+    out = sys.stdout if kind == "text" else sys.stderr  # a kernel shows stderr as if it were an error
+    return tqdm(total=total, bar_format=TEXT_BAR, file=out, leave=True)
+
+
+@functools.cache
+def _widget_bar() -> type:
+    """tqdm's notebook bar, but one whose widget could not be made goes quietly: tqdm's own would
+    print "Exception ignored in tqdm.__del__" when it is collected."""
+    from tqdm.notebook import tqdm as widget
+
+    class Widget(widget):
+        def __del__(self):
+            if hasattr(self, "disp"):  # set once the widget is made
+                super().__del__()
+
+    return Widget
+
+
 class Progress(Callback):
-    """A tqdm bar on stderr with the latest loss and accuracy, shown only on a terminal."""
+    """A progress bar with the latest loss and accuracy: tqdm's widget in a notebook, its text bar in a
+    terminal, nothing when output goes to a file or with progress=False (see progress_kind)."""
 
     def __init__(self, enabled: bool = True):
         self.enabled = enabled
         self.bar: Any = None
+        self.run: Run | None = None
 
     def start(self, run: Run) -> None:
-        from tqdm.auto import tqdm
-
-        quiet = not self.enabled or not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty())
-        shape = "{percentage:3.0f}% |{bar:12}| epoch {n_fmt}/{total_fmt} [{elapsed}{postfix}]"  # 100 columns
-        self.bar = tqdm(total=run.epochs, bar_format=shape, disable=quiet, file=sys.stderr, leave=True)
+        kind = progress_kind(self.enabled)
+        self.run = run
+        self.bar = _bar(kind, run.epochs) if kind is not None else None
 
     def epoch_done(self, run: Run, epoch: int) -> bool:
-        self.bar.update(1)
-        self.bar.set_postfix_str(_postfix(run.history), refresh=False)
+        if self.bar is not None:
+            self.bar.set_postfix_str(_postfix(run.history), refresh=False)
+            self.bar.update(1)
         return False
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+        if self.bar is None:
+            return
+        if self.run is not None and self.run.history.stopped_early:  # done, not cut short: a full bar
+            self.bar.total = self.bar.n
+            with contextlib.suppress(Exception):  # tqdm's notebook bar: its widget keeps its own maximum
+                self.bar.container.children[1].max = self.bar.n
+        self.bar.close()
+        self.bar = None
 
 
 class Divergence(Callback):
@@ -557,3 +642,14 @@ def register_recorder(make: Callable[[Any], Callback]) -> None:
     """Make `fit(record=...)` call `make(record)` for the callback that records the run."""
     global _recorder
     _recorder = make
+
+
+#: How a History shows itself in Jupyter, `(history, include, exclude) -> MIME bundle`: nn.replay's,
+#: handed over by `nn`'s front door, as the recorder is.
+_display: Callable[[History, Any, Any], dict] | None = None
+
+
+def register_display(show: Callable[[History, Any, Any], dict]) -> None:
+    """Make a History show itself in Jupyter through `show(history, include, exclude)`."""
+    global _display
+    _display = show

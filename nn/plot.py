@@ -3,12 +3,12 @@
 Figures are built with matplotlib's object API (`Figure`, drawn by Agg or
 the SVG backend when saved), never through pyplot: no window opens, nothing
 piles up in pyplot's figure list. A figure made without pyplot has no
-notebook display of its own (IPython registers one only with `%matplotlib
-inline` or pyplot), so every plot here is a `Figure`, matplotlib's with
-`_repr_png_`: a notebook shows it as a picture with no magic; where
-matplotlib's own formatter is registered it takes precedence (one picture,
-not two). `figure()` makes one for a lesson's own panels. A `path` ending
-in .png or .svg writes the file.
+notebook display of its own (matplotlib registers one with `%matplotlib
+inline`), so every plot here is a `Figure`, matplotlib's with `_repr_png_`:
+a notebook shows it as a picture with no magic; where matplotlib's own
+formatter is registered it takes precedence (one picture, not two).
+`figure()` makes one for a lesson's own panels. A `path` ending in .png or
+.svg writes the file.
 """
 
 from __future__ import annotations

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
+import nn
 from autograd_lite.palette import OKABE_ITO, SERIES
 
 HERE = Path(__file__).resolve().parent
@@ -190,10 +191,8 @@ def _run_cells(path: Path, namespace: dict) -> None:
 
 
 def figure(ncols: int = 1, width: float = 6.0, height: float = 4.3) -> tuple[Figure, list]:
-    """A figure of `ncols` panels side by side (object API: no pyplot, no window)."""
-    fig = Figure(figsize=(width * ncols, height), layout="constrained")
-    axes = [fig.add_subplot(1, ncols, i + 1) for i in range(ncols)]
-    return fig, axes
+    """A figure of `ncols` panels side by side: no pyplot, no window; a notebook shows it inline."""
+    return nn.plot.figure(ncols, width, height)
 
 
 def save(fig: Figure, out: Path, name: str) -> Path:

@@ -5,6 +5,7 @@ The screenshots of the two HTML pages need Debian's `chromium` and Playwright
 """
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ def main() -> None:
     render_svg(steps.draw(), HERE / "neuron-step-3.svg")
     print(f"wrote pictures to {HERE}")
     page_screenshots()
+    jupyterlab_screenshots()
 
 
 def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
@@ -75,6 +77,71 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
     shutil.rmtree(work)
     print("wrote " + ", ".join(str(p) for p in shots))
     return shots
+
+
+def jupyterlab_screenshots(folder: Path = HERE) -> list[Path]:
+    """Screenshots of JupyterLab at 1280x800, every cell run from its menu (Run > Run All Cells).
+
+    jupyterlab-stepper.png: the lecture neuron's stepper after three clicks on
+    Next; jupyterlab-lesson.png: notebooks/xor.ipynb at its figure. The server,
+    its private folders and the browser are tests/test_jupyterlab.py's. Returns
+    the screenshots, or [] without chromium, Playwright or JupyterLab.
+    """
+    chromium = shutil.which("chromium")
+    try:
+        import jupyterlab  # noqa: F401
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None  # type: ignore[assignment]
+    if chromium is None or sync_playwright is None:
+        print("no chromium, playwright or jupyterlab: JupyterLab screenshots left as they are")
+        return []
+    sys.path.insert(0, str(HERE.parent))  # the harness is the test's: tests/ is not an installed package
+    from tests import test_jupyterlab as lab_test
+
+    work = Path(tempfile.mkdtemp())
+    root = work / "root"
+    root.mkdir()
+    lab_test.write_notebook(root / "stepper.ipynb", lab_test.STEPPER_CELL)
+    shutil.copy(HERE.parent / "notebooks" / "xor.ipynb", root / "xor.ipynb")
+    stepper, lesson = folder / "jupyterlab-stepper.png", folder / "jupyterlab-lesson.png"
+    try:
+        with lab_test.jupyter_lab(root, work / "home") as lab, sync_playwright() as p:
+            browser, page = lab_test.chromium_page(p)
+            lab_test.open_notebook(page, lab, "stepper.ipynb")
+            lab_test.run_all_cells(page)
+            frame = page.frame_locator(".jp-OutputArea iframe")
+            for _ in range(3):
+                frame.locator("#next").click()
+            page.locator(".jp-CodeCell").first.evaluate("cell => cell.scrollIntoView({block: 'start'})")
+            page.screenshot(path=stepper)
+            warned = lab_test.stderr_outputs(page)
+
+            lab_test.open_notebook(page, lab, "xor.ipynb")
+            lab_test.run_all_cells(page)
+            figure = page.locator(".jp-OutputArea img").last  # the lesson's main picture, under its code
+            figure.wait_for()
+            figure.evaluate("img => img.scrollIntoView({block: 'center'})")
+            page.screenshot(path=lesson)
+            warned += lab_test.stderr_outputs(page)
+            browser.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for path in (stepper, lesson):
+        palette_png(path)
+    print(f"wrote {stepper}, {lesson}")
+    for text in warned:
+        print(f"a cell printed on stderr (it shows in the screenshot's notebook):\n{text}")
+    return [stepper, lesson]
+
+
+def palette_png(path: Path) -> None:
+    """Rewrite a screenshot as a 256-colour PNG without dithering: a third of the bytes, text as sharp."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
 
 
 if __name__ == "__main__":

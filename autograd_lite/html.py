@@ -2,8 +2,9 @@
 
 A teacher hands a class one file: it opens offline in any browser, with no
 server and no network. One inline SVG per state (before step 1, after step
-1, ..., after the last step) is drawn by `viz.draw` exactly as the stepper
-draws it, so the page and the REPL agree; a little plain JavaScript shows one
+1, ..., after the last step) is drawn by `viz.draw` as the stepper draws it,
+so the page and the REPL agree, only compact (each box's fields one under
+another: half as wide, so twice the text size on a screen); a little plain JavaScript shows one
 state at a time (Next / Previous, arrow keys, Start / End, `#step-3` in the
 URL). Without JavaScript the page is every state one after another.
 
@@ -220,6 +221,12 @@ def _pixels(length: str) -> int:
 # spare, never too little (below the narrowest, the page scrolls in its frame).
 
 FRAME_MAX, FRAME_SIDE = 1100, 12
+#: The framed graph's scale (web/stepper.css): GRAPH_SCALE of its size where it fits (Graphviz's
+#: 12pt text at 13.6px, the page's 14px), shrunk to the frame's width but never below GRAPH_MIN
+#: (12px text, readable projected to a room): a wider graph scrolls sideways.
+GRAPH_SCALE, GRAPH_MIN = 0.85, 0.76
+#: The folded "Forward pass" beside the h1, and the gap before it, in px.
+FORWARD_SUMMARY = 138
 FRAME_WIDTHS = (560, 600, 650, 700, 750, 800, 850, 900, 950, 1000, 1050, FRAME_MAX)
 #: Average character widths, in em, of DejaVu Sans (regular and bold) and DejaVu Sans Mono.
 EM = {"sans": 0.56, "bold": 0.62, "mono": 0.61}
@@ -321,21 +328,21 @@ def _text(m: re.Match | None) -> str:
 
 
 def _stepper_height(
-    title: str, sub: str, forward: str, states: list[_StateText], values: int, legend: list[str]
+    title: str, sub: str, states: list[_StateText], values: int, legend: list[str]
 ) -> FrameHeight:
     """The backward page's height in a frame (web/stepper.css, html[data-framed]): its tallest state."""
     height = max(st.height for st in states)
     return FrameHeight(
-        tuple((w, _stepper_text(w, title, sub, forward, states, values, legend)) for w in FRAME_WIDTHS),
+        tuple((w, _stepper_text(w, title, sub, states, values, legend)) for w in FRAME_WIDTHS),
         slope=max(st.height / max(st.width, 1) for st in states),
         inset=2 * FRAME_SIDE + 2,
-        floor=0.5 * height,  # the narrowest the graph is drawn is half its size ...
-        cap=min(640.0, 0.85 * height),  # ... the widest 0.85, and 640px high
+        floor=GRAPH_MIN * height,  # the narrowest the graph is drawn (narrower frames scroll) ...
+        cap=min(640.0, GRAPH_SCALE * height),  # ... the widest, and 640px high
     )
 
 
 def _stepper_text(
-    frame: int, title: str, sub: str, forward: str, states: list[_StateText], values: int, legend: list[str]
+    frame: int, title: str, sub: str, states: list[_StateText], values: int, legend: list[str]
 ) -> float:
     """All but the graph of the backward page's tallest state, in a frame `frame` px wide.
 
@@ -345,10 +352,9 @@ def _stepper_text(
     content = min(frame, FRAME_MAX) - 2 * FRAME_SIDE
     panel = content - 25.2  # a full-width panel's inside
     half = (content - 14) / 2 - 25.2  # the values' and the steps' panels, side by side
-    top = (
-        7 + 22.68 * wrapped_lines(title, content, 18.9, "bold") + 2.8  # h1
-        + 20.3 * wrapped_lines(sub, content, 14) + 7  # the line under it
-        + 20.3 + 16.8 + 20.3 * wrapped_lines(forward, panel, 14, "mono") + 8.4  # the forward pass
+    top = (  # the h1 beside the folded forward pass (FORWARD_SUMMARY px), the line under them
+        7 + max(22.68 * wrapped_lines(title, content - FORWARD_SUMMARY, 18.9, "bold"), 20.3) + 2.8
+        + 20.3 * wrapped_lines(sub, content, 14) + 7
         + 49.3  # the controls
     )  # fmt: skip
     items = [17.5 + len(t) * 11.9 * EM["sans"] for t in legend]  # a swatch, then the words
@@ -365,7 +371,7 @@ def _stepper_text(
             table += 16  # a sideways scrollbar
         steps = 53.5 + 20.3 * max(st.steps_so_far, 1) + 2
         main = 22.75 * wrapped_lines(st.heading, content, 18.2, "bold") + 11.2 + 2 + 11.2 + chain + 11.2
-        if 0.5 * st.width > content - 2:
+        if GRAPH_MIN * st.width > content - 2:
             main += 16  # the graph scrolls sideways: a scrollbar
         tallest = max(tallest, main + max(table, steps))
     return top + tallest + bottom + 4  # 4: rounding
@@ -486,7 +492,7 @@ def _render_pass(
     )
     legend = ["input", "parameter", f"root ({rname})", "this step's node", "passed its grad on"]
     legend += ["one value, drawn at each of its uses (used n×)"] if spread else []
-    height = _stepper_height(title, _text(_SUB.search(body)), forward, texts, len(order), legend)
+    height = _stepper_height(title, _text(_SUB.search(body)), texts, len(order), legend)
     return document(title, body, script=STEPPER_JS, css=STEPPER_CSS), height
 
 
@@ -530,7 +536,7 @@ def _state_section(
     state = stepper.grad_state()
     # The stepper's own picture of this state (as save_svgs' step-0k.svg), without its title:
     # the section's heading says it. max_nodes: backward_page() has checked the size already.
-    drawing = stepper.draw(max_nodes=None, title=None)
+    drawing = stepper.draw(max_nodes=None, title=None, compact=True)
     label = f"the graph of {rname}: " + ("before the first step" if k == 0 else f"after step {k}")
     svg = svg_inline(render_svg(drawing, timeout=timeout), label=label, current=ids.get(current))
     updated = {id(p.parent) for p in step.parents} if step is not None else set()

@@ -270,6 +270,7 @@ def draw(
     max_nodes: int | None = MAX_NODES,
     grad_state: dict | None = None,
     title: str | None = None,
+    compact: bool = False,
 ) -> Drawing:
     """The computation graph of `root` as a graphviz Digraph (a `Drawing`).
 
@@ -280,6 +281,9 @@ def draw(
     passed its grad on: a blue border), "final", "partial" or
     "pending"; by default every grad is final once backward has run and
     "not computed yet" before.
+    compact: each box's fields one under another (name, data, grad) rather than side by side,
+    small op nodes and ranks closer together: about half as wide, for a page or a notebook,
+    where a picture scaled down to fit is a picture too small to read.
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw() takes a Value (the root of a graph), got {type(root).__name__}")
@@ -299,9 +303,10 @@ def draw(
     known = [n.grad for n in order if grad_state.get(n) in ("final", "done")]
     biggest = max((float(np.mean(np.abs(g))) for g in known), default=0.0)
 
-    dot = Drawing(
-        name="autograd_lite", format="svg", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"}
-    )
+    graph_attr = {"rankdir": rankdir, "fontname": "Helvetica"}
+    if compact:
+        graph_attr.update(ranksep="0.25", nodesep="0.12")
+    dot = Drawing(name="autograd_lite", format="svg", graph_attr=graph_attr)
     dot.about = f"{names[root]} ({len(order)} value{'s' if len(order) != 1 else ''})"
     dot.attr("node", fontname="Helvetica", fontsize="12")
     dot.attr("edge", color="#555555", arrowsize="0.7", fontname="Helvetica")
@@ -309,7 +314,9 @@ def draw(
         dot.attr(label=escape(title), labelloc="t", fontsize="16")
     ids = node_ids(order)
     split = spread_leaves(order)
-    horizontal = rankdir in ("LR", "RL")
+    # A record's fields run across the rank direction: in LR "{ a | b }" puts them side by side.
+    across = (rankdir in ("LR", "RL")) != compact
+    op_style = {"width": "0.3", "height": "0.3", "margin": "0.04,0.02"} if compact else {}
     for node in order:
         fields = [escape(names[node]), f"data {escape(fmt(node.data))}"]
         if show_grad:
@@ -319,6 +326,8 @@ def draw(
             "style": "filled",
             "margin": "0.15,0.05",
         }  # room for estimated text widths
+        if compact:
+            style["margin"] = "0.1,0.04"
         style["fillcolor"] = _role_fill(node, root)
         if color_by_grad and show_grad and grad_state.get(node) in ("final", "done"):
             style["fillcolor"] = _grad_fill(node.grad, biggest)
@@ -330,7 +339,7 @@ def draw(
             fields.append(f"used {len(split[node])}×")
             style["style"] += ",dashed"
         label = " | ".join(fields)
-        style["label"] = "{ " + label + " }" if horizontal else label
+        style["label"] = "{ " + label + " }" if across else label
         if node in split:
             style["tooltip"] = escape(f"{names[node]}: one value, used {len(split[node])} times")
             for user in dict.fromkeys(split[node]):
@@ -339,7 +348,14 @@ def draw(
             dot.node(ids[node], **style)
         if node.op is not None:
             op_id = ids[node] + "op"
-            dot.node(op_id, label=escape(_op_label(node)), shape="ellipse", style="filled", fillcolor=OP_FILL)
+            dot.node(
+                op_id,
+                label=escape(_op_label(node)),
+                shape="ellipse",
+                style="filled",
+                fillcolor=OP_FILL,
+                **op_style,
+            )
             dot.edge(op_id, ids[node])
             for k, p in enumerate(node.parents):
                 source = f"{ids[p]}_{ids[node]}" if p in split else ids[p]

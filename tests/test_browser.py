@@ -294,3 +294,70 @@ def test_the_replay_fits_a_phone(browser, pages):
         t.check_clean()
     finally:
         t.context.close()
+
+
+# --- in a notebook's output cell (autograd_lite.display's frame) ------------------------------
+
+#: The frame's first 800px: what a 1280x800 or 1024x768 screen shows of an output cell at once.
+SCREEN = 800
+FRAMED = """() => {
+  const s = document.querySelector('section.state:not([hidden])');
+  const box = e => e.getBoundingClientRect();
+  const fig = s.querySelector('figure.graph'), node = s.querySelector('g.current');
+  const sizes = [...s.querySelectorAll('svg text')].map(
+    t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize));
+  const lines = [...s.querySelectorAll('.chain .line')];
+  const nav = box(document.querySelector('nav.controls'));
+  return {
+    text: Math.min(...sizes), scrolls: fig.scrollWidth > fig.clientWidth,
+    fig: [box(fig).left, box(fig).left + fig.clientLeft + fig.clientWidth],
+    node: node ? [box(node).left, box(node).right] : null,
+    next: box(document.getElementById('next')).bottom,
+    chain: lines.length ? box(lines[lines.length - 1]).bottom : box(s.querySelector('.chain')).bottom,
+    rule: [nav.left, nav.right],
+    content: [box(s.querySelector('.chain')).left, box(s.querySelector('.chain')).right],
+    bottom: box(document.querySelector('footer')).bottom,
+    overflow: document.documentElement.scrollHeight - window.innerHeight,
+    forward: document.querySelector('details.forward').open,
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def notebook(tmp_path_factory):
+    """A notebook-like page: the neuron's stepper as its output cell shows it (display's frame)."""
+    cell = backward_steps(neuron())._repr_mimebundle_()["text/html"]
+    path = tmp_path_factory.mktemp("notebook") / "cell.html"
+    path.write_text(f"<!DOCTYPE html><html><body style='margin:0'>{cell}</body></html>", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("width", [600, 836, 1092])  # a narrow cell, JupyterLab at 1024 and 1280 px
+def test_in_a_frame_the_graph_reads_and_the_buttons_graph_and_chain_rule_fit_a_screen(
+    browser, notebook, width
+):
+    context = browser.new_context(viewport={"width": width, "height": SCREEN})
+    try:
+        page = context.new_page()
+        page.goto(notebook.as_uri())
+        frame = page.locator("iframe").element_handle().content_frame()
+        frame.locator("#controls:not([hidden])").wait_for()
+        height = page.locator("iframe").bounding_box()["height"]
+        for k in range(6):
+            m = frame.evaluate(FRAMED)
+            assert m["text"] >= 12, (width, k, m)  # the graph's text, projected to a room
+            assert m["next"] < 200 and m["chain"] <= SCREEN, (width, k, m)  # no scrolling to step
+            assert m["bottom"] <= height and m["overflow"] <= 0, (width, k, m)  # all shown, no scrollbar
+            assert abs(m["rule"][0] - m["content"][0]) < 1 and abs(m["rule"][1] - m["content"][1]) < 1
+            assert m["forward"] is False  # folded, so the graph and the chain rule come up
+            if m["node"]:  # the step's node in the visible part of a graph that scrolls sideways
+                assert m["fig"][0] - 1 <= m["node"][0] and m["node"][1] <= m["fig"][1] + 1, (width, k, m)
+            if k < 5:
+                frame.click("#next")
+        if width == 600:
+            assert m["scrolls"]  # wider than the frame at 12px: it scrolls rather than shrink
+        frame.click("details.forward summary")  # opened, it lies over the page: no height changes
+        assert frame.evaluate("document.querySelector('details.forward').open")
+        assert frame.evaluate(FRAMED)["overflow"] <= 0
+    finally:
+        context.close()

@@ -66,6 +66,9 @@
     e.preventDefault();
   });
   window.addEventListener("hashchange", function () { show(fromHash(), false); });
+  // In a frame the forward pass starts folded: the buttons, graph and chain rule fit one screen.
+  var forward = document.querySelector("details.forward");
+  if (shell.framed && forward) { forward.open = false; }
   document.getElementById("controls").hidden = false;
   show(fromHash(), false);
 })();

@@ -94,6 +94,13 @@ def _class_names(y) -> list[str]:
     return [f"class {k}" for k in range(int(y.max()) + 1)]
 
 
+def marker_size(n: int) -> float:
+    """A scatter marker's area, in pt², for n points: 24 from about 100 points up (the markers
+    do not hide each other or the boundary), growing as 1/sqrt(n) below to at most 72, so the
+    4 points of XOR are as easy to see from the back of a room as a hundred are."""
+    return float(np.clip(24.0 * np.sqrt(100.0 / max(n, 1)), 24.0, 72.0))
+
+
 def decision_boundary(
     model,
     X,
@@ -156,7 +163,7 @@ def decision_boundary(
             ax.scatter(
                 pts[:, 0],
                 pts[:, 1],
-                s=24,
+                s=marker_size(len(X)),
                 color=COLORS[j % len(COLORS)],
                 marker=MARKERS[j % len(MARKERS)],
                 edgecolors="black",

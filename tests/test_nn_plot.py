@@ -157,3 +157,16 @@ def test_one_epoch_is_singular_in_the_history_title():
     X, y = datasets.xor()
     history = nn.fit(nn.MLP(2, [2, 1], seed=0), X, y, epochs=1, progress=False)
     assert plot.history(history)._suptitle.get_text() == "Training: 1 epoch"
+
+
+def test_few_points_get_bigger_markers_many_keep_theirs():
+    from matplotlib.collections import PathCollection
+
+    def sizes(X, y):
+        ax = plot.decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=10).axes[0]
+        return {float(s) for c in ax.collections if isinstance(c, PathCollection) for s in c.get_sizes()}
+
+    xor_sizes = sizes(*datasets.xor())  # the 4 XOR points, seen from the back of a room
+    assert len(xor_sizes) == 1 and 60 <= xor_sizes.pop() <= 80
+    assert sizes(*datasets.moons(n=200, seed=0)) == {24.0}  # hundreds: as small as they were
+    assert plot.marker_size(1) == plot.marker_size(4) and plot.marker_size(25) < plot.marker_size(4)

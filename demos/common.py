@@ -157,6 +157,9 @@ def options(name: str) -> tuple[bool, Path]:
     print(f"\nfigures ({time.perf_counter() - start:.1f} s):")
     for figure_path in result.get("figures", []):
         print(f"  {figure_path}")
+    print(
+        f"\nTo change a knob (an UPPERCASE name) and re-run its cell: notebooks/{name}.ipynb (make notebook)."
+    )
     raise SystemExit(0)
 
 

@@ -300,3 +300,15 @@ def test_moons_micrograd_recipe(lesson):
     assert r["accuracy"] >= 0.97
     assert r["seconds"] < 5  # about a second on these machines; generous for a busy CI runner
     assert r["loss"][-1] < 0.05
+
+
+def test_python_m_demos_runs_a_named_lesson_and_names_the_one_you_meant(tmp_path):
+    run = lambda *args: subprocess.run(
+        [sys.executable, "-m", "demos", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    done = run("softmax", "--quick", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert str(tmp_path / "softmax" / "softmax.png") in done.stdout and "moons" not in done.stdout
+    typo = run("xorr")
+    assert typo.returncode == 2 and "Traceback" not in typo.stderr
+    assert "no lesson called 'xorr'; did you mean 'xor'?" in typo.stderr and "--list" in typo.stderr

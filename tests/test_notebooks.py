@@ -128,3 +128,11 @@ def test_every_student_notebook_runs_and_each_check_says_what_is_not_written_yet
         assert err.ename == "Mistake" and "not written yet" in err.evalue, (
             f"{name}: {err.ename}: {err.evalue}"
         )
+
+
+def test_a_lessons_result_cell_is_folded_away_in_its_notebook():
+    """RESULT is what the tests read: shown folded, so a projected notebook ends with the lesson."""
+    for name in common.LESSONS:
+        nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+        folded = [c for c in nb.cells if c.metadata.get("jupyter", {}).get("source_hidden")]
+        assert [c.source.count("RESULT =") for c in folded] == [1], name

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import textwrap
+import types
 from pathlib import Path
 
 import jupytext
@@ -118,6 +120,97 @@ def test_the_students_version_says_what_is_not_written_yet_in_each_check_cell(na
     assert said == NOT_WRITTEN[name]
 
 
+def with_solution(name: str, code: str, drop: str = "") -> str:
+    """The exercise's source with its (one) solution block replaced by `code`, and the line `drop` removed."""
+    text = source(name)
+    block = re.search(r"( *)# BEGIN SOLUTION\n.*?# END SOLUTION\n", text, flags=re.S)
+    assert block and text.count(make_notebooks.BEGIN) == 1
+    indent = block.group(1)
+    body = "".join(f"{indent}{line}\n" for line in textwrap.dedent(code).strip().splitlines())
+    text = text[: block.start()] + body + text[block.end() :]
+    return text.replace(drop, "", 1) if drop else text
+
+
+NEURON_CALL = "neuron_backward(2, 0, -3, 1, 6.88137)"  # the lecture's neuron, as the last cell of 02 calls it
+
+
+@pytest.mark.parametrize(
+    "name, code, drop, says",
+    [
+        ("02_neuron_by_hand", "return 'do/dn = 0.5'", "",
+         f"{NEURON_CALL} in this cell returned 'do/dn = 0.5'; return a dict of the six"),
+        ("02_neuron_by_hand", "return {'dn': 0.5, 'dw1': 1.0, 'dw2': 0.0, 'db': 0.5, 'dx1': -1.5}",
+         "", f"{NEURON_CALL} in this cell returned a dict without 'n', 'w1', 'w2'"),
+        ("03_sgd_momentum", """
+            for p in self.params:
+                v = self.momentum * self.velocity.get(p, 0.0) + p.grad
+                self.velocity[p] = v
+                p.data = p - self.lr * v
+            """, "", "after Momentum.step() in this cell, L1.n1.w1.data is Value("),
+        ("04_training_loop", """
+            loss = loss_fn(model(X), y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.data)
+            """, "    return losses\n", "train returned None: return the list of losses"),
+    ],
+)  # fmt: skip
+def test_the_cell_after_a_check_stops_a_bad_result_with_a_mistake_not_a_traceback(
+    name, code, drop, says, tmp_path
+):
+    path = tmp_path / f"{name}.py"
+    cells = [c for c in code_cells(with_solution(name, code, drop), path) if not CHECK_CALL.search(c.text)]
+    namespace: dict = {"__name__": f"exercise_{name}"}
+    for cell in cells[:-1]:
+        run_cell(cell, namespace, path)
+    with pytest.raises(Mistake) as caught:
+        run_cell(cells[-1], namespace, path)  # the last cell uses the student's code beside the engine's
+    assert str(caught.value).startswith(says)
+    assert caught.value.__cause__ is None
+
+
+class FakeShell:
+    """What _render_traceback_ asks of IPython: get_ipython().compile.format_code_name(filename)."""
+
+    def __init__(self, cells: dict[str, int]):
+        self.compile = types.SimpleNamespace(
+            format_code_name=lambda f: ("Cell", f"In[{cells[f]}]") if f in cells else None
+        )
+
+
+def a_step_that_raises_in_the_library(filename: str):
+    """A student's Momentum.step compiled as a notebook cell would be: it raises inside the engine."""
+    code = "class Momentum:\n    def step(self, p):\n        p.data = p - 'lr'\n"
+    namespace: dict = {}
+    exec(compile(code, filename, "exec"), namespace)  # our own code, under a cell's file name
+    return namespace["Momentum"]().step
+
+
+def test_a_mistake_shows_only_the_students_cell_frames_named_as_ipython_names_them(monkeypatch):
+    ipython = pytest.importorskip("IPython")
+    cell = "/tmp/ipykernel_123/4567.py"
+    step = a_step_that_raises_in_the_library(cell)
+    monkeypatch.setattr(ipython, "get_ipython", lambda: FakeShell({cell: 3}))
+    with pytest.raises(Mistake) as caught:
+        checks.call(step, Value(1.0))
+    shown = "\n".join(caught.value._render_traceback_())
+    assert "Where your code raised it:\n  Cell In[3], line 3, in step\n" in shown
+    assert "ipykernel_123" not in shown and "engine.py" not in shown and "checks.py" not in shown
+    assert shown.splitlines()[-1].startswith("TypeError: ")
+
+
+def test_outside_a_kernel_a_mistake_names_the_students_files_and_drops_the_librarys(monkeypatch):
+    ipython = pytest.importorskip("IPython")
+    monkeypatch.setattr(ipython, "get_ipython", lambda: None)
+    step = a_step_that_raises_in_the_library("/tmp/student.py")
+    with pytest.raises(Mistake) as caught:
+        checks.call(step, Value(1.0))
+    shown = "\n".join(caught.value._render_traceback_())
+    assert 'Where your code raised it:\n  File "/tmp/student.py", line 3, in step\n' in shown
+    assert "engine.py" not in shown and "checks.py" not in shown and "nn" + "/module.py" not in shown
+
+
 # --- exercise 1: local derivatives -------------------------------------------------------------
 
 
@@ -222,6 +315,56 @@ def test_a_student_function_that_raises_is_named_with_its_input_and_its_own_line
     assert "return 1 / x" in shown and "checks.py" not in shown  # then the student's line, only theirs
 
 
+def test_d_pow_is_checked_at_a_negative_x_where_abs_loses_the_sign():
+    assert any(x < 0 for x, _ in checks.LOCAL_OPS["pow"].points)
+    message = mistake(checks.local_derivative, "pow", lambda x, n: n * abs(x) ** (n - 1))
+    assert message.startswith("d_pow(-1.5, 2) gives d(xⁿ)/dx = 3, expected -3 (at x = -1.5, n = 2).")
+    assert "Likely cause: abs(x) loses the sign for x < 0" in message
+
+
+def test_a_slip_that_raises_at_a_negative_x_is_still_named_at_the_first_point_it_is_wrong():
+    # xⁿ·log(x) raises at x = -1.5, but it is already wrong at (2, 3): the slip is said there
+    message = mistake(checks.local_derivative, "pow", lambda x, n: x**n * math.log(x))
+    assert message.startswith("d_pow(2, 3) gives d(xⁿ)/dx = 5.54518, expected 12")
+    assert "Likely cause: xⁿ·log(x) is the derivative with respect to the exponent n" in message
+
+
+@pytest.mark.parametrize(
+    "op, ones",
+    [
+        ("tanh", lambda x: 1.0),
+        ("sigmoid", lambda x: 1),
+        ("pow", lambda x, n: 1.0),
+        ("mul", lambda a, b: (1, 1.0)),
+    ],
+)
+def test_returning_1_everywhere_is_named_as_the_outputs_own_grad(op, ones):
+    message = mistake(checks.local_derivative, op, ones)
+    assert (
+        message.splitlines()[-1].startswith(
+            "Likely cause: 1 everywhere: that is the output's own grad (do/do = 1"
+        )
+        and "return the local derivative" in message
+    )
+
+
+def test_numpy_answers_are_numbers_and_pairs_as_python_ones_are(capsys):
+    np = pytest.importorskip("numpy")
+    checks.local_derivative("mul", lambda a, b: np.array([b, a]))
+    checks.local_derivative("div", lambda a, b: np.array([1 / b, -a / b**2]))
+    checks.local_derivative("pow", lambda x, n: np.asarray(n * x ** (n - 1)))  # a 0-d array
+    checks.local_derivative("tanh", lambda x: np.float32(1 - math.tanh(x) ** 2).astype(np.float64))
+    checks.local_derivative("sigmoid", lambda x: np.array([sigmoid(x) * (1 - sigmoid(x))]))  # size 1
+    assert capsys.readouterr().out.count("✓ ") == 5
+    # and a wrong numpy answer is told as a wrong Python one is, never "return the pair" for a pair
+    message = mistake(checks.local_derivative, "mul", lambda a, b: np.array([a, b]))
+    assert message.startswith("d_mul(2, -3) gives d(a·b)/da = 2, expected -3")
+    message = mistake(checks.local_derivative, "mul", lambda a, b: np.array([a, b, a]))
+    assert message == "d_mul(2, -3) returned 3 numbers; return the pair (d(a·b)/da, d(a·b)/db)."
+    message = mistake(checks.local_derivative, "tanh", lambda x: np.array([x, x]))
+    assert message == "d_tanh(0) returned 2 numbers; return one number: d tanh(x)/dx."
+
+
 # --- exercise 2: the neuron by hand ---------------------------------------------------------------
 
 
@@ -293,6 +436,14 @@ def test_the_neurons_numbers_by_hand_agree_with_finite_differences_and_the_engin
     second_fd, second = checks.neuron_fd(checks.SECOND), checks.neuron_truth(checks.SECOND)
     assert second["n"] == pytest.approx(1 - math.tanh(-1.0) ** 2) and second["x2"] != 0
     assert all(second_fd[k] == pytest.approx(second[k], abs=1e-8) for k in second)
+
+
+def test_the_by_hand_line_brackets_a_negative_o():
+    # the lecture's 0.5 copied in is wrong at the second neuron, where o = tanh(-1) = -0.761594
+    message = mistake(checks.neuron_backward, neuron_with(do_dn=lambda n, o: 0.5))
+    o = math.tanh(N_SECOND)
+    assert f"by hand: do/dn = 1 - o² = 1 - ({g6(o)})² = {g6(1 - o * o)};" in message
+    assert "- -" not in message
 
 
 # --- exercise 3: SGD with momentum -------------------------------------------------------------
@@ -380,7 +531,8 @@ def keyed_by_label_tail(self):  # "w" and "b" here, but L1.n1.w1 and L1.n2.w1 sh
     "step, first, cause",
     [
         (plain_sgd, "after step 2, w.data is 0, expected -0.72.", "not kept between steps"),  # 0.2 - 0.1·2
-        (velocity_not_kept, "after step 1, self.velocity has no entry for w", "not kept between steps"),
+        # no self.velocity at all is allowed (velocities may be kept anywhere): the weights' steps tell
+        (velocity_not_kept, "after step 2, w.data is 0, expected -0.72.", "not kept between steps"),
         (
             lr_twice,
             "after step 1, w.data is 0.92, expected 0.2.",
@@ -427,11 +579,51 @@ def test_a_momentum_step_that_writes_a_value_into_data_is_told_to_keep_numbers()
     assert message.startswith("after step 1, w.data is Value(") and "not a number" in message
 
 
+def keyed_by_id(self):  # right: any key that tells the parameters apart works
+    for p in self.params:
+        v = self.velocity.get(id(p))
+        v = p.grad if v is None else self.momentum * v + p.grad
+        self.velocity[id(p)] = v
+        p.data -= self.lr * v
+
+
+def kept_elsewhere(self):  # right too: the velocities in a list beside self.params
+    self.vs = getattr(self, "vs", [None] * len(self.params))
+    for i, p in enumerate(self.params):
+        self.vs[i] = p.grad if self.vs[i] is None else self.momentum * self.vs[i] + p.grad
+        p.data -= self.lr * self.vs[i]
+
+
+@pytest.mark.parametrize("step", [keyed_by_id, kept_elsewhere])
+def test_a_right_momentum_is_accepted_wherever_it_keeps_its_velocities(step, capsys):
+    checks.momentum(momentum_class(step))
+    assert capsys.readouterr().out.startswith("✓ Momentum is right: w = 0.2, -0.72, -0.934")
+
+
+def test_a_momentum_that_skips_a_zero_gradient_is_told_momentum_keeps_it_moving():
+    def skips_zero_grad(self):
+        for p in self.params:
+            if not p.grad:
+                continue
+            v = self.momentum * self.velocity[p] + p.grad if p in self.velocity else p.grad
+            self.velocity[p] = v
+            p.data -= self.lr * v
+
+    assert checks.MOMENTUM_GRADS["b"][2] == 0.0
+    message = mistake(checks.momentum, momentum_class(skips_zero_grad))
+    # by hand: b's v on step 3 is 0.9 · (-1.9) + 0 = -1.71, so b = -0.21 - 0.05 · (-1.71) = -0.1245
+    assert message.startswith("after step 3, b.data is -0.21, expected -0.1245.")
+    assert "step 3: grad 0, v = 0.9 · (-1.9) + 0 = -1.71; b = -0.21 - 0.05 · (-1.71) = -0.1245" in message
+    assert "Momentum keeps moving a weight whose gradient is 0" in message
+
+
 def test_the_momentum_numbers_by_hand_are_pytorchs_rule_as_nn_optim_sgd_takes_it():
     path = checks.momentum_path()
     assert [p for _, p in path["w"]] == pytest.approx([0.2, -0.72, -0.934])
     assert [v for v, _ in path["w"]] == pytest.approx([8.0, 9.2, 4.28])
-    assert [p for _, p in path["b"]] == pytest.approx([-0.4, -0.21, -0.1495])
+    # b: grads -1, -1, 0 -> v -1, -1.9, -1.71 -> b -0.4, -0.21, -0.1245 (a 0 gradient, and b still moves)
+    assert [p for _, p in path["b"]] == pytest.approx([-0.4, -0.21, -0.1245])
+    assert [v for v, _ in path["b"]] == pytest.approx([-1.0, -1.9, -1.71])
     w, b = Value(1.0, label="w"), Value(-0.5, label="b")
     opt = nn.optim.SGD([w, b], lr=0.1, momentum=0.9)
     for step, lr in enumerate(checks.MOMENTUM_LRS):
@@ -541,6 +733,68 @@ def test_a_loop_that_skips_the_step_or_keeps_the_wrong_losses_is_told_which(stud
 def test_zeroing_after_the_step_instead_of_before_backward_is_right_too(capsys):
     checks.training_loop(loop("loss", "backward", "step", "zero"))
     assert capsys.readouterr().out.startswith("✓ train is right: 3 steps")
+
+
+def test_a_forward_pass_outside_the_loop_is_named_as_such_not_as_a_late_backward():
+    def train(model, optimizer, X, y, loss_fn, steps):
+        out = model(X)  # once, before the loop
+        losses = []
+        for _ in range(steps):
+            loss = loss_fn(out, y)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.data)
+        return losses
+
+    message = mistake(checks.training_loop, train)
+    assert message.startswith("step 2: optimizer.step() saw d loss/d")
+    likely = message.split("Likely cause: ")[1]
+    assert likely.startswith("these are the gradients at step 1's weights, not step 2's: the loss is 0.889")
+    assert "the forward pass model(X) was computed once, outside the loop" in likely
+    assert "backward() ran after step()" not in message
+
+
+def test_a_loss_computed_once_before_the_loop_is_named_as_such():
+    def train(model, optimizer, X, y, loss_fn, steps):
+        loss = loss_fn(model(X), y)
+        losses = []
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.data)
+        return losses
+
+    message = mistake(checks.training_loop, train)
+    assert "Likely cause: these are the gradients at step 1's weights" in message
+    assert "loss_fn was called once, before step 1, and never in step 2" in message
+
+
+def test_a_backward_after_the_step_is_named_as_such():
+    def train(model, optimizer, X, y, loss_fn, steps):
+        loss = loss_fn(model(X), y)
+        loss.backward()  # one backward before the loop hides the late one in step 1
+        losses = []
+        for _ in range(steps):
+            loss = loss_fn(model(X), y)
+            optimizer.step()
+            optimizer.zero_grad()
+            loss.backward()
+            losses.append(loss.data)
+        return losses
+
+    message = mistake(checks.training_loop, train)
+    assert "Likely cause: these are the gradients at step 1's weights" in message
+    assert "its backward() ran after step()" in message and "outside the loop" not in message
+
+
+def test_a_loop_returning_its_losses_as_a_numpy_array_or_a_tuple_is_right(capsys):
+    np = pytest.importorskip("numpy")
+    right = loop("loss", "zero", "backward", "step")
+    checks.training_loop(lambda *args: np.array(right(*args)))
+    checks.training_loop(lambda *args: tuple(right(*args)))
+    assert capsys.readouterr().out.count("✓ ") == 2
 
 
 # --- the notebooks ----------------------------------------------------------------------------------

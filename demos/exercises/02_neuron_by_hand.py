@@ -64,6 +64,6 @@ checks.neuron_backward(neuron_backward)
 o = lecture_neuron()
 o.backward()
 node = by_label(o)
-mine = checks.call(neuron_backward, 2.0, 0.0, -3.0, 1.0, 6.8813735870195432)
+mine = checks.neuron_grads(neuron_backward, 2.0, 0.0, -3.0, 1.0, 6.8813735870195432)
 for name, grad in mine.items():
     print(f"do/d{name:<2}  yours {grad:+.4f}   the engine's {node[name].grad:+.4f}")

@@ -16,10 +16,11 @@
 # inside `step()`: a learning-rate schedule may change `lr` between steps.
 #
 # **How the check works:** it makes two weights, `w = 1` and `b = −0.5`, sets
-# their gradients itself (as if `backward()` had run) and calls your `step()`
-# three times, lowering `lr` from 0.1 to 0.05 before the third. After each
-# step it compares `w.data`, `b.data` and your velocities with PyTorch's rule
-# worked out by hand, in plain numbers. Then it trains a small network for five
+# their gradients itself (as if `backward()` had run; `b`'s is 0 on the third
+# step) and calls your `step()` three times, lowering `lr` from 0.1 to 0.05
+# before the third. After each step it compares `w.data` and `b.data` (and your
+# velocities, when they are in `self.velocity[p]`) with PyTorch's rule worked
+# out by hand, in plain numbers. Then it trains a small network for five
 # steps with your optimizer beside `nn.optim.SGD(momentum=0.9)`. A wrong
 # number stops with a `Mistake` that shows the steps worked by hand and, for
 # the usual slips, what you probably wrote.
@@ -82,5 +83,5 @@ for mu in (0.0, MOMENTUM):
         loss = nn.losses.mse(model(X), y)
         opt.zero_grad()
         loss.backward()
-        checks.call(opt.step)
+        checks.step(opt, model.parameters())
     print(f"momentum {mu:g}: loss after {STEPS} steps {nn.losses.mse(model(X), y).data:.3g}")

@@ -63,6 +63,6 @@ STEPS, LR = 150, 0.05
 X, y = nn.datasets.moons(n=60, noise=0.1, seed=0)
 model = nn.MLP(2, [8, 8, 1], activation="tanh", seed=0)
 optimizer = nn.optim.Adam(model.parameters(), lr=LR)
-losses = checks.call(train, model, optimizer, X, y, nn.losses.bce_with_logits, STEPS)
+losses = checks.losses(train, model, optimizer, X, y, nn.losses.bce_with_logits, STEPS)
 print("loss every 25 steps:", "  ".join(f"{loss:.3f}" for loss in losses[::25]), f"  last: {losses[-1]:.4f}")
 print(f"accuracy on the {len(y)} points: {nn.accuracy(model, X, y):.0%}")

@@ -17,12 +17,14 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import sysconfig
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import autograd_lite
 import nn
 from autograd_lite import NO_GRAD, Parameter, Value, has_grad, no_grad, numerical_grad
 
@@ -38,13 +40,55 @@ class Mistake(AssertionError):
         lines = [f"{type(self).__name__}: {self}"]
         cause = self.__cause__
         if cause is not None:
-            here = Path(__file__).resolve()
-            frames = [
-                f for f in traceback.extract_tb(cause.__traceback__) if Path(f.filename).resolve() != here
-            ]
-            lines += ["", "Where your code raised it:", *traceback.format_list(frames)]
-            lines += traceback.format_exception_only(type(cause), cause)
+            frames = _student_frames(traceback.extract_tb(cause.__traceback__))
+            if frames:
+                lines += ["", "Where your code raised it:", *frames]
+            lines += ["", *traceback.format_exception_only(type(cause), cause)]
         return "\n".join(x.rstrip("\n") for x in lines).splitlines()
+
+
+#: Frames in these folders are not the student's: the library (autograd_lite, nn) and Python's own.
+_LIBRARY_DIRS = tuple(Path(m.__file__).resolve().parent for m in (nn, autograd_lite) if m.__file__)
+_PYTHON_DIRS = tuple(
+    Path(p).resolve() for p in {sysconfig.get_paths()[k] for k in ("stdlib", "purelib", "platlib")}
+)
+
+
+def _cell_name(filename: str) -> str | None:
+    """A notebook cell's name as IPython prints it ("Cell In[3]"), or None outside a kernel's cells."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = get_ipython()
+    name = getattr(getattr(shell, "compile", None), "format_code_name", None)
+    label = name(filename) if callable(name) else None
+    return " ".join(label) if label else None
+
+
+def _is_library(filename: str) -> bool:
+    path = Path(filename).resolve()
+    if path == Path(__file__).resolve():
+        return True
+    return any(path.is_relative_to(d) for d in _LIBRARY_DIRS + _PYTHON_DIRS)
+
+
+def _student_frames(frames: traceback.StackSummary) -> list[str]:
+    """The frames of the student's own code, each as IPython names it: notebook cells in a kernel.
+
+    In a kernel those are the frames in cells (labelled "Cell In[3], line 5" as IPython does);
+    elsewhere, or when no cell's frame is there, every frame outside the library and Python itself,
+    named by its file.
+    """
+    cells = [(f, _cell_name(f.filename)) for f in frames]
+    if any(label for _, label in cells):
+        return [_frame(f, f"{label}, line {f.lineno}") for f, label in cells if label]
+    return [_frame(f, f'File "{f.filename}", line {f.lineno}') for f in frames if not _is_library(f.filename)]
+
+
+def _frame(f: traceback.FrameSummary, where: str) -> str:
+    code = f"\n    {f.line.strip()}" if f.line else ""
+    return f"  {where}, in {f.name}{code}"
 
 
 # --- what every check shares -------------------------------------------------------------
@@ -92,6 +136,25 @@ def call(f: Callable, *args: Any) -> Any:
     return _run(f, args, f"{name}(...) in this cell", name)
 
 
+def _unwrap(x: Any) -> Any:
+    """A numpy scalar, 0-d or one-element array as the Python number it holds (via .item()); else x."""
+    if isinstance(x, Value) or not callable(getattr(x, "item", None)) or getattr(x, "size", None) != 1:
+        return x
+    try:
+        return x.item()
+    except (TypeError, ValueError):
+        return x
+
+
+def _numbers(x: Any) -> list | None:
+    """A list, tuple or 1-d array (numpy's, say) as a list of its items; None for anything else."""
+    if isinstance(x, tuple | list):
+        return list(x)
+    if not isinstance(x, Value) and getattr(x, "ndim", None) == 1 and callable(getattr(x, "tolist", None)):
+        return list(x)
+    return None
+
+
 def _number(x: Any, what: str) -> float:
     """A student's result as a float, or a Mistake that says what came back instead."""
     if x is None:
@@ -101,6 +164,7 @@ def _number(x: Any, what: str) -> float:
             f"{what} returned a Value ({x!r}), not a number: work with plain floats here"
             " (math.tanh(x), math.exp(x), x ** n on numbers), or take .data of a Value."
         )
+    x = _unwrap(x)
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise Mistake(f"{what} returned {x!r} (a {type(x).__name__}), not a number.")
     return float(x)
@@ -204,7 +268,7 @@ LOCAL_OPS: dict[str, LocalOp] = {
         nudged=1,
         forward=lambda x, n: x**n,
         partials=("d(xⁿ)/dx",),
-        points=((2.0, 3.0), (4.0, 0.5), (2.0, -1.0), (1.5, 2.0)),
+        points=((2.0, 3.0), (4.0, 0.5), (2.0, -1.0), (1.5, 2.0), (-1.5, 2.0)),  # x < 0: no abs(x)
         by_hand=(12.0,),
         slips=(
             Slip(
@@ -219,6 +283,12 @@ LOCAL_OPS: dict[str, LocalOp] = {
             ),
             Slip(0, lambda x, n: n * x, "n·x is right only for n = 2 (d(x²)/dx = 2x); d(xⁿ)/dx = n·xⁿ⁻¹."),
             Slip(0, lambda x, n: x**n, "you returned xⁿ itself, not its slope."),
+            Slip(
+                0,
+                lambda x, n: n * abs(x) ** (n - 1),
+                "abs(x) loses the sign for x < 0: d(xⁿ)/dx = n·xⁿ⁻¹ with x itself (d(x²)/dx = 2x = -3 at"
+                " x = -1.5).",
+            ),
         ),
         hint="the power rule: bring the exponent down in front, then lower the power by one.",
     ),
@@ -299,14 +369,29 @@ def local_fd(op: LocalOp, point: tuple[float, ...]) -> list[float]:
 
 
 def _partials(out: Any, op: LocalOp, what: str) -> tuple[float, ...]:
+    """The student's answer as floats: one number, or a pair (a tuple, list or 1-d array of two)."""
+    items = _numbers(out)
     if len(op.partials) == 1:
-        if isinstance(out, tuple | list):
-            raise Mistake(f"{what} returned {len(out)} numbers; return one: {op.partials[0]}.")
+        if isinstance(out, tuple | list) or (items is not None and len(items) != 1):
+            count = f"{len(items)} numbers" if items is not None and len(items) != 1 else repr(out)
+            raise Mistake(f"{what} returned {count}; return one number: {op.partials[0]}.")
         return (_number(out, what),)
-    if not isinstance(out, tuple | list) or len(out) != len(op.partials):
-        shape = f"{len(out)} numbers" if isinstance(out, tuple | list) else repr(out)
+    if items is None or len(items) != len(op.partials):
+        shape = f"{len(items)} numbers" if items is not None else repr(out)
         raise Mistake(f"{what} returned {shape}; return the pair ({op.partials[0]}, {op.partials[1]}).")
-    return tuple(_number(x, f"{what}[{i}]") for i, x in enumerate(out))
+    return tuple(_number(x, f"{what}[{i}]") for i, x in enumerate(items))
+
+
+def _gives(slip: Slip, answered: list[tuple[tuple[float, ...], tuple[float, ...]]], i: int) -> bool:
+    """Whether the slip gives the student's partial i at every point answered (False where it cannot)."""
+    try:
+        return all(close(g[i], slip.value(*p)) for g, p in answered)
+    except (
+        ArithmeticError,
+        TypeError,
+        ValueError,
+    ):  # math.log(-1.5): no student could have written it and got here
+        return False
 
 
 def local_derivative(op: str, f: Callable[..., Any]) -> None:
@@ -316,8 +401,16 @@ def local_derivative(op: str, f: Callable[..., Any]) -> None:
     spec = LOCAL_OPS[op]
     name = name_of(f, spec.function)
     calls = [f"{name}({', '.join(num(v) for v in p)})" for p in spec.points]
-    received = [_partials(_run(f, p, c, name), spec, c) for p, c in zip(spec.points, calls)]
+    received: list[tuple[float, ...] | Mistake] = []
+    for point, what in zip(spec.points, calls):
+        try:
+            received.append(_partials(_run(f, point, what, name), spec, what))
+        except Mistake as said:  # raised at this point, unless an earlier point is already wrong
+            received.append(said)
+    answered = [(g, p) for g, p in zip(received, spec.points) if not isinstance(g, Mistake)]
     for k, (point, got, what) in enumerate(zip(spec.points, received, calls)):
+        if isinstance(got, Mistake):
+            raise got
         truth = local_fd(spec, point)
         for i, (r, e) in enumerate(zip(got, truth)):
             if close(r, e):
@@ -328,15 +421,14 @@ def local_derivative(op: str, f: Callable[..., Any]) -> None:
                 lines.append(f"  worked by hand: {num(spec.by_hand[i])}; {FD}: {num(e)}")
             else:
                 lines.append(f"  expected by {FD}: {num(e)}")
-            slip = next(
-                (
-                    s
-                    for s in spec.slips
-                    if s.part == i and all(close(g[i], s.value(*p)) for g, p in zip(received, spec.points))
-                ),
-                None,
-            )
-            lines.append(f"Likely cause: {slip.why}" if slip else f"Hint: {spec.hint}")
+            if all(close(x, 1.0) for g, _ in answered for x in g):
+                why: str | None = (
+                    "1 everywhere: that is the output's own grad (do/do = 1, where backward() starts);"
+                    f" return the local derivative, {spec.partials[i]}, which changes with the input."
+                )
+            else:
+                why = next((s.why for s in spec.slips if s.part == i and _gives(s, answered, i)), None)
+            lines.append(f"Likely cause: {why}" if why else f"Hint: {spec.hint}")
             raise Mistake("\n".join(lines))
     where = ", ".join(
         "(" + ", ".join(num(v) for v in p) + ")" if len(p) > 1 else num(p[0]) for p in spec.points
@@ -418,7 +510,7 @@ def _by_hand(key: str, p: Mapping[str, float], expected: float) -> str:
     _, o = neuron_forward(p)
     dn = num(1 - o * o)
     if key == "n":
-        return f"do/dn = 1 - o² = 1 - {num(o)}² = {num(expected)}"
+        return f"do/dn = 1 - o² = 1 - {term(o)}² = {num(expected)}"
     if key == "b":
         return f"do/db = do/dn · dn/db = (1 - o²) · 1 = {num(expected)}"
     partner = PARTNER[key]
@@ -482,6 +574,13 @@ def neuron_backward(f: Callable[..., Any]) -> None:
     )
 
 
+def neuron_grads(f: Callable[..., Any], *args: float) -> dict[str, float]:
+    """f(*args) for a cell that uses the student's gradients: the dict of six numbers, or a Mistake."""
+    name = name_of(f, "neuron_backward")
+    what = f"{name}({', '.join(num(a) for a in args)}) in this cell"
+    return _grads_dict(_run(f, args, what, name), what)
+
+
 def _neuron_slip(
     key: str, points: list[dict[str, float]], received: list[dict[str, float]], at
 ) -> str | None:
@@ -505,7 +604,8 @@ def _neuron_slip(
 MOMENTUM = 0.9
 MOMENTUM_LRS = (0.1, 0.1, 0.05)  # the check lowers lr before step 3, as a learning-rate schedule would
 MOMENTUM_START = {"w": 1.0, "b": -0.5}
-MOMENTUM_GRADS = {"w": (8.0, 2.0, -4.0), "b": (-1.0, -1.0, 0.5)}  # set by the check before each step
+#: Set by the check before each step. b's 0 on step 3 is a real gradient (not NO_GRAD): momentum moves b.
+MOMENTUM_GRADS = {"w": (8.0, 2.0, -4.0), "b": (-1.0, -1.0, 0.0)}
 
 #: A momentum rule: (g, the velocity so far or None on the first step, p, lr) -> (new v, new p).
 Update = Callable[[float, "float | None", float, float], tuple[float, float]]
@@ -554,6 +654,10 @@ def _no_move(g, v, p, lr):
     return torch_momentum(g, v, p, lr)[0], p
 
 
+def _skips_zero_grad(g, v, p, lr):  # `if not p.grad: continue`
+    return (v, p) if g == 0 and v is not None else torch_momentum(g, v, p, lr)
+
+
 @dataclass(frozen=True)
 class MomentumSlip:
     why: str
@@ -599,6 +703,12 @@ MOMENTUM_SLIPS = (
         "step() did not change p.data: write p.data = p.data - self.lr * v (or p.data -= ...);"
         " `p = p - ...` or `p -= ...` only makes a new Value under a local name.",
         _no_move,
+    ),
+    MomentumSlip(
+        "b did not move on step 3, where its gradient was 0: did step() skip it (`if not p.grad: continue`)?"
+        " Momentum keeps moving a weight whose gradient is 0: v ← μ·v + 0 = μ·v, then p ← p - lr·v, as a"
+        " ball rolls on over flat ground. Skip only a parameter no backward() reached: p.grad is NO_GRAD.",
+        _skips_zero_grad,
     ),
     MomentumSlip(
         "all the parameters share one velocity: each needs its own, self.velocity[p] for parameter p.",
@@ -681,12 +791,9 @@ def momentum(cls: Callable[..., Any]) -> None:
         _run(opt.step, (), f"{name}.step() on step {step + 1} (lr {lr:g}, {grads})", f"{name}.step")
         velocity = getattr(opt, "velocity", None)
         for k, p in params.items():
-            if isinstance(p.data, Value) or not isinstance(p.data, numbers.Real):
-                raise Mistake(
-                    f"after step {step + 1}, {k}.data is {p.data!r}, not a number: update the number itself,"
-                    " p.data = p.data - self.lr * v (p.data and p.grad are plain floats; Value arithmetic"
-                    " would build a graph)."
-                )
+            _data_is_a_number(p, k, f"after step {step + 1}")
+            # the velocities are read where the exercise keeps them, self.velocity[p]; kept elsewhere
+            # (keyed by id(p), say), only the weights' steps are checked
             v = velocity.get(p) if isinstance(velocity, Mapping) else None
             seen[k].append((None if v is None else _number(v, f"self.velocity[{k}]"), float(p.data)))
     truth = momentum_path()
@@ -699,15 +806,7 @@ def momentum(cls: Callable[..., Any]) -> None:
                 break
         for k in params if problem is None else ():
             (v, _), (tv, _) = seen[k][step], truth[k][step]
-            if v is None:
-                problem = (
-                    k,
-                    (
-                        f"after step {step + 1}, self.velocity has no entry for {k}: keep each parameter's v"
-                        " in self.velocity[p], keyed by the parameter itself (the next step starts from it)."
-                    ),
-                )
-            elif not close(v, tv):
+            if v is not None and not close(v, tv):
                 problem = k, f"after step {step + 1}, self.velocity[{k}] is {num(v)}, expected {num(tv)}."
             if problem:
                 break
@@ -730,6 +829,24 @@ def momentum(cls: Callable[..., Any]) -> None:
         f"✓ {name} is right: w = {ws} after steps 1-3 (v = {vs}), as PyTorch's rule gives by hand,"
         " and 5 steps on a 2-3-1 MLP match nn.optim.SGD(momentum=0.9)."
     )
+
+
+def _data_is_a_number(p: Value, label: str, when: str) -> None:
+    if isinstance(p.data, Value) or not isinstance(p.data, numbers.Real):
+        raise Mistake(
+            f"{when}, {label}.data is {p.data!r}, not a number: update the number itself,"
+            " p.data = p.data - self.lr * v (p.data and p.grad are plain floats; Value arithmetic"
+            " would build a graph)."
+        )
+
+
+def step(opt: Any, params: Sequence[Value]) -> None:
+    """opt.step() for a cell that trains with the student's optimizer: an error, or a weight's .data that
+    is no longer a number, is a Mistake (before the next forward pass trips over it)."""
+    name = name_of(opt.step, "step")
+    _run(opt.step, (), f"{name}() in this cell", name)
+    for i, p in enumerate(params):
+        _data_is_a_number(p, p.label or f"parameter {i}", f"after {name}() in this cell")
 
 
 def _momentum_on_a_model(cls: Callable[..., Any], name: str) -> None:
@@ -771,6 +888,7 @@ class StepSeen:
     truth: list[float]  # d loss / d weight at these weights, by finite differences
     loss: float  # the loss at these weights
     zeroed_after_loss: bool  # zero_grad() erased gradients after the loss was computed, since the last step
+    loss_computed: float | None  # the last loss the loop computed with loss_fn since the last step, if any
 
 
 class WatchedSGD:
@@ -784,6 +902,7 @@ class WatchedSGD:
         self.seen: list[StepSeen] = []
         self.losses_computed = 0
         self._since_step: list[tuple[str, bool]] = []  # ("loss" | "zero_grad", whether grads were there)
+        self._loss_since_step: float | None = None
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr:g}), watched by the check"
@@ -792,7 +911,9 @@ class WatchedSGD:
         """The loss the loop is given: the real one, counted."""
         self.losses_computed += 1
         self._since_step.append(("loss", False))
-        return self._loss_fn(pred, target)
+        loss = self._loss_fn(pred, target)
+        self._loss_since_step = float(loss.data) if isinstance(loss.data, numbers.Real) else None
+        return loss
 
     def zero_grad(self) -> None:
         self._since_step.append(("zero_grad", any(has_grad(p) for p in self.params)))
@@ -816,9 +937,10 @@ class WatchedSGD:
                 truth=[float(g) for g in numerical_grad(f, self.params, eps=H)],
                 loss=loss,
                 zeroed_after_loss=erased,
+                loss_computed=self._loss_since_step,
             )
         )
-        self._since_step = []
+        self._since_step, self._loss_since_step = [], None
         for p in self.params:
             if has_grad(p):
                 p.data = p.data - self.lr * p.grad
@@ -841,6 +963,36 @@ ORDER = (
     "The order in each step: forward (model(X)), loss, optimizer.zero_grad(), loss.backward(),"
     " optimizer.step()."
 )
+
+
+def _stale_cause(s: StepSeen, previous: StepSeen, k: int, losses_computed: int) -> str:
+    """Why step k saw the gradients at step k - 1's weights: a forward pass done once, or backward() late."""
+    start = f"these are the gradients at step {k - 1}'s weights, not step {k}'s: "
+    if s.loss_computed is None and losses_computed == 1:
+        return (
+            start
+            + f"loss_fn was called once, before step 1, and never in step {k}: the forward pass model(X)"
+            " and the loss were computed once, outside the loop, so each backward() went through the same old"
+            " graph. Compute both inside every step: loss = loss_fn(model(X), y)."
+        )
+    if s.loss_computed is not None and previous.loss_computed is not None:
+        if close(s.loss_computed, previous.loss_computed, 1e-12) and not close(s.loss_computed, s.loss, 1e-9):
+            return (
+                start + f"the loss is {num(s.loss_computed)} in step {k - 1} and again in step {k}, though"
+                f" step() changed the weights (at step {k}'s weights it is {num(s.loss)}): the forward pass"
+                " model(X) was computed once, outside the loop, so loss_fn(out, y) and backward() went"
+                " through the same old outputs each step. Compute out = model(X) inside every step, then"
+                " the loss."
+            )
+        if close(s.loss_computed, s.loss, 1e-9):
+            return (
+                start + f"step {k}'s loss is right ({num(s.loss)}), but its backward() ran after step(), so"
+                " each step used the previous one's gradients. Call loss.backward() before optimizer.step()."
+            )
+    return (
+        start + "either the forward pass model(X) / the loss was computed once, outside the loop, or"
+        " backward() ran after step(). Compute both inside every step, and call backward() before step()."
+    )
 
 
 def _check_steps(opt: WatchedSGD, name: str) -> None:
@@ -900,10 +1052,7 @@ def _check_steps(opt: WatchedSGD, name: str) -> None:
                 " Call it once per step."
             )
         elif previous is not None and _all_close(s.grads, previous.truth):
-            lines.append(
-                f"Likely cause: these are the gradients at step {k - 1}'s weights: backward() ran after"
-                f" step(), so each step used the previous one's gradients.\n{ORDER}"
-            )
+            lines.append(f"Likely cause: {_stale_cause(s, previous, k, opt.losses_computed)}\n{ORDER}")
         elif opt.losses_computed == 0:
             lines.append(
                 "Likely cause: loss_fn was never called: compute loss = loss_fn(model(X), y)"
@@ -918,34 +1067,50 @@ def _check_steps(opt: WatchedSGD, name: str) -> None:
         )
 
 
-def _check_losses(losses: Any, opt: WatchedSGD, name: str) -> list[float]:
+def _loss_list(losses: Any, name: str, steps: int) -> list[float]:
+    """The losses train() returned, as floats: a list, tuple or 1-d array of `steps` numbers."""
     if losses is None:
         raise Mistake(
             f"{name} returned None: return the list of losses, one number per step"
-            " (losses.append(loss.data))."
+            " (losses.append(loss.data)); did you forget the `return losses`?"
         )
-    if not isinstance(losses, Sequence) or isinstance(losses, str):
+    items = None if isinstance(losses, str | bytes) else _numbers(losses)
+    if items is None and isinstance(losses, Sequence) and not isinstance(losses, str | bytes):
+        items = list(losses)
+    if items is None:
         raise Mistake(
             f"{name} returned {type(losses).__name__} {losses!r}: return a list of losses,"
             " one number per step."
         )
-    if len(losses) != TRAIN_STEPS:
-        raise Mistake(f"{name} returned {len(losses)} losses for steps={TRAIN_STEPS}: one per step.")
+    if len(items) != steps:
+        raise Mistake(f"{name} returned {len(items)} losses for steps={steps}: one per step.")
     out = []
-    for i, (x, s) in enumerate(zip(losses, opt.seen)):
+    for i, x in enumerate(items):
         if isinstance(x, Value):
             raise Mistake(
                 f"losses[{i}] is a Value ({x!r}): append the number, loss.data (a Value would keep"
                 " its whole graph alive)."
             )
-        r = _number(x, f"losses[{i}] of {name}")
+        out.append(_number(x, f"losses[{i}] of {name}"))
+    return out
+
+
+def _check_losses(losses: Any, opt: WatchedSGD, name: str) -> list[float]:
+    found = _loss_list(losses, name, TRAIN_STEPS)
+    for i, (r, s) in enumerate(zip(found, opt.seen)):
         if not close(r, s.loss):
             raise Mistake(
                 f"losses[{i}] is {num(r)}, expected {num(s.loss)}: the loss of step {i + 1}, computed at the"
                 f" weights that step started from (before optimizer.step())."
             )
-        out.append(r)
-    return out
+    return found
+
+
+def losses(train: Callable[..., Any], model: Any, optimizer: Any, X: Any, y: Any, loss_fn: Any, steps: int):
+    """train(...) for a cell that uses the student's losses: a list of `steps` numbers, or a Mistake."""
+    name = name_of(train, "train")
+    what = f"{name}(model, optimizer, X, y, loss_fn, {steps}) in this cell"
+    return _loss_list(_run(train, (model, optimizer, X, y, loss_fn, steps), what, name), name, steps)
 
 
 def training_loop(train: Callable[..., Any]) -> None:

@@ -1,7 +1,9 @@
 """How the engine's objects show themselves in Jupyter (the display protocol, `_repr_mimebundle_`).
 
 - A `Value` shows its graph as SVG while it is small enough to read (the
-  `draw` limit, viz.MAX_NODES values), its text repr past that.
+  `draw` limit, viz.MAX_NODES values), drawn compact with "grad not yet" for
+  a grad no backward pass reached, so a small graph fits an output cell; past
+  that its repr, with a line saying why there is no picture and what to do.
 - A stepper (`backward_steps(...)`) shows its page (`to_html()`, byte for
   byte) in a sandboxed iframe, playable in the output cell: `frame()`.
 
@@ -27,8 +29,9 @@ from html import escape
 from . import engine, stepper, viz
 from .engine import Value, topological_order
 from .html import FrameHeight, backward_frame
+from .names import PENDING_SHORT
 
-__all__ = ["frame", "stepper_bundle", "value_bundle"]
+__all__ = ["frame", "stepper_bundle", "too_big", "value_bundle"]
 
 
 def _wanted(mime: str, include, exclude) -> bool:
@@ -36,15 +39,35 @@ def _wanted(mime: str, include, exclude) -> bool:
 
 
 def value_bundle(v: Value, include=None, exclude=None) -> dict:
-    """A Value's MIME bundle: its graph as SVG (up to viz.MAX_NODES values) and its repr as text."""
+    """A Value's MIME bundle: its graph as SVG (up to viz.MAX_NODES values) and its repr as text;
+    past the limit, the repr and a text/html part saying why there is no picture (see `too_big`)."""
     text = repr(v)
     try:
-        small = len(topological_order(v)) <= viz.MAX_NODES
+        size = len(topological_order(v))
     except Exception:  # a graph that cannot even be walked: the text says what there is
-        small = False
-    if not small:
         return {"text/plain": text}
-    return viz.svg_bundle(lambda: viz.render_svg(v, timeout=viz.DISPLAY_TIMEOUT), text, include, exclude)
+    if size > viz.MAX_NODES:
+        bundle = {"text/plain": text}
+        if _wanted("text/html", include, exclude):
+            bundle["text/html"] = too_big(text, size)
+        return bundle
+
+    def render() -> str:
+        picture = viz.draw(v, compact=True, pending=PENDING_SHORT)
+        return viz.render_svg(picture, timeout=viz.DISPLAY_TIMEOUT)
+
+    return viz.svg_bundle(render, text, include, exclude)
+
+
+def too_big(text: str, size: int) -> str:
+    """What a Value past the draw limit shows in a notebook: its repr, and why there is no picture."""
+    return (
+        f"<pre>{escape(text)}</pre>"
+        f"<p>A graph of {size:,} values: more than the {viz.MAX_NODES} a picture shows "
+        "(<code>draw()</code>'s <code>max_nodes</code>). See it as text with "
+        "<code>print(text_tree(v))</code>, or draw it anyway with "
+        "<code>draw(v, max_nodes=None)</code> (slow to lay out).</p>"
+    )
 
 
 def frame(page: str, height: FrameHeight, *, title: str) -> str:

@@ -11,7 +11,7 @@ import re
 from .engine import Value, fmt, has_grad, topological_order
 from .ops import fill
 
-__all__ = ["PENDING", "expression", "fmt", "grad_text", "node_names", "rule_text"]
+__all__ = ["PENDING", "PENDING_SHORT", "expression", "fmt", "grad_text", "node_names", "rule_text"]
 
 
 def node_names(root: Value, order: list[Value] | None = None) -> dict[Value, str]:
@@ -56,14 +56,17 @@ def grad_states(order: list[Value]) -> dict[Value, str]:
 
 #: What a grad not yet reached in a backward pass is called, in text, pictures and pages.
 PENDING = "not computed yet"
+#: The same where a box must stay narrow (a Value's picture in a notebook, with no page around it):
+#: "grad not yet" says as much in half the width, and the pages keep PENDING, which their text uses.
+PENDING_SHORT = "not yet"
 
 
-def grad_text(node: Value, state: str) -> str:
+def grad_text(node: Value, state: str, pending: str = PENDING) -> str:
     """A node's grad as text, pictures and pages show it in the middle of a pass: the number,
-    "0.5 so far" while children are still to add to it ("partial"), or "not computed yet"
-    ("pending"); `state` is one of the stepper's `grad_state()` words."""
+    "0.5 so far" while children are still to add to it ("partial"), or `pending` ("not computed
+    yet", PENDING) for "pending"; `state` is one of the stepper's `grad_state()` words."""
     if state == "pending":
-        return PENDING
+        return pending
     return fmt(node.grad) + (" so far" if state == "partial" else "")
 
 

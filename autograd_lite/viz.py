@@ -190,15 +190,22 @@ def svg_bundle(render: Callable[[], str], text: str, include=None, exclude=None)
 
 #: A picture in a notebook is drawn at 0.85 of Graphviz's size (its 12pt labels then read at about
 #: the notebook's 14px, as the pages' graphs in a frame), smaller for a graph wider than
-#: NOTEBOOK_WIDTH px, but never below half (JupyterLab shows an SVG at its own size, scrolling
-#: sideways: a wider graph scrolls rather than shrink past reading).
-NOTEBOOK_SCALE, NOTEBOOK_MIN_SCALE, NOTEBOOK_WIDTH = 0.85, 0.5, 1100
+#: NOTEBOOK_WIDTH px, but never below half: a wider graph scrolls sideways rather than shrink past
+#: reading. NOTEBOOK_WIDTH fits an output cell of nbconvert's HTML at a 1024px window (about 900px)
+#: and of JupyterLab beside its file browser.
+NOTEBOOK_SCALE, NOTEBOOK_MIN_SCALE, NOTEBOOK_WIDTH = 0.85, 0.5, 860
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 
 
 def notebook_svg(svg: str) -> str:
-    """Graphviz SVG sized for a notebook's output cell (see NOTEBOOK_SCALE), in px, and never wider
-    than the cell where the SVG is inline (nbconvert's HTML) rather than an image (JupyterLab)."""
+    """Graphviz SVG sized for a notebook's output cell (see NOTEBOOK_SCALE), in px, and shrinking to
+    the cell where the SVG is inline (VS Code, a page).
+
+    JupyterLab and nbconvert's HTML show an SVG output as an <img> with no max-width, sized by the
+    SVG's own width: nothing inside the SVG can make that shrink to its cell (width="100%" or no
+    width at all makes the <img> as wide as the cell, blowing a small graph up), so the width is
+    the natural one, capped at NOTEBOOK_WIDTH, and a graph stays narrow by being drawn compact.
+    """
 
     def size(m: re.Match) -> str:
         w, h = (float(v) * 4 / 3 for v in m.groups())  # Graphviz writes points
@@ -271,6 +278,7 @@ def draw(
     grad_state: dict | None = None,
     title: str | None = None,
     compact: bool = False,
+    pending: str = PENDING,
 ) -> Drawing:
     """The computation graph of `root` as a graphviz Digraph (a `Drawing`).
 
@@ -284,6 +292,8 @@ def draw(
     compact: each box's fields one under another (name, data, grad) rather than side by side,
     small op nodes and ranks closer together: about half as wide, for a page or a notebook,
     where a picture scaled down to fit is a picture too small to read.
+    pending: what a grad no backward pass has reached reads ("not computed yet"; a Value's
+    picture in a notebook says "not yet", names.PENDING_SHORT, to keep its boxes narrow).
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw() takes a Value (the root of a graph), got {type(root).__name__}")
@@ -320,7 +330,7 @@ def draw(
     for node in order:
         fields = [escape(names[node]), f"data {escape(fmt(node.data))}"]
         if show_grad:
-            fields.append(f"grad {escape(grad_text(node, grad_state.get(node, 'pending')))}")
+            fields.append(f"grad {escape(grad_text(node, grad_state.get(node, 'pending'), pending))}")
         style = {
             "shape": "record",
             "style": "filled",

@@ -19,13 +19,14 @@ import struct
 import subprocess
 import sys
 import types
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import nn
-from autograd_lite import Value, backward_steps, display, draw, topological_order, viz
+from autograd_lite import Value, backward_steps, display, draw, text_tree, topological_order, viz
 from autograd_lite.examples import lecture_neuron
 from autograd_lite.html import FRAME_MAX, FrameHeight
 from nn import train
@@ -87,16 +88,40 @@ def test_a_small_value_shows_its_graph_as_svg(renderer):
     for label in ("x1", "w1", "n", "o"):  # each value's box, with its numbers
         assert re.search(rf">{label}</text>", svg), label
     assert "data 0.7071" in svg
-    # sized for an output cell from Graphviz's size (its viewBox, in pt): 0.85 of it, and a wide graph
-    # (the neuron is over 2,000 px) smaller, to half (narrower than that, it scrolls sideways)
+    # sized for an output cell from Graphviz's size (its viewBox, in pt): 0.85 of it, a graph wider
+    # than NOTEBOOK_WIDTH smaller, to half (wider than that, it scrolls sideways)
     a, b = Value(2.0, label="a"), Value(3.0, label="b")
-    for v, scale in ((o, 0.5), (a * b, 0.85)):
+    scales = []
+    for v in (o, a * b, chain(5), chain(10)):  # 0.85, 0.85, fitted to NOTEBOOK_WIDTH, half
         svg = v._repr_mimebundle_()["image/svg+xml"]
         root = re.search(r'<svg width="(\d+)px" height="(\d+)px" style="max-width:100%;height:auto"\s+'
                          r'viewBox="[\d.]+ [\d.]+ ([\d.]+) ([\d.]+)"', svg)  # fmt: skip
         assert root is not None, svg[:300]
         width, height, pt_w, pt_h = map(float, root.groups())
+        scale = min(0.85, max(0.5, viz.NOTEBOOK_WIDTH / (pt_w * 4 / 3)))
         assert abs(width - pt_w * 4 / 3 * scale) <= 1 and abs(height - pt_h * 4 / 3 * scale) <= 1
+        assert width <= viz.NOTEBOOK_WIDTH or scale == 0.5
+        scales.append(scale)
+    assert scales[:2] == [0.85, 0.85] and 0.5 < scales[2] < 0.85 and scales[3] == 0.5
+
+
+def svg_width(v: Value) -> int:
+    return int(re.search(r'<svg width="(\d+)px"', v._repr_mimebundle_()["image/svg+xml"]).group(1))
+
+
+def test_a_small_graph_is_a_small_picture(renderer):
+    # JupyterLab and nbconvert show an SVG output as an <img> as wide as the SVG says: a small graph
+    # must say a small width. a*a + 1 was 1,100px (1,069pt: three boxes "grad not computed yet" side
+    # by side), cut off in nbconvert's HTML; drawn compact, with "grad not yet", it is under 500.
+    a = Value(2.0, label="a")
+    v = a * a + 1
+    svg = v._repr_mimebundle_()["image/svg+xml"]
+    assert svg_width(v) < 500
+    assert ">grad not yet</text>" in svg and "not computed yet" not in svg  # one field per line
+    assert "not computed yet" in viz.render_svg(v)  # draw() and the pages keep their words
+    v.backward()
+    assert ">grad 4.0</text>" in v._repr_mimebundle_()["image/svg+xml"]
+    assert svg_width(lecture_neuron()) < 800  # the lecture's neuron fits a cell too (was 1,277px)
 
 
 def test_a_value_past_the_draw_limit_shows_its_text_without_drawing(monkeypatch):
@@ -107,10 +132,20 @@ def test_a_value_past_the_draw_limit_shows_its_text_without_drawing(monkeypatch)
         raise AssertionError("a graph past the limit must not be drawn")
 
     monkeypatch.setattr(viz, "render_svg", refuse)
-    assert formatted(big) == {"text/plain": repr(big)}
+    data = formatted(big)
+    assert set(data) == {"text/plain", "text/html"} and data["text/plain"] == repr(big)  # repr unchanged
     at_limit = chain(viz.MAX_NODES - 1)
     monkeypatch.undo()
     assert "image/svg+xml" in formatted(at_limit)  # the same limit draw() uses
+    # the HTML says why there is no picture, and what the student can do instead
+    html = data["text/html"]
+    assert html.startswith(f"<pre>{escape(repr(big))}</pre>")
+    assert f"A graph of {viz.MAX_NODES + 1} values: more than the {viz.MAX_NODES} a picture shows" in html
+    assert "print(text_tree(v))" in html and "draw(v, max_nodes=None)" in html
+    assert text_tree(big).count("\n") > 100 and draw(big, max_nodes=None)  # what it names works
+    assert big._repr_mimebundle_(exclude={"text/html"}) == {"text/plain": repr(big)}
+    total = sum(Value(float(i)) for i in range(400))  # the newcomer's sum of 400 values (and sum()'s 0)
+    assert "A graph of 800 values" in formatted(total)["text/html"]
 
 
 def test_a_renderer_that_fails_or_times_out_leaves_the_text(monkeypatch, renderer):
@@ -565,5 +600,50 @@ def test_the_frames_hold_their_pages_in_chromium(tmp_path, moons):
                 assert [u for u in requests if not u.startswith(("file:", "about:", "data:"))] == []
                 assert errors == []
                 page.close()
+        finally:
+            browser.close()
+
+
+def test_a_small_graph_fits_an_exported_notebook_in_chromium(tmp_path):
+    """nbconvert's HTML (the lab template) shows an SVG output as an <img> with no max-width, at the
+    width the SVG says: at a 1100px window the cell is about 980px, and a*a + 1 (1,100px before it
+    was drawn compact) was cut at its right. Each picture must end inside its cell."""
+    from tests.conftest import need
+
+    chromium = need("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    nbformat = pytest.importorskip("nbformat")
+    nbconvert = pytest.importorskip("nbconvert")
+    from autograd_lite.html import HEADLESS_CHROMIUM
+
+    a = Value(2.0, label="a")
+    done = lecture_neuron()
+    done.backward()
+    cells = []
+    for code, v in (("a*a + 1", a * a + 1), ("lecture_neuron()", lecture_neuron()), ("o", done)):
+        cell = nbformat.v4.new_code_cell(code, execution_count=len(cells) + 1)
+        bundle = v._repr_mimebundle_()
+        cell.outputs = [nbformat.v4.new_output("execute_result", data=bundle, execution_count=len(cells) + 1)]
+        cells.append(cell)
+    exporter = nbconvert.HTMLExporter(template_name="lab")
+    html, _ = exporter.from_notebook_node(nbformat.v4.new_notebook(cells=cells))
+    path = tmp_path / "exported.html"
+    path.write_text(html, encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM)
+        try:
+            page = browser.new_page(viewport={"width": 1100, "height": 900})
+            page.goto(path.as_uri())
+            page.wait_for_load_state()
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('.jp-RenderedSVG')].map(cell => {
+                     const img = cell.querySelector('img'), r = img.getBoundingClientRect();
+                     return {img: img.naturalWidth && r.right, cell: cell.getBoundingClientRect().right,
+                             text: cell.scrollWidth <= cell.clientWidth};
+                   })"""
+            )
+            assert len(boxes) == 3
+            for box in boxes:
+                assert box["img"] and box["img"] <= box["cell"] and box["text"], boxes
         finally:
             browser.close()

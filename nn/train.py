@@ -300,13 +300,44 @@ def _bar(kind: str, total: int):
         try:
             with warnings.catch_warnings():  # tqdm warns once it cannot make the widget: not here
                 warnings.simplefilter("ignore")
-                return _widget_bar()(total=total, bar_format=WIDGET_BAR, leave=True)
+                bar = _widget_bar()(total=total, bar_format=WIDGET_BAR, leave=True, display=False)
+            try:
+                _show_widget(bar)
+            except Exception:
+                bar.disable = True  # never shown: it goes without a word, and the text bar does instead
+                raise
+            return bar
         except Exception:  # no widget (a kernel without a frontend's comms, a broken ipywidgets)
             kind = "text"
     from tqdm.std import tqdm
 
     out = sys.stdout if kind == "text" else sys.stderr  # a kernel shows stderr as if it were an error
     return tqdm(total=total, bar_format=TEXT_BAR, file=out, leave=True)
+
+
+def _show_widget(bar) -> None:
+    """Show the widget bar as tqdm would, but under a display id, so `_final_text` can later replace
+    the text a notebook saves beside the widget (what GitHub and viewers without widgets show)."""
+    from IPython.display import display
+
+    bar.handle = display(bar.container, display_id=True)
+    bar.displayed = True
+
+
+def _final_text(bar) -> None:
+    """Once training is over, the saved text of the widget's output becomes the finished bar as the text
+    bar writes it ("100% |████| epoch 20/20 [00:01, loss 0.0123 acc 100.0%]"), not the "epoch 0/20 00:00"
+    of when it was first shown; the live view keeps its widget (the same one, shown again)."""
+    handle = getattr(bar, "handle", None)
+    if handle is None:
+        return
+    shown = bar.container._repr_mimebundle_()
+    view = shown.get("application/vnd.jupyter.widget-view+json") if isinstance(shown, dict) else None
+    if view is None:
+        return
+    meter = dict(bar.format_dict, bar_format=TEXT_BAR, ncols=None)
+    text = bar.format_meter(**meter)
+    handle.update({"application/vnd.jupyter.widget-view+json": view, "text/plain": text}, raw=True)
 
 
 @functools.cache
@@ -351,6 +382,8 @@ class Progress(Callback):
             with contextlib.suppress(Exception):  # tqdm's notebook bar: its widget keeps its own maximum
                 self.bar.container.children[1].max = self.bar.n
         self.bar.close()
+        with contextlib.suppress(Exception):  # the saved text is a nicety: never an error at the end
+            _final_text(self.bar)
         self.bar = None
 
 

@@ -73,6 +73,8 @@ class Replay:
     every: int
     frame_epochs: list[int] = field(default_factory=list)
     images: list[bytes] = field(default_factory=list)  # PNG files, one per recorded epoch
+    #: Whether each image has a boundary line in it (a model that predicts one class everywhere has none).
+    boundaries: list[bool] = field(default_factory=list)
 
     @property
     def frames(self) -> int:
@@ -151,6 +153,7 @@ class Recorder(Callback):
         cells[edge] = len(self.palette) - 1
         self.replay.frame_epochs.append(epoch)
         self.replay.images.append(png(cells.astype(np.uint8), self.palette))
+        self.replay.boundaries.append(bool(edge.any()))
 
     def epoch_done(self, run: Run, epoch: int) -> bool:
         if epoch % self.replay.every == 0:
@@ -309,7 +312,9 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
     chart_svgs = [_chart_svg(chart, xmax=xmax, best_epoch=history.best_epoch) for chart in charts]
 
     frames: list[dict] = []
-    for epoch, image in zip(rp.frame_epochs, rp.images):
+    # a frame's boundary line, if it has one: the legend names it only while one is drawn
+    drawn = [rp.boundaries[i] if i < len(rp.boundaries) else True for i in range(len(rp.images))]
+    for epoch, image, line in zip(rp.frame_epochs, rp.images, drawn):
         x = _cx(epoch, xmax)
         ys = {}
         for chart in charts:
@@ -322,6 +327,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
                 "x": round(x, 2),
                 "y": ys,
                 "text": _readout(history, epoch, xmax),
+                "boundary": line,
             }
         )
     final = frames[-1]
@@ -330,6 +336,13 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
         f'<li><svg viewBox="-8 -8 16 16" aria-hidden="true">{_marker(c, 0, 0, CLASS_COLORS[c % 7], 6)}</svg>'
         f"class {c}</li>"
         for c in range(rp.classes)
+    )
+    boundary_item = (
+        f'\n<li id="legend-boundary"{"" if final["boundary"] else " hidden"}><svg viewBox="0 0 16 16" '
+        'aria-hidden="true"><line x1="0" y1="8" x2="16" y2="8" stroke="#333" stroke-width="3"/></svg>'
+        "decision boundary</li>"
+        if any(drawn)
+        else ""
     )
     text = final["text"]
     columns = [("loss", "loss")] + ([("acc", "accuracy")] if text["acc"] is not None else [])
@@ -374,9 +387,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 {_axis_ticks(x0, x1, y0, y1)}
 {points}
 </svg>
-<ul class="legend">{legend}
-<li><svg viewBox="0 0 16 16" aria-hidden="true"><line x1="0" y1="8" x2="16" y2="8" stroke="#333"
- stroke-width="3"/></svg>decision boundary</li>
+<ul class="legend">{legend}{boundary_item}
 <li>paler shade: the model is less sure</li></ul>
 </figure>
 <div class="side">
@@ -389,7 +400,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 <kbd>Home</kbd> / <kbd>End</kbd> jump. <span class="address">Link to an epoch with <code>#epoch-40</code> at
 the end of this page's address.</span> Made with autograd_lite; works offline.</p></footer>
 {json_script("replay-data", {"frames": frames, "delay": 180})}"""
-    legend_items = [f"class {c}" for c in range(rp.classes)] + ["decision boundary"]
+    legend_items = [f"class {c}" for c in range(rp.classes)] + (["decision boundary"] if any(drawn) else [])
     captions = [(chart.label, bool(chart.val)) for chart in charts]
     longest = max((f["text"]["epoch"] for f in frames), key=len)
     height = _frame_height(title, detail, legend_items, longest, len(rows), captions)

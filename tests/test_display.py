@@ -543,7 +543,9 @@ def test_the_frames_hold_their_pages_in_chromium(tmp_path, moons):
 
     X, y = moons
     o = lecture_neuron()
-    h = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=6, seed=0, record=True, progress=False)
+    # seed 9: the model predicts one class everywhere at first (no boundary line), then draws one
+    h = nn.fit(nn.MLP(2, [4, 1], seed=9), X, y, epochs=6, seed=0, record=True, progress=False)
+    assert h.replay.boundaries[0] is False and h.replay.boundaries[-1] is True
     notebook = tmp_path / "notebook.html"
     cells = [backward_steps(o)._repr_mimebundle_()["text/html"], h._repr_mimebundle_()["text/html"]]
     notebook.write_text(
@@ -598,8 +600,11 @@ def test_the_frames_hold_their_pages_in_chromium(tmp_path, moons):
                 )
                 frame = boxes.nth(1).bounding_box()["height"]
                 assert page_bottom <= frame < page_bottom + 120, (width, page_bottom, frame)
+                named = replay.locator("#legend-boundary")
+                assert named.is_visible()  # the last frame draws a boundary: the legend names it
                 replay.press("#slider", "Home")
                 assert replay.locator("#r-epoch").inner_text() == "before training (epoch 0)"
+                assert not named.is_visible()  # epoch 0 draws none: the legend does not list one
                 assert replay.url == "about:srcdoc"
                 assert [u for u in requests if not u.startswith(("file:", "about:", "data:"))] == []
                 assert errors == []

@@ -350,6 +350,27 @@ def test_the_last_frame_shows_the_class_the_model_predicts(moons_run):
     assert np.array_equal(shown[inside] // replay.BANDS, nn.classify(model, points)[inside])
 
 
+def test_the_legend_names_the_boundary_only_where_one_is_drawn(moons_run):
+    # every weight 0 and the output's bias 1: the model says class 1 everywhere (50% on moons), and
+    # its hidden units, all 0, never learn, so no frame has a boundary line, and no legend names one
+    X, y = nn.datasets.moons(n=40, noise=0.1, seed=0)
+    model = nn.MLP(2, [4, 1], seed=0)
+    for p in model.parameters():
+        p.data = 0.0
+    model.parameters()[-1].data = 1.0
+    history = nn.fit(model, X, y, epochs=3, lr=0.01, record=True, progress=False)
+    assert history.accuracy[-1] == 0.5 and history.replay.boundaries == [False] * 4
+    page = history.to_html()
+    assert "decision boundary" not in page
+    assert [f["boundary"] for f in frames_of(page)] == [False] * 4
+    # a run with a line: named, shown at the last frame, and each frame says whether it has one
+    _, _, _, drawn = moons_run
+    page = drawn.to_html()
+    assert re.search(r'<li id="legend-boundary"><svg[^>]*>.*?</svg>decision boundary</li>', page)
+    assert all(f["boundary"] for f in frames_of(page))
+    assert 'byId("legend-boundary")' in page  # the script hides it at a frame without one
+
+
 def test_record_to_a_path_writes_the_page_when_training_ends(tmp_path):
     X, y = nn.datasets.xor(n=40, noise=0.1, seed=0)
     path = tmp_path / "xor.html"

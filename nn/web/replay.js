@@ -25,6 +25,8 @@
     shown = i;
     var f = frames[i];
     image.setAttribute("href", f.png);
+    var line = byId("legend-boundary");  // named only while this frame draws a boundary
+    if (line) { line.hidden = f.boundary === false; }
     slider.value = String(i);
     slider.setAttribute("aria-valuetext", f.text.epoch);
     byId("r-epoch-nav").textContent = f.text.epoch;

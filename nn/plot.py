@@ -150,13 +150,16 @@ def decision_boundary(
             raise ValueError("decision_boundary(ax=...) needs axes that belong to a matplotlib Figure")
         fig = root
     ax.contourf(mx, my, regions, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(COLORS[:k]), alpha=0.22)
+    drawn = False  # a model that says one class everywhere has no boundary, and the legend says none
     if out.ndim == 1:  # one output: the boundary is where it crosses the threshold
         score = out.reshape(mx.shape)
         if score.min() < cut < score.max():
             ax.contour(mx, my, score, levels=[cut], colors="black", linewidths=1.5)
-    else:  # the edge of each class's region; shared edges coincide, so every line has one width
+            drawn = True
+    elif len(np.unique(regions)) > 1:  # the edge of each class's region; shared edges coincide
         for j in np.unique(regions):
             ax.contour(mx, my, (regions == j).astype(float), levels=[0.5], colors="black", linewidths=1.2)
+        drawn = True
     for j in range(k):
         pts = X[labels == j]
         if len(pts):
@@ -171,7 +174,8 @@ def decision_boundary(
                 label=names[j],
                 zorder=3,
             )
-    ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
+    if drawn:
+        ax.plot([], [], color="black", linewidth=1.5, label="decision boundary")
     with np.errstate(over="ignore", invalid="ignore"):  # huge weights: numbers, not numpy's warnings
         acc = float(np.mean(decide(predict(model, X), cut) == labels))
     ax.set_title(title or f"Decision boundary\n{describe(model)}, accuracy {acc:.1%} on {len(X)} points")

@@ -170,3 +170,22 @@ def test_few_points_get_bigger_markers_many_keep_theirs():
     assert len(xor_sizes) == 1 and 60 <= xor_sizes.pop() <= 80
     assert sizes(*datasets.moons(n=200, seed=0)) == {24.0}  # hundreds: as small as they were
     assert plot.marker_size(1) == plot.marker_size(4) and plot.marker_size(25) < plot.marker_size(4)
+
+
+def test_a_model_that_says_one_class_everywhere_has_no_boundary_in_its_legend():
+    X, y = datasets.xor()
+    model = nn.MLP(2, [1], seed=0)
+    for p in model.parameters():
+        p.data = 0.0
+    model.parameters()[-1].data = 5.0  # the bias: a score of 5 everywhere, class 1 at every point
+    labels = [t.get_text() for t in plot.decision_boundary(model, X, y).axes[0].get_legend().get_texts()]
+    assert labels == ["class 0", "class 1"]
+    trained = [t.get_text() for t in plot.decision_boundary(*_xor_mlp()).axes[0].get_legend().get_texts()]
+    assert trained == ["class 0", "class 1", "decision boundary"]
+
+
+def _xor_mlp():
+    X, y = datasets.xor()
+    model = nn.MLP(2, [3, 1], seed=0)
+    nn.fit(model, X, y, loss="bce_with_logits", optimizer="adam", lr=0.1, epochs=150, progress=False)
+    return model, X, y

@@ -6,12 +6,17 @@ may be one example (a scalar Value), a batch (a lane Value, one number per
 example, with targets as a numpy array) or a list of Values; targets are data:
 numbers or numpy arrays, never Values. Every loss stays finite for logits of
 ±1000.
+
+The criteria (`MSELoss`, `L1Loss`, `BCELoss`, `BCEWithLogitsLoss`,
+`CrossEntropyLoss`, `HingeLoss`) are the same losses as PyTorch's classes:
+built once with `reduction="mean" | "sum" | "none"`, called as
+`criterion(output, target)`. Each computes its function's per-example terms.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -137,22 +142,39 @@ def _elementwise(pred, target, what: str, term, mean: bool = True) -> Value:
     return _reduce([term(p, t) for p, t in pairs], [_count(p) for p, _ in pairs], mean)
 
 
+def _reduced(pred, target, what: str, term, reduction: str) -> Value | list[Value]:
+    """`_elementwise` by a criterion's reduction; "none" keeps the terms: one Value (scalar or lanes)
+    for one prediction, a list for a list, as PyTorch keeps the input's shape."""
+    if reduction != "none":
+        return _elementwise(pred, target, what, term, mean=reduction == "mean")
+    terms = [term(p, t) for p, t in _pairs(pred, target, what)]
+    return terms[0] if isinstance(pred, Value) else terms
+
+
 # --- regression -----------------------------------------------------------------------
+
+
+def _squared(p: Value, t) -> Value:
+    return (p - t) ** 2
+
+
+def _absolute(p: Value, t) -> Value:
+    return abs(p - t)
 
 
 def mse(pred, target) -> Value:
     """Mean squared error, mean((pred - target)²): the regression loss of every course."""
-    return _elementwise(pred, target, "mse", lambda p, t: (p - t) ** 2)
+    return _elementwise(pred, target, "mse", _squared)
 
 
 def sse(pred, target) -> Value:
     """Sum of squared errors, Σ(pred - target)²: mse without the division by n."""
-    return _elementwise(pred, target, "sse", lambda p, t: (p - t) ** 2, mean=False)
+    return _elementwise(pred, target, "sse", _squared, mean=False)
 
 
 def mae(pred, target) -> Value:
     """Mean absolute error, mean(|pred - target|): less swayed by outliers than mse."""
-    return _elementwise(pred, target, "mae", lambda p, t: abs(p - t))
+    return _elementwise(pred, target, "mae", _absolute)
 
 
 # --- two classes ------------------------------------------------------------------------
@@ -175,6 +197,41 @@ def _bce_edge(d, t):
     return (t - 1) * log_q - t * log_p, (d - t) / BCE_EPSILON
 
 
+def _bce_term(p: Value, t) -> Value:
+    """One example's (or each lane's) binary cross-entropy, with PyTorch's clamps (see below)."""
+    what = "binary_cross_entropy"
+    _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
+    d = p.data
+    a = np.asarray(d)
+    if np.any(a < 0) or np.any(a > 1) or np.any(np.isnan(a)):
+        bad = a[(a < 0) | (a > 1) | np.isnan(a)].flat[0]
+        raise ValueError(
+            f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
+            "for raw scores (logits) use bce_with_logits"
+        )
+    edge = (1 - a) * a < BCE_EPSILON
+    if edge.any():
+        loss, slope = _bce_edge(a, t)
+        if not p.is_lanes:  # p - d is 0 with gradient 1: the value is PyTorch's loss, the slope its gradient
+            return (p - d) * float(slope) + float(loss)
+        keep = (~edge).astype(float)
+        safe = p * keep + edge * 0.5  # p in the ordinary lanes; 0.5 (finite logs, no gradient) at the edge
+        ordinary = -(t * safe.log() + (1 - t) * (1 - safe).log())
+        out = ordinary * keep + ((p - d) * (slope * edge) + np.where(edge, loss, 0.0))
+    else:
+        ordinary = out = -(t * p.log() + (1 - t) * (1 - p).log())
+    # Below 2^-14, rounding 1 - p costs log(1 - p) digits (2e-5 of the loss at p = 1e-12): make the
+    # value PyTorch's log1p(-p), a constant shift that leaves the gradient alone.
+    near_0 = ~edge & (a < 2.0**-14)
+    if near_0.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exact = (t - 1) * np.log1p(-a) - t * np.log(a)
+        shift = np.where(near_0, exact - ordinary.data, 0.0)
+        if np.any(shift != 0):
+            out = out + (shift if p.is_lanes else float(shift))
+    return out
+
+
 def binary_cross_entropy(prob, target) -> Value:
     """-(t·log p + (1-t)·log(1-p)) for probabilities p in [0, 1] and targets t in [0, 1].
 
@@ -185,45 +242,20 @@ def binary_cross_entropy(prob, target) -> Value:
     times p; elsewhere it is the formula above. For a model without a sigmoid on
     its output, use `bce_with_logits`: exact and stable for any logit.
     """
-    what = "binary_cross_entropy"
+    return _elementwise(prob, target, "binary_cross_entropy", _bce_term)
 
-    def term(p: Value, t):
-        _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
-        d = p.data
-        a = np.asarray(d)
-        if np.any(a < 0) or np.any(a > 1) or np.any(np.isnan(a)):
-            bad = a[(a < 0) | (a > 1) | np.isnan(a)].flat[0]
-            raise ValueError(
-                f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
-                "for raw scores (logits) use bce_with_logits"
-            )
-        edge = (1 - a) * a < BCE_EPSILON
-        if edge.any():
-            loss, slope = _bce_edge(a, t)
-            if (
-                not p.is_lanes
-            ):  # p - d is 0 with gradient 1: the value is PyTorch's loss, the slope its gradient
-                return (p - d) * float(slope) + float(loss)
-            keep = (~edge).astype(float)
-            safe = (
-                p * keep + edge * 0.5
-            )  # p in the ordinary lanes; 0.5 (finite logs, no gradient) at the edge
-            ordinary = -(t * safe.log() + (1 - t) * (1 - safe).log())
-            out = ordinary * keep + ((p - d) * (slope * edge) + np.where(edge, loss, 0.0))
-        else:
-            ordinary = out = -(t * p.log() + (1 - t) * (1 - p).log())
-        # Below 2^-14, rounding 1 - p costs log(1 - p) digits (2e-5 of the loss at p = 1e-12): make the
-        # value PyTorch's log1p(-p), a constant shift that leaves the gradient alone.
-        near_0 = ~edge & (a < 2.0**-14)
-        if near_0.any():
-            with np.errstate(divide="ignore", invalid="ignore"):
-                exact = (t - 1) * np.log1p(-a) - t * np.log(a)
-            shift = np.where(near_0, exact - ordinary.data, 0.0)
-            if np.any(shift != 0):
-                out = out + (shift if p.is_lanes else float(shift))
-        return out
 
-    return _elementwise(prob, target, what, term)
+def _bce_logits_term(z: Value, t) -> Value:
+    what = "bce_with_logits"
+    _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
+    d = z.data
+    if z.is_lanes:
+        m = (d >= 0).astype(float)
+        neg_sign = 1.0 - 2.0 * m  # -1 where z >= 0, +1 where z < 0, so z·neg_sign = -|z|
+    else:
+        m = 1.0 if d >= 0 else 0.0
+        neg_sign = -1.0 if d >= 0 else 1.0
+    return z * (m - t) + ((z * neg_sign).exp() + 1.0).log()
 
 
 def bce_with_logits(logit, target) -> Value:
@@ -233,35 +265,21 @@ def bce_with_logits(logit, target) -> Value:
     the exp never overflows, and the gradient is exactly sigmoid(z) - t, at
     z = 0 too (m and the sign of z are constants read from the data).
     """
-    what = "bce_with_logits"
+    return _elementwise(logit, target, "bce_with_logits", _bce_logits_term)
 
-    def term(z: Value, t):
-        _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
-        d = z.data
-        if z.is_lanes:
-            m = (d >= 0).astype(float)
-            neg_sign = 1.0 - 2.0 * m  # -1 where z >= 0, +1 where z < 0, so z·neg_sign = -|z|
-        else:
-            m = 1.0 if d >= 0 else 0.0
-            neg_sign = -1.0 if d >= 0 else 1.0
-        return z * (m - t) + ((z * neg_sign).exp() + 1.0).log()
 
-    return _elementwise(logit, target, what, term)
+def _hinge_term(s: Value, t) -> Value:
+    bad = np.asarray(t)[(np.asarray(t) != 1) & (np.asarray(t) != -1)]
+    if bad.size:
+        raise ValueError(
+            f"hinge needs labels of -1 or +1, got {bad.flat[0]:g} (for 0/1 labels pass 2 * y - 1)"
+        )
+    return (1.0 - s * t).relu()
 
 
 def hinge(score, target) -> Value:
     """The max-margin loss mean(max(0, 1 - t·score)) for labels t of -1 or +1 (micrograd's demo)."""
-    what = "hinge"
-
-    def term(s: Value, t):
-        bad = np.asarray(t)[(np.asarray(t) != 1) & (np.asarray(t) != -1)]
-        if bad.size:
-            raise ValueError(
-                f"hinge needs labels of -1 or +1, got {bad.flat[0]:g} (for 0/1 labels pass 2 * y - 1)"
-            )
-        return (1.0 - s * t).relu()
-
-    return _elementwise(score, target, what, term)
+    return _elementwise(score, target, "hinge", _hinge_term)
 
 
 # --- several classes ----------------------------------------------------------------------
@@ -302,6 +320,11 @@ def cross_entropy(logits: Sequence[Value], target) -> Value:
     `logits` holds one Value per class (each a scalar or lanes); `target` is the
     class index (an int, or one int per lane).
     """
+    return _cross_entropy(logits, target, "mean")
+
+
+def _cross_entropy(logits: Sequence[Value], target, reduction: str) -> Value:
+    """cross_entropy reduced over the lanes by `reduction`; "none" keeps one lane per example."""
     if isinstance(logits, Value) or not isinstance(logits, Sequence) or isinstance(logits, str):
         raise TypeError(
             "cross_entropy takes a list of logits, one Value per class; "
@@ -320,7 +343,105 @@ def cross_entropy(logits: Sequence[Value], target) -> Value:
         return -logp[t]
     # Pick each lane's target class with one-hot masks (constants): -Σ_k onehot_k · log p_k.
     picked = wsum([Value((t == k).astype(float)) for k in range(len(logits))], logp)
-    return -picked.mean()
+    if reduction == "none":
+        return -picked
+    return -(picked.mean() if reduction == "mean" else picked.sum())
+
+
+# --- criteria, as PyTorch names them --------------------------------------------------------
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+class Criterion:
+    """A loss as a torch.nn criterion: built with a reduction, called as `criterion(output, target)`.
+
+    reduction "mean" (the default) and "sum" give one Value for `.backward()`;
+    "none" gives the per-example terms: a lane Value for a batch, a Value for
+    one example, a list for a list of outputs. The targets, their checks and
+    their messages are those of the function the criterion is built on.
+    """
+
+    #: The name `fit(loss=...)` knows this loss by: the task (labels, outputs) fit reads it as.
+    fit_name: str = ""
+
+    def __init__(self, *, reduction: str = "mean") -> None:
+        if not isinstance(reduction, str) or reduction not in REDUCTIONS:
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be one of 'mean', 'sum', 'none', got {reduction!r}"
+            )
+        self.reduction = reduction
+
+    def __call__(self, output, target) -> Value | list[Value]:
+        return self.forward(output, target)
+
+    def forward(self, output, target) -> Value | list[Value]:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        shown = "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+        return f"{type(self).__name__}({shown})"
+
+
+class _Elementwise(Criterion):
+    """A criterion whose loss is a term per example (a function of one output and its target)."""
+
+    what: str = ""  # the function whose checks and messages it shares
+    term: Callable[[Value, object], Value]
+
+    def forward(self, output, target) -> Value | list[Value]:
+        return _reduced(output, target, self.what, type(self).term, self.reduction)
+
+
+class MSELoss(_Elementwise):
+    """torch.nn.MSELoss: (output - target)² per example; `mse` is MSELoss(), `sse` its reduction='sum'."""
+
+    fit_name, what, term = "mse", "mse", staticmethod(_squared)
+
+
+class L1Loss(_Elementwise):
+    """torch.nn.L1Loss: |output - target| per example (gradient sign(output - target), 0 at a tie); `mae`."""
+
+    fit_name, what, term = "mae", "mae", staticmethod(_absolute)
+
+
+class BCELoss(_Elementwise):
+    """torch.nn.BCELoss on probabilities: -(t·log p + (1-t)·log(1-p)), each log clamped at -100 and the
+    gradient (p - t) / max(p·(1 - p), 1e-12), as torch; `binary_cross_entropy`. No `weight=`."""
+
+    fit_name, what, term = "binary_cross_entropy", "binary_cross_entropy", staticmethod(_bce_term)
+
+
+class BCEWithLogitsLoss(_Elementwise):
+    """torch.nn.BCEWithLogitsLoss: BCELoss of sigmoid(z) computed from the logit z, exact for any z;
+    `bce_with_logits`. No `weight=` or `pos_weight=`."""
+
+    fit_name, what, term = "bce_with_logits", "bce_with_logits", staticmethod(_bce_logits_term)
+
+
+class HingeLoss(_Elementwise):
+    """The binary hinge max(0, 1 - t·s) for scores s and labels t of -1 or +1: micrograd's `hinge`.
+
+    torch.nn has no class for it: it is `torch.relu(1 - t * s)` reduced (gradient 0 at the margin,
+    t·s = 1, as here). `nn.MultiMarginLoss` is the multi-class hinge: on the two scores (0, s) with
+    class (t + 1) / 2 it gives half of this (it divides by the number of classes).
+    `nn.HingeEmbeddingLoss` is another loss: x itself for t = 1 and max(0, margin - x) for t = -1,
+    for distances x, not scores.
+    """
+
+    fit_name, what, term = "hinge", "hinge", staticmethod(_hinge_term)
+
+
+class CrossEntropyLoss(Criterion):
+    """torch.nn.CrossEntropyLoss: -log softmax(logits)[target], the output a list of one Value per class
+    (torch's (N, C) input, as lanes) and the target class indices; `cross_entropy`. No `weight=`,
+    `ignore_index=`, `label_smoothing=` or probability targets. reduction="none" gives one lane per
+    example."""
+
+    fit_name = "cross_entropy"
+
+    def forward(self, output, target) -> Value:
+        return _cross_entropy(output, target, self.reduction)
 
 
 # --- regularisation -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ and `accuracy` run the model the same way under `no_grad()`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import math
 import numbers
@@ -525,6 +526,21 @@ def _schedule(schedule, opt):
     raise TypeError("schedule must be an nn.optim schedule or a function optimizer -> schedule")
 
 
+def _task(loss, model, y) -> Task:
+    """choose_task for fit(loss=...); a criterion (nn.HingeLoss(), ...) gets the task of the loss it
+    computes (its labels converted the same way) and is itself the function trained on."""
+    if not isinstance(loss, losses.Criterion):
+        return choose_task(loss, model, y)
+    if loss.reduction == "none":
+        raise ValueError(
+            f"fit needs a loss that is one number: {loss!r} gives one per example; "
+            "use reduction='mean' (the default) or 'sum'"
+        )
+    task = choose_task(loss.fit_name, model, y)
+    name = type(loss).__name__ if loss.reduction == "mean" else repr(loss)
+    return dataclasses.replace(task, name=name, fn=loss)
+
+
 def fit(
     model,
     X,
@@ -548,9 +564,11 @@ def fit(
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
-    loss: a name from LOSSES or a function (outputs, targets) -> scalar Value;
-    by default cross_entropy for several outputs, bce for a sigmoid output,
-    hinge for other class labels, mse otherwise. Labels are converted for the
+    loss: a name from LOSSES, a criterion (nn.HingeLoss(), nn.MSELoss(reduction="sum"), ...:
+    read as the loss of that name, its labels converted alike) or a function
+    (outputs, targets) -> scalar Value; by default cross_entropy for several
+    outputs, bce for a sigmoid output, hinge for other class labels, mse
+    otherwise. Labels are converted for the
     loss (0/1 <-> ±1); bool labels and a (n, 1) column of labels work too.
     optimizer: a name with `lr`, which defaults to 0.02 (DEFAULT_LR, as the
     CLI's: PyTorch's own defaults, such as Adam's 1e-3, which the optimizer
@@ -577,7 +595,7 @@ def fit(
     y = plain_labels(y)
     if isinstance(validation, tuple | list) and len(validation) == 2:
         validation = (validation[0], plain_labels(validation[1]))
-    task = choose_task(loss, model, y)
+    task = _task(loss, model, y)
     n_out = n_outputs(model)
     t = task.targets(y, n_out, "y")
     if len(t) != len(X):

@@ -1,7 +1,20 @@
 """nn: modules, losses, optimizers, datasets, a training loop and plots on top of autograd_lite."""
 
 from . import datasets, functional, losses, optim, replay
-from .module import MLP, Layer, Module, Neuron
+from .module import (
+    MLP,
+    Identity,
+    Layer,
+    LeakyReLU,
+    Linear,
+    Module,
+    Neuron,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    from_torch,
+)
 from .train import Callback, History, accuracy, classify, fit, predict, register_display, register_recorder
 
 # The replay page sits a layer above the training loop: the front door hands the loop its recorder,
@@ -26,6 +39,15 @@ __all__ = [
     "optim",
     "plot",
     "predict",
+    # layers as PyTorch names them, and the bridge to torch
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "from_torch",
 ]
 
 

@@ -25,6 +25,11 @@ def activation(name: str | None) -> Callable[[Value], Value]:
         raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}") from None
 
 
+def leaky_relu(x: Value, negative_slope: float = 0.01) -> Value:
+    """max(x, negative_slope·x): `nn.LeakyReLU(negative_slope)`; the activation "leaky_relu" uses 0.01."""
+    return x.leaky_relu(negative_slope)
+
+
 def _max_data(logits: Sequence[Value]):
     """The largest logit per lane (a constant: subtracting it changes no gradient)."""
     import numpy as np

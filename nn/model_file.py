@@ -49,6 +49,19 @@ CONFIG_KEYS = {
     "Neuron": (("nin",), ("activation", "init", "fine")),
     "Layer": (("nin", "nout"), ("activation", "init", "fine")),
     "MLP": (("nin", "nouts"), ("activation", "output_activation", "init", "fine")),
+    "Linear": (("in_features", "out_features"), ("bias",)),
+    "Sequential": (("layers",), ()),
+}
+
+#: The entries of a Sequential's 'config.layers': each a mapping with a 'type' and its arguments.
+LAYER_KEYS = {
+    "Linear": ("in_features", "out_features", "bias"),
+    "ReLU": (),
+    "Tanh": (),
+    "Sigmoid": (),
+    "LeakyReLU": ("negative_slope",),
+    "Identity": (),
+    "Sequential": ("layers",),
 }
 
 
@@ -82,7 +95,7 @@ def check_config(class_name: str, config: dict, path, inits: tuple[str, ...]) ->
     activations = ", ".join(repr(a) for a in ACTIVATIONS) + " or null"
     for key, value in config.items():
         where = f"{path}: key 'config.{key}' is {show(value)}"
-        if key in ("nin", "nout"):
+        if key in ("nin", "nout", "in_features", "out_features"):
             if not _is_count(value):
                 raise ValueError(f"{where}; accepted: a whole number >= 1")
         elif key == "nouts":
@@ -96,9 +109,42 @@ def check_config(class_name: str, config: dict, path, inits: tuple[str, ...]) ->
         elif key == "init":
             if not isinstance(value, str) or value not in inits:
                 raise ValueError(f"{where}; accepted: {', '.join(repr(i) for i in inits)}")
-        elif key == "fine" and not isinstance(value, bool):
+        elif key in ("fine", "bias") and not isinstance(value, bool):
             raise ValueError(f"{where}; accepted: true or false")
+        elif key == "layers":
+            check_layers(value, path, "config.layers")
     return dict(config)
+
+
+def check_layers(layers, path, where: str) -> None:
+    """A Sequential's list of layer entries, each checked (nested Sequentials too)."""
+    if not isinstance(layers, list):
+        raise ValueError(f"{path}: key {where!r} is {show(layers)}; accepted: a list of layers")
+    for i, entry in enumerate(layers):
+        at = f"{where}[{i}]"
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if not isinstance(kind, str) or kind not in LAYER_KEYS:
+            raise ValueError(
+                f"{path}: key {at!r} is {show(entry)}; accepted: a mapping with 'type' one of "
+                f"{', '.join(LAYER_KEYS)}"
+            )
+        unexpected = [k for k in entry if k != "type" and k not in LAYER_KEYS[kind]]
+        if unexpected:
+            raise ValueError(f"{path}: key {at!r} has unexpected key {some(unexpected)} for a {kind}")
+        for key, value in entry.items():
+            shown = f"{path}: key '{at}.{key}' is {show(value)}"
+            if key in ("in_features", "out_features") and not _is_count(value):
+                raise ValueError(f"{shown}; accepted: a whole number >= 1")
+            if key == "bias" and not isinstance(value, bool):
+                raise ValueError(f"{shown}; accepted: true or false")
+            if key == "negative_slope" and finite_float(value) is None:
+                raise ValueError(f"{shown}; accepted: a finite number")
+            if key == "layers":
+                check_layers(value, path, f"{at}.layers")
+        if kind == "Linear" and not {"in_features", "out_features"} <= entry.keys():
+            raise ValueError(f"{path}: key {at!r}: a Linear needs in_features and out_features")
+        if kind == "Sequential" and "layers" not in entry:
+            raise ValueError(f"{path}: key {at!r}: a Sequential needs layers")
 
 
 def _is_count(n) -> bool:

@@ -18,11 +18,11 @@ from autograd_lite import Parameter, Value, wsum
 from autograd_lite.engine import NO_GRAD
 from autograd_lite.modes import state as _modes
 
-from . import checks, model_file
+from . import checks, functional, model_file
 from .functional import activation as activation_fn
 from .seed import rng as make_rng
 
-INITS = ("uniform", "xavier", "he")
+INITS = ("uniform", "xavier", "he", "pytorch")
 FORMAT = model_file.FORMAT
 
 # --- size guards: memory is estimated before anything is built ----------------------------------
@@ -131,7 +131,7 @@ def _check_batch_size(model: Module, lanes: int, nin: int, nouts: Sequence[int],
     nbytes = estimate_bytes(lanes=lanes, nodes=graph_nodes(nin, nouts, grad=grad, fine=fine))
     if nbytes > MEMORY_LIMIT:  # repr(model) only when it is needed: it counts the parameters
         check_size(
-            f"{model!r} on a batch of {lanes:,} examples{' (building its graph)' if grad else ''}",
+            f"{model._short()} on a batch of {lanes:,} examples{' (building its graph)' if grad else ''}",
             nbytes,
             "call it on smaller batches" + (", or under no_grad() to build no graph" if grad else ""),
         )
@@ -152,9 +152,19 @@ class Module:
         for p in self.parameters():
             p.grad = NO_GRAD
 
-    def state_dict(self) -> dict[str, float]:
-        """Every parameter's value by name (plain floats: JSON-ready)."""
-        return {name: float(p.data) for name, p in self.named_parameters()}
+    def _tensors(self, prefix: str = "") -> Iterator[tuple[str, tuple[int, ...], list[Parameter]]]:
+        """(state_dict key, shape, its parameters in row-major order) of each state_dict entry: one
+        parameter of shape () per key here; a whole (out, in) weight matrix for nn.Linear."""
+        for name, p in self.named_parameters(prefix):
+            yield name, (), [p]
+
+    def state_dict(self) -> dict:
+        """Every parameter's value by name: a float per parameter (Neuron, Layer, MLP), or an array
+        per weight matrix and bias vector as PyTorch's keys (nn.Linear, nn.Sequential)."""
+        return {
+            key: float(ps[0].data) if shape == () else np.array([p.data for p in ps]).reshape(shape)
+            for key, shape, ps in self._tensors()
+        }
 
     def load_state_dict(self, state: dict, source: str = "state_dict") -> None:
         """Set every parameter from `state`; strict: the keys must match exactly.
@@ -166,35 +176,70 @@ class Module:
             raise ValueError(
                 f"{source}: expected a mapping of parameter names to numbers, got {type(state).__name__}"
             )
-        params = dict(self.named_parameters())
-        missing = [k for k in params if k not in state]
-        extra = [k for k in state if k not in params]
+        tensors = {key: (shape, ps) for key, shape, ps in self._tensors()}
+        missing = [k for k in tensors if k not in state]
+        extra = [k for k in state if k not in tensors]
         problems = []
         if missing:
             problems.append(f"missing keys {model_file.some(missing)}")
         if extra:
             problems.append(f"unexpected keys {model_file.some(extra)}")
-        values = {}
-        for key in params.keys() & state.keys():
-            value = model_file.finite_float(state[key])
-            if value is None:
-                problems.append(f"key {key!r} holds {model_file.show(state[key])}, not a finite number")
-            values[key] = value
+        values: dict[str, list[float]] = {}
+        for key, (shape, _) in tensors.items():
+            if key not in state:
+                continue
+            if shape == ():
+                value = model_file.finite_float(state[key])
+                if value is None:
+                    problems.append(f"key {key!r} holds {model_file.show(state[key])}, not a finite number")
+                values[key] = [value] if value is not None else []
+                continue
+            array, problem = _finite_array(state[key], shape)
+            if problem:
+                problems.append(f"key {key!r} {problem}")
+            else:
+                values[key] = array.ravel().tolist()
         if problems:
-            raise ValueError(f"{source} does not fit {self!r}: " + "; ".join(problems) + " (model unchanged)")
-        for key, p in params.items():
-            p.data = values[key]
+            raise ValueError(
+                f"{source} does not fit {self._short()}: " + "; ".join(problems) + " (model unchanged)"
+            )
+        for key, (_, ps) in tensors.items():
+            for p, v in zip(ps, values[key]):
+                p.data = v
 
     def config(self) -> dict:
         """The constructor's arguments, so `load` can rebuild the same shape."""
         raise NotImplementedError
 
+    def _short(self) -> str:
+        """The model in one line, for error messages: its repr."""
+        return repr(self)
+
+    @classmethod
+    def _from_config(cls, config: dict) -> Module:
+        """A model of this class with the shape a checked `config` describes (weights to be loaded)."""
+        return cls(**config)
+
+    def _torch_spec(self) -> tuple:
+        """The model as nn.torch_bridge's spec of torch layers."""
+        raise TypeError(
+            f"{type(self).__name__} has no PyTorch equivalent here: to_torch() takes an MLP, Layer, "
+            "Neuron, nn.Sequential, nn.Linear or an activation module"
+        )
+
+    def to_torch(self):
+        """The same network as a `torch.nn` module (a `torch.nn.Sequential` for an MLP or a
+        Sequential) in float64, holding these weights exactly. Needs torch: pip install -e ".[bench]"."""
+        from . import torch_bridge
+
+        return torch_bridge.build(self._torch_spec())
+
     def describe(self) -> str:
         """The model in a few words, for the titles of plots and pages: its class's name."""
         return type(self).__name__
 
-    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
-        """(name, inputs, outputs, activation) of each layer of neurons, for the summary; none here."""
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
+        """(name, inputs, outputs, activation, biases) of each layer of neurons, for the summary."""
         return []
 
     def _repr_html_(self) -> str | None:
@@ -208,9 +253,14 @@ class Module:
     def save(self, path: str | os.PathLike) -> None:
         """Write the model's shape and weights as JSON (never pickle)."""
         doc = {"format": FORMAT, "version": 1, "class": type(self).__name__, "config": self.config()}
-        doc["state"] = self.state_dict()
+        doc["state"] = {
+            k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in self.state_dict().items()
+        }
         with open(path, "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
+
+    #: Whether a model file's 'state' holds one number per parameter (an array per key otherwise).
+    _one_key_per_parameter = True
 
     @classmethod
     def parameters_in(cls, config: dict) -> int:
@@ -227,12 +277,12 @@ class Module:
         doc = _read_model_file(path)
         config, state = model_file.check(doc, cls.__name__, path, inits=INITS)
         expected = cls.parameters_in(config)  # checked against the weights before building anything
-        if expected != len(state):
+        if cls._one_key_per_parameter and expected != len(state):
             raise ValueError(
                 f"{path}: key 'config' describes {expected:,} parameters but key 'state' holds {len(state):,}"
             )
         _check_model_size(f"{path}: key 'config' describes a {cls.__name__} that", expected)
-        model = cls(**config)  # every argument checked above; the state is checked before it is set
+        model = cls._from_config(config)  # every argument checked above; the state checked before it is set
         model.load_state_dict(state, source=f"{path}: key 'state'")
         return model
 
@@ -246,12 +296,12 @@ def summary_html(model: Module) -> str:
     from html import escape
 
     rows = []
-    for name, nin, nout, act in model._layer_rows():
+    for name, nin, nout, act, biases in model._layer_rows():
         weights = nin * nout
         rows.append(
             f"<tr><td>{escape(name)}</td><td>{nin} → {nout}</td><td>{escape(act or 'linear')}</td>"
-            f'<td style="text-align:right">{weights:,} + {nout:,}</td>'
-            f'<td style="text-align:right">{weights + nout:,}</td></tr>'
+            f'<td style="text-align:right">{weights:,} + {biases:,}</td>'
+            f'<td style="text-align:right">{weights + biases:,}</td></tr>'
         )
     total = len(model.parameters())
     head = (
@@ -295,6 +345,28 @@ def _read_model_file(path: str | os.PathLike) -> dict:
     return doc
 
 
+def _finite_array(value, shape: tuple[int, ...]) -> tuple[np.ndarray, str]:
+    """`value` (an array, nested lists from a JSON file, a torch tensor) as a float64 array of
+    `shape`, and "" ; or an empty array and what is wrong with it."""
+    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch tensor: torch_model.state_dict()
+        value = value.detach().cpu().numpy()
+    if isinstance(value, bool | np.bool_ | str | bytes | dict) or value is None:
+        return np.empty(0), f"holds {model_file.show(value)}, not an array of shape {shape}"
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):  # ragged lists
+        return np.empty(0), f"holds {model_file.show(value)}, not an array of shape {shape}"
+    if array.dtype.kind not in "iuf":
+        return np.empty(0), f"holds {model_file.show(value)}, not an array of numbers of shape {shape}"
+    if array.shape != shape:
+        hint = " (out_features, in_features), as torch's" if len(shape) == 2 else ""
+        return np.empty(0), f"has shape {array.shape}, expected {shape}{hint}"
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        return np.empty(0), "holds nan or infinity"
+    return array, ""
+
+
 def _initial_weights(nin: int, nout: int, init: str, rng: np.random.Generator) -> np.ndarray:
     """nin weights for one neuron of a layer with nout neurons."""
     if init == "uniform":  # micrograd's
@@ -304,6 +376,9 @@ def _initial_weights(nin: int, nout: int, init: str, rng: np.random.Generator) -
         return rng.uniform(-a, a, size=nin)
     if init == "he":  # keeps the variance through ReLU layers
         return rng.normal(0.0, math.sqrt(2.0 / nin), size=nin)
+    if init == "pytorch":  # torch.nn.Linear's default: uniform in ±1/√nin (its bias too)
+        bound = 1.0 / math.sqrt(nin)
+        return rng.uniform(-bound, bound, size=nin)
     raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
 
 
@@ -349,6 +424,7 @@ class Neuron(Module):
         nout: int = 1,
         rng: np.random.Generator | None = None,
         name: str = "",
+        bias: bool = True,
     ):
         self.nin = checks.count("nin", nin)
         _check_model_size(f"Neuron({self.nin})", self.nin + 1)
@@ -358,7 +434,10 @@ class Neuron(Module):
         rng = rng if rng is not None else make_rng(seed)
         weights = _initial_weights(self.nin, nout, init, rng)
         self.w = [Parameter(float(v), label=f"{name}w{i + 1}") for i, v in enumerate(weights)]
-        self.b = Parameter(0.0, label=f"{name}b")
+        b = rng.uniform(-1.0, 1.0) / math.sqrt(self.nin) if init == "pytorch" else 0.0
+        # Without a bias (nn.Linear(..., bias=False)) b stays 0: not a parameter, not in the sum.
+        self.has_bias = bool(bias)
+        self.b = Parameter(b if bias else 0.0, label=f"{name}b")
 
     @property
     def nout(self) -> int:
@@ -373,17 +452,18 @@ class Neuron(Module):
     def forward(self, x: list[Value]) -> Value:
         """The neuron on inputs already checked (nin Values)."""
         if self.fine:
-            n: Value = self.b
-            for wi, xi in zip(self.w, x):
+            n: Value = self.b + self.w[0] * x[0] if self.has_bias else self.w[0] * x[0]
+            for wi, xi in zip(self.w[1:], x[1:]):
                 n = n + wi * xi
         else:
-            n = wsum(self.w, x, self.b)
+            n = wsum(self.w, x, self.b if self.has_bias else None)
         return self.act(n)
 
     def named_parameters(self, prefix: str = ""):
         for i, w in enumerate(self.w):
             yield f"{prefix}w.{i}", w
-        yield f"{prefix}b", self.b
+        if self.has_bias:
+            yield f"{prefix}b", self.b
 
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init, "fine": self.fine}
@@ -392,8 +472,11 @@ class Neuron(Module):
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], [1])
 
-    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
-        return [("neuron", self.nin, 1, self.activation)]
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
+        return [("neuron", self.nin, 1, self.activation, 1)]
+
+    def _torch_spec(self) -> tuple:
+        return ("Sequential", [_linear_spec([self]), *_activation_spec(self.activation)])
 
     def __repr__(self) -> str:
         return f"Neuron({self.nin}, activation={self.activation!r})"
@@ -413,13 +496,14 @@ class Layer(Module):
         *,
         rng: np.random.Generator | None = None,
         name: str = "",
+        bias: bool = True,
     ):
         self.nin, self.nout = checks.count("nin", nin), checks.count("nout", nout)
         _check_model_size(f"Layer({self.nin}, {self.nout})", parameter_count(self.nin, [self.nout]))
         self.activation, self.init, self.fine = activation, init, bool(fine)
         rng = rng if rng is not None else make_rng(seed)
         self.neurons = [
-            Neuron(nin, activation, init, fine=fine, nout=nout, rng=rng, name=f"{name}n{k + 1}.")
+            Neuron(nin, activation, init, fine=fine, nout=nout, rng=rng, name=f"{name}n{k + 1}.", bias=bias)
             for k in range(self.nout)
         ]
 
@@ -450,8 +534,11 @@ class Layer(Module):
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], [config["nout"]])
 
-    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
-        return [("layer", self.nin, self.nout, self.activation)]
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
+        return [("layer", self.nin, self.nout, self.activation, self.nout)]
+
+    def _torch_spec(self) -> tuple:
+        return ("Sequential", [_linear_spec(self.neurons), *_activation_spec(self.activation)])
 
     def __repr__(self) -> str:
         return f"Layer({self.nin}, {self.nout}, activation={self.activation!r})"
@@ -538,15 +625,429 @@ class MLP(Module):
     def parameters_in(cls, config: dict) -> int:
         return parameter_count(config["nin"], config["nouts"])
 
-    def _layer_rows(self) -> list[tuple[str, int, int, str | None]]:
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
         last = len(self.layers)
         return [
-            (f"{i}{' (output)' if i == last else ''}", layer.nin, layer.nout, layer.activation)
+            (f"{i}{' (output)' if i == last else ''}", layer.nin, layer.nout, layer.activation, layer.nout)
             for i, layer in enumerate(self.layers, start=1)
         ]
+
+    def _torch_spec(self) -> tuple:
+        specs: list[tuple] = []
+        for layer in self.layers:
+            specs += [_linear_spec(layer.neurons), *_activation_spec(layer.activation)]
+        return ("Sequential", specs)
+
+    def to_sequential(self) -> Sequential:
+        """The same network, with copies of these weights, as nn.Sequential(nn.Linear, nn.ReLU, ...)."""
+        model = _from_spec(self._torch_spec())
+        assert isinstance(model, Sequential)
+        return model
 
     def __repr__(self) -> str:
         sizes = "-".join(str(n) for n in [self.nin] + self.nouts)
         out = self.output_activation or "linear"
         n = len(self.parameters())
         return f"MLP({sizes}, activation={self.activation!r}, output={out!r}, {n} parameters)"
+
+
+# --- layers as PyTorch names them ------------------------------------------------------------------
+#
+# nn.Linear is a Layer (the same neurons and weighted sums) with no activation and torch's names;
+# an activation module applies one of nn.functional's activations; nn.Sequential calls each in turn
+# on the list of Values (lanes for a batch), as MLP calls its layers.
+
+
+def _indexed(tensors) -> Iterator[tuple[str, Parameter]]:
+    """Each parameter of (key, shape, parameters) entries, named by its index: '0.weight[1, 2]'."""
+    for key, shape, ps in tensors:
+        for index, p in zip(np.ndindex(*shape), ps):
+            yield f"{key}[{', '.join(str(i) for i in index)}]", p
+
+
+class Linear(Layer):
+    """y = x Wᵀ + b, torch.nn.Linear's layer: `weight` is (out_features, in_features), `bias` has
+    out_features entries; one neuron per output, no activation.
+
+    `named_parameters()` names every weight by its place, `weight[k, j]` (output k, input j) and
+    `bias[k]`; `state_dict()` has torch's keys, `weight` an (out, in) array and `bias` an array.
+    `init="pytorch"` (the default) is torch's: weight and bias uniform in ±1/√in_features.
+    """
+
+    _one_key_per_parameter = False
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        init: str = "pytorch",
+        seed: int | None = None,
+        fine: bool = False,
+    ):
+        if init not in INITS:
+            raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+        if not isinstance(bias, bool):
+            raise TypeError(f"bias must be True or False, got {bias!r}")
+        self.in_features = checks.count("in_features", in_features)
+        self.out_features = checks.count("out_features", out_features)
+        _check_model_size(
+            f"Linear({self.in_features}, {self.out_features})",
+            self.parameters_in(
+                {"in_features": self.in_features, "out_features": self.out_features, "bias": bias}
+            ),
+        )
+        super().__init__(self.in_features, self.out_features, None, init, seed, fine, bias=bias)
+        self.has_bias = bias
+        self._label("")
+
+    def _label(self, prefix: str) -> None:
+        """Each parameter's label is its name (what pictures and the stepper show): '0.weight[1, 2]'."""
+        for name, p in self.named_parameters(prefix):
+            p.label = name
+
+    @property
+    def weight(self) -> np.ndarray:
+        """The weights as an (out_features, in_features) array: a copy (set them with load_state_dict)."""
+        return self.state_dict()["weight"]
+
+    @property
+    def bias(self) -> np.ndarray | None:
+        """The biases as an array of out_features (a copy), or None for Linear(..., bias=False)."""
+        return self.state_dict()["bias"] if self.has_bias else None
+
+    def _tensors(self, prefix: str = ""):
+        yield f"{prefix}weight", (self.out_features, self.in_features), [w for n in self.neurons for w in n.w]
+        if self.has_bias:
+            yield f"{prefix}bias", (self.out_features,), [n.b for n in self.neurons]
+
+    def named_parameters(self, prefix: str = ""):
+        return _indexed(self._tensors(prefix))
+
+    def config(self) -> dict:
+        return {"in_features": self.in_features, "out_features": self.out_features, "bias": self.has_bias}
+
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return (config["in_features"] + int(config.get("bias", True))) * config["out_features"]
+
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
+        return [("Linear", self.nin, self.nout, None, self.nout if self.has_bias else 0)]
+
+    def _torch_spec(self) -> tuple:
+        return _linear_spec(self.neurons)
+
+    def __repr__(self) -> str:
+        return (
+            f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.has_bias})"
+        )
+
+
+class Activation(Module):
+    """A layer without parameters applying one of nn.functional's activations to each input."""
+
+    #: The activation's name in nn.functional (and in MLP's `activation=`).
+    name = "linear"
+
+    def fn(self, x: Value) -> Value:
+        return activation_fn(self.name)(x)
+
+    def __call__(self, x):
+        """On a Value, a Value; on a list of Values (a layer's outputs), a list."""
+        if isinstance(x, Value):
+            return self.fn(x)
+        if isinstance(x, str | bytes) or not isinstance(x, Sequence):
+            raise TypeError(f"{self!r} takes a Value or a list of Values, got {type(x).__name__}")
+        return self.forward([v if isinstance(v, Value) else Value(v) for v in x])
+
+    def forward(self, x: list[Value]) -> list[Value]:
+        return [self.fn(v) for v in x]
+
+    def named_parameters(self, prefix: str = ""):
+        return iter(())
+
+    def config(self) -> dict:
+        return {}
+
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return 0
+
+    def _torch_spec(self) -> tuple:
+        return (type(self).__name__,)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class ReLU(Activation):
+    """max(0, x), torch.nn.ReLU."""
+
+    name = "relu"
+
+
+class Tanh(Activation):
+    """tanh(x), torch.nn.Tanh."""
+
+    name = "tanh"
+
+
+class Sigmoid(Activation):
+    """1 / (1 + e^-x), torch.nn.Sigmoid."""
+
+    name = "sigmoid"
+
+
+class Identity(Activation):
+    """x unchanged, torch.nn.Identity."""
+
+    name = "linear"
+
+
+class LeakyReLU(Activation):
+    """x for x > 0, negative_slope · x otherwise: torch.nn.LeakyReLU."""
+
+    name = "leaky_relu"
+
+    def __init__(self, negative_slope: float = 0.01):
+        slope = model_file.finite_float(negative_slope)
+        if slope is None:
+            raise TypeError(f"negative_slope must be a finite number, got {negative_slope!r}")
+        self.negative_slope = slope
+
+    def fn(self, x: Value) -> Value:
+        return functional.leaky_relu(x, self.negative_slope)
+
+    def config(self) -> dict:
+        return {"negative_slope": self.negative_slope}
+
+    def _torch_spec(self) -> tuple:
+        return ("LeakyReLU", self.negative_slope)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(negative_slope={self.negative_slope})"
+
+
+#: The layers a Sequential holds, by the names of their model-file entries (and torch's).
+LAYER_TYPES: dict[str, type[Module]] = {
+    "Linear": Linear,
+    "ReLU": ReLU,
+    "Tanh": Tanh,
+    "Sigmoid": Sigmoid,
+    "LeakyReLU": LeakyReLU,
+    "Identity": Identity,
+}
+
+
+def _indent(text: str) -> str:
+    """torch's repr nesting: every line after the first indented by two spaces."""
+    return text.replace("\n", "\n  ")
+
+
+class Sequential(Module):
+    """Modules called one after the other, torch.nn.Sequential: Sequential(Linear(2, 16), ReLU(), ...).
+
+    It holds nn.Linear, the activation modules and Sequentials; a Linear's inputs must be the
+    outputs of the Linear before it. Called on one example (a list) or a batch (a 2-D array of
+    lanes) as an MLP is; parameters are named as torch names them, `0.weight[k, j]`, `0.bias[k]`,
+    and `state_dict()` holds torch's keys and shapes: {"0.weight": (out, in) array, "0.bias": ...}.
+    """
+
+    _one_key_per_parameter = False
+
+    def __init__(self, *modules: Module):
+        for i, m in enumerate(modules):
+            if not isinstance(m, Linear | Activation | Sequential):
+                raise TypeError(
+                    f"layer {i}, {type(m).__name__}, cannot go in a Sequential: it takes "
+                    f"{', '.join(LAYER_TYPES)} and Sequential"
+                )
+        self.modules = list(modules)
+        linears = self._linears()
+        for (at, a), (to, b) in zip(linears, linears[1:]):
+            if b.in_features != a.out_features:
+                raise ValueError(
+                    f"layer {to}, {b!r}, takes {b.in_features} inputs but layer {at} gives {a.out_features}"
+                )
+        total = sum(len(lin.parameters()) for _, lin in linears)
+        _check_model_size(f"this Sequential of {len(linears)} Linear layers", total)
+        for name, p in self.named_parameters():
+            p.label = name
+
+    def _linears(self, prefix: str = "") -> list[tuple[str, Linear]]:
+        """(dotted index, layer) of every Linear, nested ones included, in order."""
+        found: list[tuple[str, Linear]] = []
+        for i, m in enumerate(self.modules):
+            if isinstance(m, Linear):
+                found.append((f"{prefix}{i}", m))
+            elif isinstance(m, Sequential):
+                found += m._linears(f"{prefix}{i}.")
+        return found
+
+    def _flat(self) -> list[Module]:
+        out: list[Module] = []
+        for m in self.modules:
+            out += m._flat() if isinstance(m, Sequential) else [m]
+        return out
+
+    def __getitem__(self, i: int) -> Module:
+        return self.modules[i]
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules)
+
+    @property
+    def nin(self) -> int | None:
+        """Inputs per example: the first Linear's in_features (None with no Linear: any number)."""
+        linears = self._linears()
+        return linears[0][1].in_features if linears else None
+
+    @property
+    def nout(self) -> int:
+        """Outputs per example: the last Linear's out_features (1 with no Linear)."""
+        linears = self._linears()
+        return linears[-1][1].out_features if linears else 1
+
+    @property
+    def output_activation(self) -> str | None:
+        """The activation after the last Linear ('sigmoid', ...), None if there is none: how fit,
+        predict and the plots read the outputs (0.5 is the cut after a sigmoid)."""
+        after: str | None = None
+        for m in self._flat():
+            if isinstance(m, Linear):
+                after = None
+            elif isinstance(m, Activation) and m.name != "linear":
+                after = m.name
+        return after
+
+    def describe(self) -> str:
+        """'Sequential 2-16-16-1 (relu)': the Linear sizes and the activations between them."""
+        linears = [lin for _, lin in self._linears()]
+        sizes = [linears[0].in_features, *(lin.out_features for lin in linears)] if linears else []
+        acts = list(dict.fromkeys(m.name for m in self._flat() if isinstance(m, Activation)))
+        text = "Sequential " + "-".join(str(n) for n in sizes) if sizes else "Sequential"
+        return text + (f" ({', '.join(acts)})" if acts else "")
+
+    def __call__(self, x):
+        nin = self.nin
+        if nin is None:  # activations only: as many inputs as given
+            nin = x.shape[1] if isinstance(x, np.ndarray) and x.ndim == 2 else len(x)
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            nouts = [lin.out_features for _, lin in self._linears()] or [nin]
+            _check_batch_size(self, len(x), nin, nouts, any(lin.fine for _, lin in self._linears()))
+        out = self.forward(_as_inputs(x, nin))
+        return out[0] if len(out) == 1 else out
+
+    def forward(self, x: list[Value]) -> list[Value]:
+        """Each module's forward in turn, on inputs already checked."""
+        for m in self.modules:
+            x = m.forward(x)  # type: ignore[attr-defined]
+        return x
+
+    def _tensors(self, prefix: str = ""):
+        for i, m in enumerate(self.modules):
+            yield from m._tensors(f"{prefix}{i}.")
+
+    def named_parameters(self, prefix: str = ""):
+        return _indexed(self._tensors(prefix))
+
+    def config(self) -> dict:
+        return {"layers": [_layer_config(m) for m in self.modules]}
+
+    @classmethod
+    def _from_config(cls, config: dict) -> Sequential:
+        return _sequential_from_configs(config["layers"])
+
+    @classmethod
+    def parameters_in(cls, config: dict) -> int:
+        return sum(
+            cls.parameters_in(c) if c["type"] == "Sequential" else LAYER_TYPES[c["type"]].parameters_in(c)
+            for c in config["layers"]
+        )
+
+    def _layer_rows(self) -> list[tuple[str, int, int, str | None, int]]:
+        rows = []
+        flat = self._flat()
+        for key, lin in self._linears():
+            i = flat.index(lin)
+            act = flat[i + 1] if i + 1 < len(flat) else None
+            name = act.name if isinstance(act, Activation) else None
+            rows.append((f"{key}: Linear", lin.in_features, lin.out_features, name, lin._layer_rows()[0][4]))
+        return rows
+
+    def _torch_spec(self) -> tuple:
+        return ("Sequential", [m._torch_spec() for m in self.modules])
+
+    def _short(self) -> str:
+        return self.describe()
+
+    def __repr__(self) -> str:
+        if not self.modules:
+            return "Sequential()"
+        lines = [f"  ({i}): {_indent(repr(m))}" for i, m in enumerate(self.modules)]
+        return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+def _layer_config(m: Module) -> dict:
+    return {"type": type(m).__name__, **m.config()}
+
+
+def _sequential_from_configs(layers: list[dict]) -> Sequential:
+    modules: list[Module] = []
+    for c in layers:
+        args = {k: v for k, v in c.items() if k != "type"}
+        if c["type"] == "Sequential":
+            modules.append(_sequential_from_configs(args["layers"]))
+        elif c["type"] == "Linear":
+            modules.append(Linear(**args, seed=0))
+        else:
+            modules.append(LAYER_TYPES[c["type"]](**args))
+    return Sequential(*modules)
+
+
+# --- to PyTorch and back (nn.torch_bridge turns specs into torch modules and back) -----------------
+
+
+def _linear_spec(neurons: Sequence[Neuron]) -> tuple:
+    weight = np.array([[w.data for w in n.w] for n in neurons], dtype=np.float64)
+    bias = np.array([n.b.data for n in neurons], dtype=np.float64) if neurons[0].has_bias else None
+    return ("Linear", weight, bias)
+
+
+def _activation_spec(name: str | None) -> list[tuple]:
+    """The torch layer of an MLP's activation name: none for a linear one."""
+    torch_names = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "leaky_relu": "LeakyReLU"}
+    if name is None or name == "linear":
+        return []
+    return [("LeakyReLU", 0.01)] if name == "leaky_relu" else [(torch_names[name],)]
+
+
+def _from_spec(spec: tuple) -> Module:
+    """The module of a spec (nn.torch_bridge's), with copies of its weights."""
+    kind = spec[0]
+    if kind == "Sequential":
+        return Sequential(*(_from_spec(s) for s in spec[1]))
+    if kind == "Linear":
+        weight, bias = spec[1], spec[2]
+        out_features, in_features = weight.shape
+        layer = Linear(in_features, out_features, bias=bias is not None, seed=0)
+        state = {"weight": weight} if bias is None else {"weight": weight, "bias": bias}
+        layer.load_state_dict(state, source="the torch layer")
+        return layer
+    if kind == "LeakyReLU":
+        return LeakyReLU(spec[1])
+    return LAYER_TYPES[kind]()
+
+
+def from_torch(module) -> Module:
+    """A torch.nn.Sequential (or one layer) of Linear, ReLU, Tanh, Sigmoid, LeakyReLU and Identity
+    as the same nn.Sequential (or layer) here, with its weights in float64; nested Sequentials
+    stay nested, so state_dict keys are torch's. Anything else is refused, naming the layer.
+    Needs torch: pip install -e ".[bench]"."""
+    from . import torch_bridge
+
+    return _from_spec(torch_bridge.read(module))

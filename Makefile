@@ -35,9 +35,10 @@ pytest: $(STAMP)
 notebooks: $(STAMP)
 	$(PY) -m demos.make_notebooks
 
-# JupyterLab on the lessons, on this machine only (127.0.0.1); Ctrl-C stops it.
+# JupyterLab on the lessons, on this machine only (127.0.0.1); Ctrl-C stops it. (As root, Jupyter
+# refuses to start without --allow-root, as in a container.)
 notebook: $(STAMP)
-	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks
+	$(PY) -m jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"

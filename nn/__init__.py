@@ -1,6 +1,7 @@
 """nn: modules, losses, optimizers, datasets, a training loop and plots on top of autograd_lite."""
 
 from . import datasets, functional, losses, optim, replay
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
 from .module import (
     MLP,
     Identity,
@@ -25,9 +26,15 @@ register_display(replay.history_bundle)
 
 __all__ = [
     "MLP",
+    "BCELoss",
+    "BCEWithLogitsLoss",
     "Callback",
+    "CrossEntropyLoss",
+    "HingeLoss",
     "History",
+    "L1Loss",
     "Layer",
+    "MSELoss",
     "Module",
     "Neuron",
     "accuracy",

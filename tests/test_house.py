@@ -46,6 +46,7 @@ for rank, modules in enumerate(
             "nn.tasks",
             "nn.model_file",
             "nn.functional",
+            "nn.torch_bridge",
             "nn.module",
             "nn.losses",
             "nn.optim",

@@ -11,8 +11,10 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # Reinstall only when the project's metadata changes (the package itself is editable).
+# EXTRAS: .ci/run adds `bench` (micrograd and the pinned CPU torch), so the torch comparisons run there.
+EXTRAS ?= test,lint,notebook
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[test,lint,notebook]"
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
 	touch $(STAMP)
 
 demo: $(STAMP)

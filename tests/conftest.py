@@ -19,6 +19,7 @@ test that CI promised to run.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -44,6 +45,19 @@ def need(tool: str) -> str:
             pytest.fail(f"AUTOGRAD_LITE_REQUIRE names {tool!r}, but it is not on PATH: {INSTALL[tool]}")
         pytest.skip(INSTALL[tool])
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A run that promises torch (AUTOGRAD_LITE_REQUIRE="... torch", as .ci/run) fails without it.
+
+    The torch comparisons (tests/test_torch*.py) skip where torch is absent, saying how to
+    install it; CI installs the `bench` extra and must not let them skip.
+    """
+    if "torch" in required() and importlib.util.find_spec("torch") is None:
+        raise pytest.UsageError(
+            "AUTOGRAD_LITE_REQUIRE names 'torch', but it is not installed: "
+            "pip install -e '.[bench]' (the pinned CPU torch 2.13.0)"
+        )
 
 
 def path_without(tools: tuple[str, ...], shims: Path) -> str:

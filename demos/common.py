@@ -55,6 +55,7 @@ LESSONS = (
     "losses",
     "classification",
     "moons",
+    "to_pytorch",
 )
 
 DPI = 100  # small files that still read well on a screen

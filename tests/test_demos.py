@@ -312,3 +312,22 @@ def test_python_m_demos_runs_a_named_lesson_and_names_the_one_you_meant(tmp_path
     typo = run("xorr")
     assert typo.returncode == 2 and "Traceback" not in typo.stderr
     assert "no lesson called 'xorr'; did you mean 'xor'?" in typo.stderr and "--list" in typo.stderr
+
+
+def test_to_pytorch_same_loop_same_numbers_in_both_engines(lesson, monkeypatch, tmp_path):
+    r = lesson("to_pytorch")
+    assert r["accuracy"] >= 0.97  # our half, always: the moons learnt with PyTorch's loop
+    assert r["loss"][-1] < r["loss"][0] / 5 and r["loss"][0] == pytest.approx(math.log(2), abs=0.2)
+    # without torch the lesson still runs our half, says so and compares nothing
+    monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
+    alone = common.run("to_pytorch", quick=True, out=tmp_path, quiet=True)
+    assert alone["torch"] is False and alone["max_loss_gap"] is None and alone["max_prediction_gap"] is None
+    assert alone["loss"] == r["loss"] and Path(alone["figures"][0]).exists()
+    monkeypatch.undo()
+    pytest.importorskip(
+        "torch", reason="torch is not installed: pip install -e '.[bench]' (torch 2.13.0, CPU)"
+    )
+    assert r["torch"] is True and len(r["torch_loss"]) == len(r["loss"])
+    assert r["start_prediction_gap"] < 1e-12  # the export: the same weights
+    assert r["max_loss_gap"] < 1e-10 and r["max_prediction_gap"] < 1e-10  # the same steps, in float64
+    assert 1e-10 < r["float32_gap"] < 1e-3  # float32 is visibly less exact, but close

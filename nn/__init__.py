@@ -16,6 +16,7 @@ from .module import (
     Tanh,
     from_torch,
 )
+from .seed import manual_seed
 from .train import Callback, History, accuracy, classify, fit, predict, register_display, register_recorder
 
 # The replay page sits a layer above the training loop: the front door hands the loop its recorder,
@@ -55,6 +56,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "from_torch",
+    "manual_seed",
 ]
 
 

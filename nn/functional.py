@@ -1,4 +1,5 @@
-"""Activations by name, and softmax / log-softmax over a list of Values."""
+"""Activations by name and as functions (relu, tanh, sigmoid, leaky_relu: torch.nn.functional's),
+and softmax / log-softmax over a list of Values."""
 
 from __future__ import annotations
 
@@ -25,9 +26,35 @@ def activation(name: str | None) -> Callable[[Value], Value]:
         raise ValueError(f"unknown activation {name!r}; choose one of: {', '.join(ACTIVATIONS)}") from None
 
 
-def leaky_relu(x: Value, negative_slope: float = 0.01) -> Value:
-    """max(x, negative_slope·x): `nn.LeakyReLU(negative_slope)`; the activation "leaky_relu" uses 0.01."""
-    return x.leaky_relu(negative_slope)
+def _each(f: Callable[[Value], Value], x):
+    """`f` on a Value (one example's, or a lane Value: a whole batch), or on each of a list of
+    them (a layer's outputs, as nn.Linear and nn.Sequential pass them on): a list back."""
+    if isinstance(x, Value):
+        return f(x)
+    if isinstance(x, str | bytes) or not isinstance(x, Sequence):
+        raise TypeError(f"takes a Value or a list of Values (a layer's outputs), got {type(x).__name__}")
+    return [f(v if isinstance(v, Value) else Value(v)) for v in x]
+
+
+def relu(x):
+    """max(0, x) of a Value or of each of a list of Values: torch.nn.functional.relu, nn.ReLU()."""
+    return _each(Value.relu, x)
+
+
+def tanh(x):
+    """tanh of a Value or of each of a list of Values: torch.tanh, nn.Tanh()."""
+    return _each(Value.tanh, x)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x) of a Value or of each of a list of Values: torch.sigmoid, nn.Sigmoid()."""
+    return _each(Value.sigmoid, x)
+
+
+def leaky_relu(x, negative_slope: float = 0.01):
+    """max(x, negative_slope·x) of a Value or of each of a list of Values: `nn.LeakyReLU(negative_slope)`;
+    the activation "leaky_relu" uses 0.01."""
+    return _each(lambda v: v.leaky_relu(negative_slope), x)
 
 
 def _max_data(logits: Sequence[Value]):

@@ -30,7 +30,13 @@ def check(doc: dict, class_name: str, path, *, inits: tuple[str, ...]) -> tuple[
     if type(version) is not int or version != 1:
         raise ValueError(f"{path}: key 'version' is {show(version)}; this autograd_lite reads version 1")
     if doc.get("class") != class_name:
-        raise ValueError(f"{path}: holds a {show(doc.get('class'))}, not a {class_name}")
+        held = doc.get("class")
+        hint = (
+            f": use nn.{held}.load, or nn.Module.load (any model file)"
+            if isinstance(held, str) and held in CONFIG_KEYS
+            else ""
+        )
+        raise ValueError(f"{path}: holds a {show(held)}, not a {class_name}{hint}")
     config = doc.get("config")
     if not isinstance(config, dict):
         raise ValueError(f"{path}: key 'config' is missing or not a mapping")

@@ -138,11 +138,95 @@ def _check_batch_size(model: Module, lanes: int, nin: int, nouts: Sequence[int],
 
 
 class Module:
-    """Anything with parameters: named, zeroed, saved and loaded the same way."""
+    """Anything with parameters: named, zeroed, saved and loaded the same way.
+
+    Subclass it as in PyTorch: assign layers (nn.Linear, nn.Sequential, ...) and Parameters as
+    attributes in `__init__` (after `super().__init__()`), write `forward`, and call the model:
+    `net(X)` calls `net.forward(X)`. `parameters()`, `named_parameters()` ('fc1.weight[0, 1]'),
+    `state_dict()` (torch's keys: 'fc1.weight' an (out, in) array), `load_state_dict`,
+    `zero_grad`, `train()`/`eval()`, `children()`/`modules()` and the repr collect the attributes
+    in the order they were assigned.
+    """
+
+    #: Training or evaluation mode, set by train() and eval(). Nothing here behaves differently
+    #: (there is no dropout or batch norm): kept so PyTorch's loops run unchanged.
+    training = True
+
+    def __call__(self, *args, **kwargs):
+        """The model on its inputs: `forward(...)`, as torch.nn.Module's call."""
+        return self.forward(*args, **kwargs)
+
+    def forward(self, *args, **kwargs):
+        """The model's computation: a subclass of nn.Module writes it, as in PyTorch."""
+        raise NotImplementedError(
+            f"{type(self).__name__} has no forward(): define `def forward(self, x): ...` in the class"
+        )
+
+    def __getattr__(self, name: str):
+        """`nin` and `nout` of a subclass that does not set them (what fit and the plots ask): the
+        first nn.Linear's in_features and the last one's out_features, found among its modules."""
+        if name in ("nin", "nout"):
+            linears = [m for _, m in self.named_modules() if isinstance(m, Linear)]
+            if linears:
+                return linears[0].in_features if name == "nin" else linears[-1].out_features
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(attribute name, module) of each module directly inside this one, in assignment order
+        (a list of modules as 'name.0', 'name.1', ...)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+            elif isinstance(value, list | tuple) and value and all(isinstance(v, Module) for v in value):
+                for i, v in enumerate(value):
+                    yield f"{name}.{i}", v
+
+    def children(self) -> Iterator[Module]:
+        """The modules directly inside this one, as torch.nn.Module.children()."""
+        return (m for _, m in self.named_children())
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, module) of this module ('') and every module inside it, depth first."""
+        yield prefix, self
+        for name, m in self.named_children():
+            yield from m.named_modules(f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every module inside it, as torch.nn.Module.modules()."""
+        return (m for _, m in self.named_modules())
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (`training = mode`) here and in every module inside; returns the model.
+
+        Nothing computes differently in training and evaluation mode here: there is no dropout or
+        batch norm. It is kept so PyTorch's `model.train()` / `model.eval()` loops run unchanged."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode: `train(False)`; returns the model. Changes no computation here."""
+        return self.train(False)
+
+    def _own(self) -> Iterator[tuple[str, Parameter | Module]]:
+        """The Parameters and modules assigned as attributes, in order (a subclass of nn.Module)."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield name, value
+        yield from self.named_children()
+
+    def _plain_subclass(self) -> bool:
+        """True for a subclass written by the user (it names its parameters by its attributes)."""
+        return type(self).named_parameters is Module.named_parameters
 
     def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """(dotted name, parameter) pairs, e.g. ('layers.0.neurons.3.w.1', w)."""
-        raise NotImplementedError
+        """(dotted name, parameter) pairs, e.g. ('layers.0.neurons.3.w.1', w); for a subclass of
+        nn.Module, its attributes' names: ('fc1.weight[0, 1]', w)."""
+        for name, value in self._own():
+            if isinstance(value, Parameter):
+                yield f"{prefix}{name}", value
+            else:
+                yield from value.named_parameters(f"{prefix}{name}.")
 
     def parameters(self) -> list[Parameter]:
         return [p for _, p in self.named_parameters()]
@@ -155,6 +239,13 @@ class Module:
     def _tensors(self, prefix: str = "") -> Iterator[tuple[str, tuple[int, ...], list[Parameter]]]:
         """(state_dict key, shape, its parameters in row-major order) of each state_dict entry: one
         parameter of shape () per key here; a whole (out, in) weight matrix for nn.Linear."""
+        if self._plain_subclass():
+            for name, value in self._own():
+                if isinstance(value, Parameter):
+                    yield f"{prefix}{name}", (), [value]
+                else:
+                    yield from value._tensors(f"{prefix}{name}.")
+            return
         for name, p in self.named_parameters(prefix):
             yield name, (), [p]
 
@@ -200,8 +291,17 @@ class Module:
             else:
                 values[key] = array.ravel().tolist()
         if problems:
+            torch_keys = [
+                k for k in extra if isinstance(k, str) and k.rsplit(".", 1)[-1] in ("weight", "bias")
+            ]
+            hint = (
+                f"; these are torch's keys: use {type(self).__name__.lower()}.to_sequential() "
+                "or nn.from_torch(net), and load them into that"
+                if self._one_key_per_parameter and torch_keys and not self._plain_subclass()
+                else ""
+            )
             raise ValueError(
-                f"{source} does not fit {self._short()}: " + "; ".join(problems) + " (model unchanged)"
+                f"{source} does not fit {self._short()}: " + "; ".join(problems) + " (model unchanged)" + hint
             )
         for key, (_, ps) in tensors.items():
             for p, v in zip(ps, values[key]):
@@ -209,7 +309,16 @@ class Module:
 
     def config(self) -> dict:
         """The constructor's arguments, so `load` can rebuild the same shape."""
-        raise NotImplementedError
+        raise TypeError(
+            f"{type(self).__name__} cannot be saved as a model file: load could not rebuild its forward(). "
+            "Write the model as nn.Sequential(...) to save it, or keep its weights: "
+            "state = net.state_dict(), later net.load_state_dict(state)"
+        )
+
+    def __repr__(self) -> str:
+        """torch's repr: 'Net(\n  (fc1): Linear(...)\n  (fc2): Linear(...)\n)'."""
+        lines = [f"  ({name}): {_indent(repr(m))}" for name, m in self.named_children()]
+        return f"{type(self).__name__}(" + ("\n" + "\n".join(lines) + "\n" if lines else "") + ")"
 
     def _short(self) -> str:
         """The model in one line, for error messages: its repr."""
@@ -223,8 +332,9 @@ class Module:
     def _torch_spec(self) -> tuple:
         """The model as nn.torch_bridge's spec of torch layers."""
         raise TypeError(
-            f"{type(self).__name__} has no PyTorch equivalent here: to_torch() takes an MLP, Layer, "
-            "Neuron, nn.Sequential, nn.Linear or an activation module"
+            f"{type(self).__name__} has no PyTorch equivalent here: to_torch() cannot translate a "
+            "forward() you wrote; it takes an MLP, Layer, Neuron, nn.Sequential, nn.Linear or an "
+            "activation module: write the model as nn.Sequential(nn.Linear(...), nn.ReLU(), ...)"
         )
 
     def to_torch(self):
@@ -275,6 +385,11 @@ class Module:
         file, the key and what is accepted.
         """
         doc = _read_model_file(path)
+        if cls is Module:  # nn.Module.load: the class the file names
+            classes = {c.__name__: c for c in (Neuron, Layer, MLP, Linear, Sequential)}
+            name = doc.get("class") if doc.get("format") == FORMAT else None
+            if isinstance(name, str) and name in classes:
+                return classes[name].load(path)
         config, state = model_file.check(doc, cls.__name__, path, inits=INITS)
         expected = cls.parameters_in(config)  # checked against the weights before building anything
         if cls._one_key_per_parameter and expected != len(state):
@@ -382,6 +497,11 @@ def _initial_weights(nin: int, nout: int, init: str, rng: np.random.Generator) -
     raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
 
 
+def _checked(x) -> bool:
+    """Whether `x` is what a forward passes on: a list of Values (not a batch or raw numbers)."""
+    return isinstance(x, list) and all(isinstance(v, Value) for v in x)
+
+
 def _as_inputs(x, nin: int) -> list[Value]:
     """One example (a sequence of nin numbers or Values) or a batch (nin columns of lanes)."""
     if isinstance(x, np.ndarray) and x.ndim == 2:
@@ -450,7 +570,10 @@ class Neuron(Module):
         return self.forward(_as_inputs(x, self.nin))
 
     def forward(self, x: list[Value]) -> Value:
-        """The neuron on inputs already checked (nin Values)."""
+        """The neuron on inputs already checked (nin Values); on anything else (a numpy batch, a
+        list of numbers) the same as calling it."""
+        if not _checked(x):
+            return self(x)
         if self.fine:
             n: Value = self.b + self.w[0] * x[0] if self.has_bias else self.w[0] * x[0]
             for wi, xi in zip(self.w[1:], x[1:]):
@@ -514,7 +637,10 @@ class Layer(Module):
         return out[0] if len(out) == 1 else out
 
     def forward(self, x: list[Value]) -> list[Value]:
-        """The layer on inputs already checked (nin Values): one output per neuron."""
+        """The layer on inputs already checked (nin Values): one output per neuron; on anything
+        else (a numpy batch, a list of numbers) the same as calling it."""
+        if not _checked(x):
+            return self(x)
         return [n.forward(x) for n in self.neurons]
 
     def named_parameters(self, prefix: str = ""):
@@ -606,6 +732,10 @@ class MLP(Module):
         for layer in self.layers:
             x = layer.forward(x)
         return x[0] if len(x) == 1 else x
+
+    def forward(self, x):
+        """The same as calling the model: `mlp.forward(X)` is `mlp(X)`."""
+        return self(x)
 
     def named_parameters(self, prefix: str = ""):
         for i, layer in enumerate(self.layers):
@@ -725,6 +855,10 @@ class Linear(Layer):
     def named_parameters(self, prefix: str = ""):
         return _indexed(self._tensors(prefix))
 
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """None, as torch.nn.Linear: its neurons are its weight matrix's rows, not modules."""
+        return iter(())
+
     def config(self) -> dict:
         return {"in_features": self.in_features, "out_features": self.out_features, "bias": self.has_bias}
 
@@ -753,15 +887,23 @@ class Activation(Module):
     def fn(self, x: Value) -> Value:
         return activation_fn(self.name)(x)
 
+    def __init__(self, inplace: bool = False):
+        """`inplace` is accepted for torch's sake and ignored: a Value is never changed in place."""
+
     def __call__(self, x):
-        """On a Value, a Value; on a list of Values (a layer's outputs), a list."""
+        """On a Value, a Value; on a list of Values (a layer's outputs), a list; on a 2-D array, a
+        list of lane Values, one per column."""
         if isinstance(x, Value):
             return self.fn(x)
-        if isinstance(x, str | bytes) or not isinstance(x, Sequence):
+        if isinstance(x, np.ndarray) and x.ndim == 2:
+            return [self.fn(v) for v in _as_inputs(x, x.shape[1])]
+        if isinstance(x, str | bytes) or not isinstance(x, Sequence | np.ndarray):
             raise TypeError(f"{self!r} takes a Value or a list of Values, got {type(x).__name__}")
-        return self.forward([v if isinstance(v, Value) else Value(v) for v in x])
+        return [self.fn(v if isinstance(v, Value) else Value(v)) for v in x]
 
     def forward(self, x: list[Value]) -> list[Value]:
+        if not _checked(x):
+            return self(x)
         return [self.fn(v) for v in x]
 
     def named_parameters(self, prefix: str = ""):
@@ -810,7 +952,7 @@ class LeakyReLU(Activation):
 
     name = "leaky_relu"
 
-    def __init__(self, negative_slope: float = 0.01):
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False):
         slope = model_file.finite_float(negative_slope)
         if slope is None:
             raise TypeError(f"negative_slope must be a finite number, got {negative_slope!r}")
@@ -858,12 +1000,23 @@ class Sequential(Module):
 
     def __init__(self, *modules: Module):
         for i, m in enumerate(modules):
+            if isinstance(m, type):
+                raise TypeError(
+                    f"layer {i}: nn.{m.__name__} is a class: write nn.{m.__name__}() "
+                    "(an instance) in a Sequential"
+                )
+            if type(m).__module__.split(".")[0] == "torch":
+                raise TypeError(
+                    f"layer {i}, {type(m).__name__}, is torch's ({type(m).__module__}.{type(m).__name__}): "
+                    f"use this package's nn.{type(m).__name__}(...), or nn.from_torch(torch_model) "
+                    "to bring a whole torch model over"
+                )
             if not isinstance(m, Linear | Activation | Sequential):
                 raise TypeError(
                     f"layer {i}, {type(m).__name__}, cannot go in a Sequential: it takes "
                     f"{', '.join(LAYER_TYPES)} and Sequential"
                 )
-        self.modules = list(modules)
+        self._modules = list(modules)
         linears = self._linears()
         for (at, a), (to, b) in zip(linears, linears[1:]):
             if b.in_features != a.out_features:
@@ -878,7 +1031,7 @@ class Sequential(Module):
     def _linears(self, prefix: str = "") -> list[tuple[str, Linear]]:
         """(dotted index, layer) of every Linear, nested ones included, in order."""
         found: list[tuple[str, Linear]] = []
-        for i, m in enumerate(self.modules):
+        for i, m in enumerate(self._modules):
             if isinstance(m, Linear):
                 found.append((f"{prefix}{i}", m))
             elif isinstance(m, Sequential):
@@ -887,18 +1040,26 @@ class Sequential(Module):
 
     def _flat(self) -> list[Module]:
         out: list[Module] = []
-        for m in self.modules:
+        for m in self._modules:
             out += m._flat() if isinstance(m, Sequential) else [m]
         return out
 
-    def __getitem__(self, i: int) -> Module:
-        return self.modules[i]
+    def __getitem__(self, i: int | slice) -> Module:
+        """The i-th module; a slice, `model[0:2]`, is a Sequential of those modules (the same ones)."""
+        if isinstance(i, slice):
+            return Sequential(*self._modules[i])
+        return self._modules[i]
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """('0', first module), ('1', ...): as torch names a Sequential's modules."""
+        for i, m in enumerate(self._modules):
+            yield str(i), m
 
     def __len__(self) -> int:
-        return len(self.modules)
+        return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self.modules)
+        return iter(self._modules)
 
     @property
     def nin(self) -> int | None:
@@ -943,20 +1104,23 @@ class Sequential(Module):
         return out[0] if len(out) == 1 else out
 
     def forward(self, x: list[Value]) -> list[Value]:
-        """Each module's forward in turn, on inputs already checked."""
-        for m in self.modules:
+        """Each module's forward in turn, on inputs already checked; on anything else (a numpy
+        batch, a list of numbers) the same as calling the model."""
+        if not _checked(x):
+            return self(x)
+        for m in self._modules:
             x = m.forward(x)  # type: ignore[attr-defined]
         return x
 
     def _tensors(self, prefix: str = ""):
-        for i, m in enumerate(self.modules):
+        for i, m in enumerate(self._modules):
             yield from m._tensors(f"{prefix}{i}.")
 
     def named_parameters(self, prefix: str = ""):
         return _indexed(self._tensors(prefix))
 
     def config(self) -> dict:
-        return {"layers": [_layer_config(m) for m in self.modules]}
+        return {"layers": [_layer_config(m) for m in self._modules]}
 
     @classmethod
     def _from_config(cls, config: dict) -> Sequential:
@@ -980,15 +1144,15 @@ class Sequential(Module):
         return rows
 
     def _torch_spec(self) -> tuple:
-        return ("Sequential", [m._torch_spec() for m in self.modules])
+        return ("Sequential", [m._torch_spec() for m in self._modules])
 
     def _short(self) -> str:
         return self.describe()
 
     def __repr__(self) -> str:
-        if not self.modules:
+        if not self._modules:
             return "Sequential()"
-        lines = [f"  ({i}): {_indent(repr(m))}" for i, m in enumerate(self.modules)]
+        lines = [f"  ({i}): {_indent(repr(m))}" for i, m in enumerate(self._modules)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
 

@@ -263,3 +263,158 @@ def test_to_torch_without_torch_says_how_to_install(monkeypatch):
     for call in (small().to_torch, nn.MLP(2, [1]).to_torch, lambda: nn.from_torch(object())):
         with pytest.raises(ImportError, match=r'pip install -e "\.\[bench\]".*torch 2\.13\.0'):
             call()
+
+
+# --- a subclass of nn.Module, as PyTorch's tutorials write it ------------------------------------
+
+F = nn.functional
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(2, 16, seed=0)
+        self.fc2 = nn.Linear(16, 1, seed=1)
+
+    def forward(self, x):
+        return self.fc2(F.relu(self.fc1(x)))
+
+
+def test_a_subclass_of_module_calls_forward_and_collects_its_layers():
+    net = Net()
+    X = np.array([[0.5, -1.0], [2.0, 0.25], [-0.3, 0.7]])
+    same = nn.Sequential(net.fc1, nn.ReLU(), net.fc2)
+    out = net(X)
+    assert np.allclose(out.data, same(X).data)
+    assert np.allclose(net.forward(X).data, out.data)
+    names = [n for n, _ in net.named_parameters()]
+    assert names[1] == "fc1.weight[0, 1]" and names[-1] == "fc2.bias[0]" and len(names) == 16 * 3 + 17
+    assert net.parameters() == net.fc1.parameters() + net.fc2.parameters()
+    state = net.state_dict()
+    assert list(state) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert state["fc1.weight"].shape == (16, 2) and state["fc2.weight"].shape == (1, 16)
+    other = Net()
+    other.fc1.load_state_dict({"weight": np.zeros((16, 2)), "bias": np.zeros(16)})
+    other.load_state_dict(state)
+    assert np.allclose(other(X).data, out.data)
+    with pytest.raises(ValueError, match=r"missing keys.*fc2\.bias.*\(model unchanged\)"):
+        other.load_state_dict({k: v for k, v in state.items() if k != "fc2.bias"})
+    assert repr(net) == (
+        "Net(\n  (fc1): Linear(in_features=2, out_features=16, bias=True)\n"
+        "  (fc2): Linear(in_features=16, out_features=1, bias=True)\n)"
+    )
+    assert [n for n, _ in net.named_modules()] == ["", "fc1", "fc2"]
+    assert list(net.children()) == [net.fc1, net.fc2]
+    assert net.nin == 2 and net.nout == 1  # from the first and last Linear: fit and the plots ask
+
+
+def test_a_subclass_trains_with_pytorchs_loop_and_says_what_it_cannot_do(tmp_path):
+    net = Net()
+    X, y = nn.datasets.moons(64, seed=0)
+    optimizer = nn.optim.Adam(net.parameters(), lr=0.05)
+    criterion = nn.BCEWithLogitsLoss()
+    first = None
+    for _ in range(30):
+        optimizer.zero_grad()
+        loss = criterion(net(X), y)
+        loss.backward()
+        optimizer.step()
+        first = first if first is not None else loss.data
+    assert loss.data < first
+    net.zero_grad()
+    assert all(p.grad is None or not np.any(p.grad) for p in net.parameters())
+    with pytest.raises(TypeError, match=r"cannot translate a forward\(\).*nn.Sequential"):
+        net.to_torch()
+    with pytest.raises(TypeError, match=r"Net cannot be saved.*nn.Sequential"):
+        net.save(tmp_path / "net.json")
+    with pytest.raises(NotImplementedError, match=r"Empty has no forward\(\)"):
+        type("Empty", (nn.Module,), {})()(X)
+
+
+def test_a_module_with_a_parameter_attribute_names_it():
+    class Scale(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.k = Parameter(2.0)
+
+        def forward(self, x):
+            return self.k * x
+
+    m = Scale()
+    assert [n for n, _ in m.named_parameters()] == ["k"] and m.state_dict() == {"k": 2.0}
+    assert m(Value(3.0)).data == 6.0 and repr(m) == "Scale()"
+
+
+def test_functional_activations_take_a_value_lanes_or_a_list():
+    assert F.relu(Value(-2.0)).data == 0.0 and F.tanh(Value(0.0)).data == 0.0
+    assert F.sigmoid(Value(0.0)).data == 0.5
+    lanes = F.relu(Value(np.array([-1.0, 2.0])))
+    assert np.array_equal(lanes.data, [0.0, 2.0])
+    assert [v.data for v in F.leaky_relu([Value(-1.0), 3.0], 0.1)] == [-0.1, 3.0]
+    with pytest.raises(TypeError, match="list of Values"):
+        F.relu("x")
+
+
+def test_train_eval_and_the_modules_as_torch():
+    model = small()
+    assert model.training and model.eval() is model and not model.training
+    assert not model[0].training and model.train() is model and model[2].training
+    assert [n for n, _ in model.named_modules()] == ["", "0", "1", "2"]
+    assert list(model.modules())[1:] == list(model.children()) == list(model)
+    head = model[0:2]
+    assert isinstance(head, nn.Sequential) and list(head) == [model[0], model[1]]
+    assert [n for n, _ in nn.MLP(2, [3, 1]).named_modules()][:3] == ["", "layers.0", "layers.0.neurons.0"]
+
+
+def test_sequential_refuses_a_class_and_a_torch_module_and_ignores_inplace():
+    with pytest.raises(TypeError, match=r"nn.ReLU is a class: write nn.ReLU\(\)"):
+        nn.Sequential(nn.Linear(2, 2), nn.ReLU)
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match=r"ReLU, is torch's.*nn.ReLU\(...\), or nn.from_torch"):
+        nn.Sequential(nn.Linear(2, 2), torch.nn.ReLU())
+    assert repr(nn.Sequential(nn.ReLU(inplace=True), nn.LeakyReLU(0.2, inplace=True)))
+
+
+def test_forward_on_a_batch_is_calling_the_model():
+    X = np.array([[0.5, -1.0], [2.0, 0.25]])
+    for model in (small(), nn.MLP(2, [3, 1], seed=0), nn.Linear(2, 1, seed=0), nn.Layer(2, 1, seed=0)):
+        assert np.array_equal(model.forward(X).data, model(X).data)
+    assert [v.data for v in nn.ReLU().forward(np.array([[-1.0, 2.0]]))] == [0.0, 2.0]
+
+
+def test_torch_keys_on_an_mlp_say_to_use_a_sequential():
+    mlp = nn.MLP(2, [3, 1], seed=0)
+    with pytest.raises(
+        ValueError, match=r"these are torch's keys: use mlp.to_sequential\(\) or nn.from_torch"
+    ):
+        mlp.load_state_dict(mlp.to_sequential().state_dict())
+
+
+def test_module_load_picks_the_class_and_a_wrong_class_names_the_right_one(tmp_path):
+    path = tmp_path / "seq.json"
+    model = small()
+    model.save(path)
+    loaded = nn.Module.load(path)
+    assert isinstance(loaded, nn.Sequential) and repr(loaded) == repr(model)
+    assert isinstance(nn.Module.load(_saved(nn.MLP(2, [1], seed=0), tmp_path)), nn.MLP)
+    with pytest.raises(ValueError, match=r"holds a 'Sequential', not a MLP: use nn.Sequential.load"):
+        nn.MLP.load(path)
+
+
+def _saved(model, tmp_path):
+    path = tmp_path / "m.json"
+    model.save(path)
+    return path
+
+
+def test_manual_seed_makes_unseeded_layers_repeatable(monkeypatch):
+    monkeypatch.setattr(nn.seed, "_default", None)
+    nn.manual_seed(0)
+    a = [nn.Linear(2, 3).state_dict(), nn.MLP(2, [2]).state_dict()]
+    nn.manual_seed(0)
+    b = [nn.Linear(2, 3).state_dict(), nn.MLP(2, [2]).state_dict()]
+    assert all(np.array_equal(a[i][k], b[i][k]) for i in range(2) for k in a[i])
+    assert not np.array_equal(a[0]["weight"], nn.Linear(2, 3).state_dict()["weight"])
+    assert np.array_equal(nn.Linear(2, 3, seed=5).weight, nn.Linear(2, 3, seed=5).weight)
+    with pytest.raises(TypeError, match="whole number"):
+        nn.manual_seed(None)

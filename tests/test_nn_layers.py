@@ -418,3 +418,10 @@ def test_manual_seed_makes_unseeded_layers_repeatable(monkeypatch):
     assert np.array_equal(nn.Linear(2, 3, seed=5).weight, nn.Linear(2, 3, seed=5).weight)
     with pytest.raises(TypeError, match="whole number"):
         nn.manual_seed(None)
+
+
+def test_fit_and_accuracy_take_a_subclass_of_module():
+    net = Net()
+    X, y = nn.datasets.moons(100, seed=0)
+    nn.fit(net, X, y, loss="hinge", epochs=20, lr=0.05, seed=0)
+    assert nn.accuracy(net, X, y) > 0.8

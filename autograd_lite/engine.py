@@ -192,6 +192,36 @@ class Value:
         return type(self.data) is ndarray
 
     @property
+    def shape(self) -> tuple[int, ...]:
+        """np.shape of the data, as torch's `tensor.shape`: () for a number, (n,) for n lanes."""
+        return (len(self.data),) if type(self.data) is ndarray else ()
+
+    def numel(self) -> int:
+        """How many numbers the data holds, as torch's `tensor.numel()`: 1, or the number of lanes."""
+        return len(self.data) if type(self.data) is ndarray else 1
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether backward() passes gradients through this value, as torch's `requires_grad`.
+
+        True for every leaf you make (a Parameter, `Value(2.0)`: micrograd's rule) and every value
+        computed with grad enabled; False for a value computed inside `no_grad()` and for the
+        constants the operators make from arrays. Read-only: it follows from how the value was
+        made (setting it to what it already is does nothing; anything else raises).
+        """
+        return self.local_grads is not NO_GRAPH
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if bool(flag) != (self.local_grads is not NO_GRAPH):
+            raise AttributeError(
+                f"requires_grad of {self.name} is read-only here: it is "
+                f"{self.local_grads is not NO_GRAPH} because of how the value was made. To freeze a "
+                "parameter, leave it out of the optimizer's list (its grad is then never used); for a "
+                "value without a graph, compute it inside `with no_grad():`"
+            )
+
+    @property
     def name(self) -> str:
         """The label, or a short description for unlabelled values."""
         if self.label is not None:
@@ -397,14 +427,29 @@ def begin_backward(root: Value) -> list[Value]:
     if type(root.data) is ndarray:
         raise errors.root_of_lanes(root)
     order = topological_order(root)
+    reaches_leaf = False
     for node in order:
         if node.parents:
             node.grad = 0.0
+        elif node.local_grads is not NO_GRAPH:
+            reaches_leaf = True
+    if not reaches_leaf:
+        raise _graph_without_leaf(root)
     if root.parents:
         root.grad = 1.0
     else:
         root.grad += 1.0
     return order
+
+
+def _graph_without_leaf(root: Value) -> RuntimeError:
+    """torch's "element 0 of tensors does not require grad", said for a loss made from no_grad() values."""
+    return RuntimeError(
+        f"backward() from {root.name}: nothing in its graph requires grad - it was built only from "
+        "values computed inside no_grad() (and data), so every gradient would stay unset. Compute "
+        "the model's output outside the `with no_grad():` block (torch: 'element 0 of tensors does "
+        "not require grad')"
+    )
 
 
 def chain_rule(nodes: Iterable[Value], watch: Callable | None = None) -> None:
@@ -514,6 +559,16 @@ def _node(data, parents: tuple, local_grads: tuple, op: Op | None, arg=None) -> 
     return v
 
 
+def constant(data) -> Value:
+    """A Value that is data, not a variable: the operators make one from an array operand.
+
+    It has no graph (`requires_grad` is False, as for a value computed inside no_grad()), so
+    backward() gives it no grad, and a backward() whose graph reaches only constants and
+    no_grad() values raises, as torch does, rather than leave every gradient unset.
+    """
+    return _node(_as_data(data), (), NO_GRAPH, None)
+
+
 def _operand(other, symbol: str):
     """A Value stays a Value; a number becomes a float constant; an array becomes a lane leaf.
 
@@ -525,7 +580,7 @@ def _operand(other, symbol: str):
     if t is int:
         return _as_data(other, f"Value {symbol}")
     if isinstance(other, np.ndarray) and other.ndim == 1:
-        return Value(other)
+        return constant(other)
     if isinstance(other, Value):
         return other
     return _as_data(other, f"Value {symbol}")
@@ -588,14 +643,14 @@ def wsum(ws, xs, b=None) -> Value:
     keeps pictures of whole networks readable and the batch path fast.
     Numbers among the operands become leaf Values.
     """
-    ws = [w if isinstance(w, Value) else Value(w) for w in ws]
-    xs = [x if isinstance(x, Value) else Value(x) for x in xs]
+    ws = [w if isinstance(w, Value) else constant(w) for w in ws]
+    xs = [x if isinstance(x, Value) else constant(x) for x in xs]
     if len(ws) != len(xs):
         raise ValueError(f"wsum needs one weight per input, got {len(ws)} weights and {len(xs)} inputs")
     if not ws:
         raise ValueError("wsum needs at least one weight and input")
     if b is not None and not isinstance(b, Value):
-        b = Value(b)
+        b = constant(b)
     wd = [w.data for w in ws]
     xd = [x.data for x in xs]
     bd = 0.0 if b is None else b.data

@@ -298,3 +298,31 @@ def test_math_functions_on_a_value_refuse_instead_of_leaving_the_graph():
         math.tanh(x) * x  # would give x.grad = tanh(2), silently missing the tanh' term
     with pytest.raises(TypeError, match="v.data"):
         float(x)
+
+
+def test_shape_numel_and_requires_grad_as_torch_names_them():
+    from autograd_lite import Parameter
+
+    p, lanes = Parameter(0.5), Value(np.array([1.0, 2.0, 3.0]))
+    assert (p.shape, p.numel(), lanes.shape, lanes.numel()) == ((), 1, (3,), 3)
+    assert (lanes * p).shape == (3,) and p.requires_grad and (p * 2).requires_grad
+    with no_grad():
+        made = p * 2
+    assert made.shape == () and not made.requires_grad
+    p.requires_grad = True  # what it is already: nothing to do
+    with pytest.raises(AttributeError, match="read-only here.*leave it out of the optimizer"):
+        p.requires_grad = False
+    assert p.requires_grad
+
+
+def test_backward_from_a_loss_made_of_no_grad_values_raises():
+    w = Value(2.0)
+    with no_grad():
+        out = w * Value(np.array([1.0, 2.0]))
+    loss = ((out - np.array([0.0, 1.0])) ** 2).mean()  # outside no_grad: a graph, but of data only
+    assert loss.requires_grad
+    with pytest.raises(RuntimeError, match="nothing in its graph requires grad.*no_grad"):
+        loss.backward()
+    assert (out + 1.0).requires_grad and w.grad == 0.0
+    (w * 3).backward()  # a leaf you made takes part, micrograd's rule
+    assert w.grad == 3.0

@@ -255,11 +255,26 @@ def _schedule(name: str, epochs: int):
 
 def _load(path: str):
     """The model in a --load file, or one line saying what is wrong with the file."""
-    from .module import MLP
+    from autograd_lite.cli import CLIError
+
+    from .module import MLP, Sequential, _read_model_file
 
     # missing, a folder, unreadable, corrupt, mismatched, too big
     with _library_errors("--load ", (OSError, ValueError)):
-        return MLP.load(path)
+        # the file says its class (model_file.check): an MLP's file, or an nn.Sequential's
+        is_sequential = _read_model_file(path).get("class") == "Sequential"
+        model = Sequential.load(path) if is_sequential else MLP.load(path)
+    if isinstance(model, Sequential) and model.nin is None:
+        raise CLIError(f"--load {path}: the Sequential holds no Linear layer, so nothing to train")
+    return model
+
+
+def _nouts(model) -> list[int]:
+    """The output sizes of a loaded model's layers: an MLP's `nouts`; a Sequential's Linears' out sizes,
+    read from torch's (out, in) weight shapes in its state_dict."""
+    if hasattr(model, "nouts"):
+        return list(model.nouts)
+    return [w.shape[0] for key, w in model.state_dict().items() if key.endswith("weight")]
 
 
 def _check_memory(n: int, nin: int, nouts: list[int], batch: int) -> None:
@@ -375,7 +390,7 @@ def run(args: argparse.Namespace) -> int:
 
     # the model's shape: from --load, or from the options and the dataset
     if loaded is not None:
-        nouts, output_activation = loaded.nouts, loaded.output_activation
+        nouts, output_activation = _nouts(loaded), loaded.output_activation
         if loaded.nin != nin:
             raise CLIError(
                 f"--load {args.load}: the model takes {counted(loaded.nin, 'input')}, "
@@ -451,7 +466,8 @@ def run(args: argparse.Namespace) -> int:
     source = f" from {args.load}" if loaded is not None else ""
     how = f"{optimizer} lr {lr:g}" + (f" momentum {momentum:g}" if momentum else "")
     how += f", {schedule} schedule" if schedule != "none" else ""
-    print(f"{name}: {len(X)} points, {what}; {model!r}{source}; loss {loss}; {how}")
+    shown = repr(model) if hasattr(model, "nouts") else model.describe()  # a Sequential's repr is a table
+    print(f"{name}: {len(X)} points, {what}; {shown}{source}; loss {loss}; {how}")
     try:
         with _library_errors(), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line

@@ -290,14 +290,23 @@ def _class_targets(target, k: int, lanes: int | None):
     if isinstance(target, Value):
         raise TypeError(f"{what}: the target is data (class indices), not a Value")
     t = np.asarray(target)
+    if t.ndim == 2 and t.shape[1] == 1:
+        raise ValueError(
+            f"{what} needs one class index per example (1-D), got a column, shape {t.shape}: pass y.ravel()"
+        )
+    if t.ndim == 2 and t.shape[1] == k:
+        raise ValueError(
+            f"{what} needs one class index per example (1-D), got shape {t.shape}, one column per class "
+            "(one-hot or probabilities): probability targets are not supported: pass y.argmax(1)"
+        )
+    if t.ndim > 1:
+        raise ValueError(f"{what} needs one class index per example (1-D), got shape {t.shape}")
     if t.dtype.kind not in "iuf" or (t.dtype.kind == "f" and not np.all(t == np.round(t))):
         raise ValueError(
             f"{what} needs class indices (whole numbers 0..{k - 1}), got {target!r}"
             if t.ndim == 0
             else f"{what} needs class indices (whole numbers 0..{k - 1}), got an array of {t.dtype}"
         )
-    if t.ndim > 1:
-        raise ValueError(f"{what} needs one class index per example (1-D), got shape {t.shape}")
     if np.any(t < 0) or np.any(t >= k):
         bad = t[(t < 0) | (t >= k)].flat[0]
         raise ValueError(f"{what}: class index {bad:g} is out of range for {k} logits (0..{k - 1})")
@@ -365,7 +374,32 @@ class Criterion:
     #: The name `fit(loss=...)` knows this loss by: the task (labels, outputs) fit reads it as.
     fit_name: str = ""
 
-    def __init__(self, *, reduction: str = "mean") -> None:
+    #: torch's other arguments of this class and their defaults: passing the default is accepted
+    #: (a tutorial's `weight=None`), anything else is refused by name (see `_unsupported`).
+    torch_defaults: dict[str, object] = {"size_average": None, "reduce": None}
+
+    #: In messages raised from a criterion, the function names it stands for become class names.
+    renames: dict[str, str] = {
+        "use bce_with_logits": "use nn.BCEWithLogitsLoss",
+        "use bce_with_logits or hinge": "use nn.BCEWithLogitsLoss or nn.HingeLoss",
+    }
+
+    def __init__(self, *args, reduction: str = "mean", **torch_options) -> None:
+        if args:
+            raise TypeError(
+                f"{type(self).__name__} takes keyword arguments only, e.g. "
+                f"{type(self).__name__}(reduction='sum'): torch's first positional arguments are "
+                "deprecated ones (size_average, weight), not supported here"
+            )
+        for key, value in torch_options.items():
+            if key not in self.torch_defaults:
+                raise TypeError(
+                    f"{type(self).__name__} got an unexpected keyword argument {key!r}: "
+                    "it takes only reduction='mean' | 'sum' | 'none'"
+                )
+            default = self.torch_defaults[key]
+            if value is not default and not (default is not None and value == default):
+                raise _unsupported(type(self).__name__, key)
         if not isinstance(reduction, str) or reduction not in REDUCTIONS:
             raise ValueError(
                 f"{type(self).__name__}: reduction must be one of 'mean', 'sum', 'none', got {reduction!r}"
@@ -373,7 +407,18 @@ class Criterion:
         self.reduction = reduction
 
     def __call__(self, output, target) -> Value | list[Value]:
-        return self.forward(output, target)
+        try:
+            return self.forward(output, target)
+        except (TypeError, ValueError) as e:
+            message = str(e)
+            renamed = message
+            for old in sorted(self.renames, key=len, reverse=True):  # the longer phrase first
+                if old in renamed:
+                    renamed = renamed.replace(old, self.renames[old])
+                    break
+            if renamed == message:
+                raise
+            raise type(e)(renamed) from None
 
     def forward(self, output, target) -> Value | list[Value]:
         raise NotImplementedError
@@ -381,6 +426,26 @@ class Criterion:
     def __repr__(self) -> str:
         shown = "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
         return f"{type(self).__name__}({shown})"
+
+
+#: What to do instead of each torch argument these criteria do not take.
+_INSTEAD = {
+    "size_average": "torch deprecated it too: use reduction='mean' or reduction='sum'",
+    "reduce": "torch deprecated it too: use reduction='none' for one loss per example",
+    "weight": "weight the losses yourself: terms = criterion(out, y) with reduction='none', "
+    "then (w * terms).sum() / w.sum()",
+    "pos_weight": "weight the positive examples yourself: terms = criterion(out, y) with "
+    "reduction='none', then (np.where(y == 1, pos_weight, 1.0) * terms).mean()",
+    "ignore_index": "drop those examples from X and y before the call (y != ignore_index)",
+    "label_smoothing": "only hard class-index targets are supported, without smoothing",
+}
+
+
+def _unsupported(cls: str, key: str) -> TypeError:
+    return TypeError(
+        f"{cls}: torch's {key}= is not supported here; {cls} takes only "
+        f"reduction='mean' | 'sum' | 'none'. Instead: {_INSTEAD[key]}"
+    )
 
 
 class _Elementwise(Criterion):
@@ -410,6 +475,7 @@ class BCELoss(_Elementwise):
     gradient (p - t) / max(p·(1 - p), 1e-12), as torch; `binary_cross_entropy`. No `weight=`."""
 
     fit_name, what, term = "binary_cross_entropy", "binary_cross_entropy", staticmethod(_bce_term)
+    torch_defaults = {**Criterion.torch_defaults, "weight": None}
 
 
 class BCEWithLogitsLoss(_Elementwise):
@@ -417,6 +483,7 @@ class BCEWithLogitsLoss(_Elementwise):
     `bce_with_logits`. No `weight=` or `pos_weight=`."""
 
     fit_name, what, term = "bce_with_logits", "bce_with_logits", staticmethod(_bce_logits_term)
+    torch_defaults = {**Criterion.torch_defaults, "weight": None, "pos_weight": None}
 
 
 class HingeLoss(_Elementwise):
@@ -439,6 +506,12 @@ class CrossEntropyLoss(Criterion):
     example."""
 
     fit_name = "cross_entropy"
+    torch_defaults = {
+        **Criterion.torch_defaults,
+        "weight": None,
+        "ignore_index": -100,
+        "label_smoothing": 0.0,
+    }
 
     def forward(self, output, target) -> Value:
         return _cross_entropy(output, target, self.reduction)

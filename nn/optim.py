@@ -16,7 +16,9 @@ update or step count for it, so it stays exactly where it is.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import sys
+import types
+from collections.abc import Iterable, Iterator, MutableMapping
 
 from autograd_lite import Value
 from autograd_lite.engine import NO_GRAD
@@ -142,6 +144,99 @@ class Optimizer:
 
     def _hyper(self) -> dict:
         return {"lr": self.lr}
+
+    @property
+    def param_groups(self) -> list[ParamGroup]:
+        """torch's `optimizer.param_groups`: one group, a live view of `params` and the hyperparameters.
+
+        `optimizer.param_groups[0]["lr"] = 0.01` sets `optimizer.lr`, as tutorials do for manual
+        decay; there is one group (torch's several groups with their own lr are not supported).
+        """
+        return [ParamGroup(self)]
+
+    def state_dict(self) -> dict:
+        """torch's layout: {"state": {i: {...}}, "param_groups": [{..., "params": [0, 1, ...]}]}.
+
+        Parameters are named by their index in `params`; the state values are copies.
+        """
+        index = {id(p): i for i, p in enumerate(self.params)}
+        state = {index[id(p)]: dict(s) for p, s in self.state.items()}
+        group = {k: v for k, v in ParamGroup(self).items() if k != "params"}
+        return {"state": state, "param_groups": [{**group, "params": list(range(len(self.params)))}]}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore what `state_dict()` gave, for an optimizer over the same number of parameters."""
+        try:
+            (group,) = state_dict["param_groups"]
+            saved = state_dict["state"]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(
+                "load_state_dict takes what an optimizer's state_dict() gives: "
+                '{"state": {...}, "param_groups": [one group]}'
+            ) from None
+        if len(group.get("params", ())) != len(self.params):
+            raise ValueError(
+                f"load_state_dict: the saved optimizer had {len(group.get('params', ()))} parameters, "
+                f"this one has {len(self.params)}"
+            )
+        view = ParamGroup(self)
+        for key, value in group.items():
+            if key != "params":
+                view[key] = value
+        self.state = {self.params[int(i)]: dict(s) for i, s in saved.items()}
+
+
+#: The hyperparameters a ParamGroup shows, in torch's order, those the optimizer has.
+_GROUP_KEYS = (
+    "lr", "momentum", "dampening", "alpha", "betas", "eps", "weight_decay",
+    "nesterov", "centered", "amsgrad", "noise",
+)  # fmt: skip
+
+
+class ParamGroup(MutableMapping):
+    """An optimizer's one param group, as torch's dict: "params" and the hyperparameters, read and set
+    on the optimizer itself (`group["lr"] = 0.01` is `optimizer.lr = 0.01`, checked the same way)."""
+
+    def __init__(self, optimizer: Optimizer):
+        self.optimizer = optimizer
+
+    def _keys(self) -> list[str]:
+        return ["params", *(k for k in _GROUP_KEYS if hasattr(self.optimizer, k))]
+
+    def __getitem__(self, key: str):
+        if key == "params":
+            return self.optimizer.params
+        if key not in self._keys():
+            raise KeyError(key)
+        return getattr(self.optimizer, key)
+
+    def __setitem__(self, key: str, value) -> None:
+        name = type(self.optimizer).__name__
+        if key == "params":
+            raise TypeError(f"{name}'s params are fixed: make a new optimizer for other parameters")
+        if key not in self._keys():
+            raise KeyError(
+                f"{name} has no hyperparameter {key!r}; its param group holds {', '.join(self._keys())}"
+            )
+        if key == "betas":
+            value = _betas(value)
+        elif key in ("nesterov", "centered", "amsgrad"):
+            value = bool(value)
+        elif key != "lr":
+            value = checks.number(key, value)
+        setattr(self.optimizer, key, value)  # lr through its property, which checks it
+
+    def __delitem__(self, key: str) -> None:
+        raise TypeError("an optimizer's param group keeps all its keys")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
 
 
 class SGD(Optimizer):
@@ -522,3 +617,14 @@ class CosineAnnealingLR(LRScheduler):
 
     def lr_at(self, k: int) -> float:
         return self.eta_min + (self.base_lr - self.eta_min) * (1 + math.cos(math.pi * k / self.T_max)) / 2
+
+
+#: torch.optim.lr_scheduler's names for the schedules above: `nn.optim.lr_scheduler.StepLR(opt, 30)`,
+#: or `from nn.optim.lr_scheduler import StepLR`, as tutorials write them.
+lr_scheduler = types.ModuleType(
+    f"{__name__}.lr_scheduler", "The learning-rate schedules under torch.optim.lr_scheduler's names."
+)
+for _schedule in (LRScheduler, StepLR, ExponentialLR, LinearLR, CosineAnnealingLR):
+    setattr(lr_scheduler, _schedule.__name__, _schedule)
+lr_scheduler.__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "LinearLR", "CosineAnnealingLR"]  # type: ignore[attr-defined]
+sys.modules[lr_scheduler.__name__] = lr_scheduler

@@ -380,3 +380,24 @@ def test_help_gives_every_option_its_default():
     }
     for action in options:
         assert "(default: " in action.help, action.option_strings
+
+
+def test_load_takes_a_sequential_file_too(tmp_path, capsys):
+    path, again = tmp_path / "seq.json", tmp_path / "out.json"
+    nn.Sequential(nn.Linear(2, 8, seed=0), nn.Tanh(), nn.Linear(8, 1, seed=1)).save(path)
+    assert main(["train", "moons", "--load", str(path), "--epochs", "0", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert f"Sequential 2-8-1 (tanh) from {path}; loss hinge" in out
+    X, y = nn.datasets.moons(n=100, seed=0)
+    assert f"final train accuracy: {nn.accuracy(nn.Sequential.load(path), X, y):.1%}" in out
+    args = ["train", "moons", "--load", str(path), "--epochs", "3", "--save", str(again), "--quiet"]
+    assert main(args) == 0
+    model = nn.Sequential.load(path)  # continuing is fit() on the loaded weights, as for an MLP
+    nn.fit(model, X, y, loss="hinge", epochs=3, batch_size=32, seed=0, progress=False)
+    saved, want = nn.Sequential.load(again).state_dict(), model.state_dict()
+    assert saved.keys() == want.keys()
+    for key in want:
+        assert saved[key] == pytest.approx(want[key], abs=1e-12)
+    nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2)).save(path)  # checked as an MLP's file is
+    assert main(["train", "moons", "--load", str(path), "--loss", "hinge", "--quiet"]) == 2
+    assert "the model has 2 outputs, but --loss hinge" in capsys.readouterr().err

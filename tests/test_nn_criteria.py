@@ -224,8 +224,54 @@ def test_reduction_is_a_keyword():  # torch's first positional argument is the d
 def test_wrong_targets_get_the_functions_messages(call, function_call):
     with pytest.raises((TypeError, ValueError)) as theirs:
         function_call()
-    with pytest.raises(theirs.type, match=re.escape(str(theirs.value))):
+    message = str(theirs.value)  # a hint naming a function names the class instead, from a criterion
+    message = message.replace("use bce_with_logits or hinge", "use nn.BCEWithLogitsLoss or nn.HingeLoss")
+    message = message.replace("use bce_with_logits", "use nn.BCEWithLogitsLoss")
+    with pytest.raises(theirs.type, match=re.escape(message)):
         call()
+
+
+def test_criteria_hints_name_the_criteria_and_the_functions_keep_their_names():
+    with pytest.raises(ValueError, match=r"logits\) use nn\.BCEWithLogitsLoss$"):
+        nn.BCELoss()(Value(1.5), 1)
+    with pytest.raises(ValueError, match=r"logits\) use bce_with_logits$"):
+        losses.binary_cross_entropy(Value(1.5), 1)
+    with pytest.raises(TypeError, match="use nn.BCEWithLogitsLoss or nn.HingeLoss"):
+        nn.CrossEntropyLoss()(Value(1.0), 0)
+    zs = [Value(np.array([1.0, 2.0])), Value(np.array([0.0, 1.0])), Value(np.array([3.0, 0.0]))]
+    for call in (nn.CrossEntropyLoss(), losses.cross_entropy):
+        with pytest.raises(ValueError, match=r"got a column, shape \(2, 1\): pass y\.ravel\(\)"):
+            call(zs, np.array([[0], [2]]))
+        with pytest.raises(ValueError, match=r"probability targets are not supported: pass y\.argmax\(1\)"):
+            call(zs, np.eye(3)[[0, 2]])
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: nn.CrossEntropyLoss(label_smoothing=0.1), "CrossEntropyLoss: torch's label_smoothing="),
+        (lambda: nn.CrossEntropyLoss(weight=np.ones(3)), "CrossEntropyLoss: torch's weight="),
+        (lambda: nn.CrossEntropyLoss(ignore_index=0), "CrossEntropyLoss: torch's ignore_index="),
+        (lambda: nn.BCEWithLogitsLoss(pos_weight=2.0), "BCEWithLogitsLoss: torch's pos_weight="),
+        (lambda: nn.MSELoss(size_average=False), "MSELoss: torch's size_average="),
+    ],
+)
+def test_torchs_other_arguments_are_refused_by_name(make, words):
+    with pytest.raises(
+        TypeError, match=re.escape(words) + " is not supported here; .* takes only reduction="
+    ):
+        make()
+
+
+def test_torchs_default_values_pass_and_unknown_keywords_are_named():
+    assert nn.CrossEntropyLoss(weight=None, ignore_index=-100, label_smoothing=0.0).reduction == "mean"
+    assert nn.BCEWithLogitsLoss(pos_weight=None, reduction="sum").reduction == "sum"
+    with pytest.raises(
+        TypeError, match="MSELoss got an unexpected keyword argument 'pos_weight': it takes only"
+    ):
+        nn.MSELoss(pos_weight=2.0)
+    with pytest.raises(TypeError, match="MSELoss takes keyword arguments only"):
+        nn.MSELoss(None)
 
 
 def test_fit_takes_a_criterion_and_converts_labels_as_for_its_name():

@@ -499,3 +499,49 @@ def test_schedule_arguments_are_checked():
         optim.LinearLR(sgd(), start_factor=0.0)
     with pytest.raises(TypeError, match="drives an Optimizer"):
         optim.ExponentialLR("sgd", gamma=0.9)
+
+
+def test_param_groups_is_a_live_view_as_tutorials_decay_lr():
+    w = Parameter(1.0)
+    opt = nn.optim.SGD([w], lr=0.1, momentum=0.9)
+    (group,) = opt.param_groups
+    assert group["params"] == [w] and group["lr"] == 0.1 and group["momentum"] == 0.9
+    for g in opt.param_groups:
+        g["lr"] *= 0.5  # manual decay, as tutorials write it
+    assert opt.lr == 0.05 and opt.param_groups[0]["lr"] == 0.05
+    w.grad = 2.0
+    opt.step()
+    assert w.data == pytest.approx(1.0 - 0.05 * 2.0)
+    with pytest.raises(ValueError, match="lr"):
+        group["lr"] = float("nan")
+    with pytest.raises(KeyError, match="SGD has no hyperparameter 'betas'"):
+        group["betas"] = (0.9, 0.99)
+    assert set(nn.optim.Adam([w]).param_groups[0]) >= {"params", "lr", "betas", "eps", "weight_decay"}
+
+
+def test_state_dict_round_trips_torchs_layout():
+    w, v = Parameter(1.0), Parameter(-1.0)
+    opt = nn.optim.Adam([w, v], lr=0.01)
+    w.grad, v.grad = 0.5, -0.25
+    opt.step()
+    saved = opt.state_dict()
+    assert saved["param_groups"][0]["params"] == [0, 1] and saved["param_groups"][0]["lr"] == 0.01
+    assert saved["state"][0]["step"] == 1 and set(saved["state"][1]) == {"step", "exp_avg", "exp_avg_sq"}
+    again = nn.optim.Adam([Parameter(1.0), Parameter(-1.0)], lr=0.5)
+    again.load_state_dict(saved)
+    assert again.lr == 0.01 and again.state_dict() == saved
+    with pytest.raises(ValueError, match="had 2 parameters, this one has 1"):
+        nn.optim.Adam([w]).load_state_dict(saved)
+
+
+def test_lr_scheduler_holds_the_schedules_under_torchs_names():
+    from nn.optim.lr_scheduler import StepLR
+
+    opt = nn.optim.SGD([Parameter(1.0)], lr=1.0)
+    assert StepLR is nn.optim.lr_scheduler.StepLR is nn.optim.StepLR
+    schedule = nn.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    for _ in range(4):
+        schedule.step()
+    assert opt.param_groups[0]["lr"] == 0.25
+    for name in ("ExponentialLR", "LinearLR", "CosineAnnealingLR", "LRScheduler"):
+        assert getattr(nn.optim.lr_scheduler, name) is getattr(nn.optim, name)

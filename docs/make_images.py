@@ -4,6 +4,7 @@ The screenshots of the two HTML pages need Debian's `chromium` and Playwright
 (the `test` extra); without them they are left as they are.
 """
 
+import importlib
 import shutil
 import sys
 import tempfile
@@ -33,6 +34,21 @@ def main() -> None:
     jupyterlab_screenshots()
 
 
+def _browser(what: str, *also: str) -> Any:
+    """Playwright's sync_playwright, or None (saying so) without chromium, Playwright or `also`."""
+    try:
+        for name in also:
+            importlib.import_module(name)
+        from playwright.sync_api import sync_playwright
+    except ImportError as missing:
+        print(f"{what} left as they are: {missing} (the test and notebook extras install it)")
+        return None
+    if shutil.which("chromium") is None:
+        print(f"{what} left as they are: no chromium (apt-get install chromium)")
+        return None
+    return sync_playwright
+
+
 def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
     """Make the backward-pass page of the neuron and the replay of a moons run; screenshot both.
 
@@ -40,13 +56,8 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
     with phone=True also the *-phone.png views at 390 px wide. Returns the
     screenshots, or [] when chromium or Playwright is missing.
     """
-    chromium = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None  # type: ignore[assignment]
-    if chromium is None or sync_playwright is None:
-        print("no chromium or no playwright: page screenshots left as they are (apt-get install chromium)")
+    sync_playwright = _browser("page screenshots")
+    if sync_playwright is None:
         return []
     import nn
 
@@ -63,7 +74,7 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
         sizes.append(("-phone", {"width": 390, "height": 844}))
     shots = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=HEADLESS_CHROMIUM)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=HEADLESS_CHROMIUM)
         for suffix, viewport in sizes:
             page = browser.new_page(viewport=viewport)
             for name, target in views:
@@ -87,14 +98,8 @@ def jupyterlab_screenshots(folder: Path = HERE) -> list[Path]:
     its private folders and the browser are tests/test_jupyterlab.py's. Returns
     the screenshots, or [] without chromium, Playwright or JupyterLab.
     """
-    chromium = shutil.which("chromium")
-    try:
-        import jupyterlab  # noqa: F401
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None  # type: ignore[assignment]
-    if chromium is None or sync_playwright is None:
-        print("no chromium, playwright or jupyterlab: JupyterLab screenshots left as they are")
+    sync_playwright = _browser("JupyterLab screenshots", "jupyterlab")
+    if sync_playwright is None:
         return []
     sys.path.insert(0, str(HERE.parent))  # the harness is the test's: tests/ is not an installed package
     from tests import test_jupyterlab as lab_test

@@ -117,6 +117,8 @@ class Value:
         self.parents = ()
         self.local_grads = ()
         self.arg = None
+        if state.tracing is not None:  # the tape asks where the data came from: a feed, or what
+            state.tracing.leaf(self, data)
 
     # --- reading ---------------------------------------------------------------
 
@@ -566,7 +568,43 @@ def constant(data) -> Value:
     backward() gives it no grad, and a backward() whose graph reaches only constants and
     no_grad() values raises, as torch does, rather than leave every gradient unset.
     """
-    return _node(_as_data(data), (), NO_GRAPH, None)
+    node = _node(_as_data(data), (), NO_GRAPH, None)
+    if state.tracing is not None:
+        state.tracing.leaf(node, data)
+    return node
+
+
+def derived(fn: Callable, *sources) -> Value:
+    """A constant computed from data: `fn(*datas)`, each source a Value (its data is read) or an
+    array (such as the targets). No gradient flows through it, as for any constant.
+
+    Use it for the constants a loss reads from the data (log-softmax's max shift, a one-hot mask
+    of the labels, a sign split): under `trace()` the tape records `fn` and its sources and
+    recomputes the constant on every replay instead of baking in the traced batch's.
+    """
+    datas = [s.data if isinstance(s, Value) else s for s in sources]
+    tracer, state.tracing = state.tracing, None  # the constant's own making is not a leaf to place
+    try:
+        node = constant(fn(*datas))
+    finally:
+        state.tracing = tracer
+    if tracer is not None:
+        tracer.derived(node, fn, sources)
+    return node
+
+
+def guard(fn: Callable, *sources):
+    """`fn(*datas)` of the sources (Values or arrays), for a choice or a check made on data.
+
+    The engine just returns it. Under `trace()` the tape records it and, on every replay,
+    computes it again from the new data: a different answer (or an error: a check that fails)
+    means the traced graph does not hold for this batch, and that step runs on the engine, which
+    takes the other branch or raises the check's own error.
+    """
+    result = fn(*[s.data if isinstance(s, Value) else s for s in sources])
+    if state.tracing is not None:
+        state.tracing.guard(fn, sources, result)
+    return result
 
 
 def _operand(other, symbol: str):

@@ -6,10 +6,12 @@ import contextlib
 
 
 class _State:
-    """The engine reads these two flags on every op."""
+    """The engine reads these two flags on every op; `tracing` is the tape's recorder while
+    `trace()` builds its graph (None otherwise: leaves and data-dependent constants are then plain)."""
 
     grad_enabled = True
     anomaly = False
+    tracing = None
 
 
 state = _State()

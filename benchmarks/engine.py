@@ -4,7 +4,10 @@
 
 1. micrograd's moons step: MLP 2-16-16-1 (ReLU), 100 two-moons points,
    max-margin loss + 1e-4 L2, one forward + backward + SGD step, looping over
-   examples as micrograd does (scalar path, no lanes).
+   examples as micrograd does (scalar path, no lanes). First the lecture's own
+   code, run by both engines with only the Value class swapped (what a student
+   copying the demo writes: no nn, no wsum, inputs as plain floats), then our
+   nn.MLP in its two graph shapes.
 2. a deep chain of mul/add/relu (micrograd 0.1.0 has no tanh): time per node, and the depth at which each
    engine fails.
 3. memory per node (tracemalloc) of a 100k-node graph.
@@ -30,6 +33,94 @@ from autograd_lite import Value
 from .common import print_table, time_best
 
 # --- 1. the moons step ----------------------------------------------------------
+
+
+def lecture_mlp(V, nin: int, nouts: list[int]):
+    """micrograd's nn.py as the lecture writes it, on the Value class V: the same code for both engines.
+
+    Weights are drawn with `random.uniform(-1, 1)` in micrograd's order, so seeding `random`
+    the same way before each call gives both engines the same numbers.
+    """
+
+    class Module:
+        def zero_grad(self):
+            for p in self.parameters():
+                p.grad = 0
+
+        def parameters(self):
+            return []
+
+    class Neuron(Module):
+        def __init__(self, nin, nonlin=True):
+            self.w = [V(random.uniform(-1, 1)) for _ in range(nin)]
+            self.b = V(0)
+            self.nonlin = nonlin
+
+        def __call__(self, x):
+            act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+            return act.relu() if self.nonlin else act
+
+        def parameters(self):
+            return self.w + [self.b]
+
+    class Layer(Module):
+        def __init__(self, nin, nout, **kwargs):
+            self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+        def __call__(self, x):
+            out = [n(x) for n in self.neurons]
+            return out[0] if len(out) == 1 else out
+
+        def parameters(self):
+            return [p for n in self.neurons for p in n.parameters()]
+
+    class MLP(Module):
+        def __init__(self, nin, nouts):
+            sz = [nin] + nouts
+            self.layers = [Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
+
+        def __call__(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+        def parameters(self):
+            return [p for layer in self.layers for p in layer.parameters()]
+
+    return MLP(nin, nouts)
+
+
+def lecture_step(model, X, y):
+    """micrograd's demo loss and update, as written there, inputs as plain floats."""
+    scores = list(map(model, X))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    alpha = 1e-4
+    reg_loss = alpha * sum(p * p for p in model.parameters())
+    total_loss = data_loss + reg_loss
+    model.zero_grad()
+    total_loss.backward()
+    for p in model.parameters():
+        p.data -= 0.1 * p.grad
+    return total_loss.data
+
+
+def lecture_rows(steps: int) -> list[tuple]:
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=1)
+    X, y = X.tolist(), (2 * y - 1).tolist()
+    random.seed(1337)
+    theirs = lecture_mlp(mg.Value, 2, [16, 16, 1])
+    random.seed(1337)
+    ours = lecture_mlp(Value, 2, [16, 16, 1])
+    assert [p.data for p in theirs.parameters()] == [p.data for p in ours.parameters()]
+    # one step each, checked equal, before the timing: the same code computes the same loss
+    if abs(lecture_step(theirs, X, y) - lecture_step(ours, X, y)) > 1e-12:
+        raise AssertionError("the lecture step gave different losses on the two engines")
+    gc.collect()  # micrograd's graphs are cycles (closures): each engine starts without the other's garbage
+    t_mg = time_best(lambda: lecture_step(theirs, X, y), steps)
+    gc.collect()
+    t_us = time_best(lambda: lecture_step(ours, X, y), steps)
+    return [("moons step, lecture code (micrograd's demo, Value swapped in) (s)", t_mg, t_us, t_mg / t_us)]
 
 
 def moons_step(model, X, y, wrap=None):
@@ -60,6 +151,7 @@ def moons_rows(steps: int) -> list[tuple]:
     fine = nn.MLP(2, [16, 16, 1], seed=1337, fine=True)
     fused = nn.MLP(2, [16, 16, 1], seed=1337)
     t_mg = time_best(lambda: moons_step(theirs, X, y, wrap=mg.Value), steps)
+    gc.collect()
     t_fine = time_best(lambda: moons_step(fine, X, y), steps)
     t_fused = time_best(lambda: moons_step(fused, X, y), steps)
     return [
@@ -136,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--steps", type=int, default=3, help="moons steps timed per engine (best of)")
     parser.add_argument("--depth", type=int, default=1_000_000, help="deepest chain to try")
     args = parser.parse_args(argv)
-    rows = moons_rows(args.steps) + chain_rows(args.depth) + memory_rows(100_000)
+    rows = lecture_rows(args.steps) + moons_rows(args.steps) + chain_rows(args.depth) + memory_rows(100_000)
     print_table(
         "autograd_lite engine vs micrograd 0.1.0 (same run; ratio = micrograd / ours, higher is better)",
         ("measure", "micrograd", "autograd_lite", "ratio"),

@@ -11,6 +11,11 @@ No gradient is not a zero gradient (PyTorch's rule): `zero_grad()` sets every
 grad to NO_GRAD, and `step()` skips a parameter that no backward() reached
 since then, as torch skips `p.grad is None`: no momentum, weight decay, moment
 update or step count for it, so it stays exactly where it is.
+
+A flat session (`opt.flat(params, data, grad)`) steps parameters kept in one
+float64 array, as the tape keeps them, in a few numpy calls: each rule below
+is written once for floats and arrays, so its numbers are step()'s bit for
+bit, and on `close()` opt.state holds what step() would have left.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import math
 import sys
 import types
 from collections.abc import Iterable, Iterator, MutableMapping
+from typing import Any, TypeAlias
+
+import numpy as np
 
 from autograd_lite import Value
 from autograd_lite.engine import NO_GRAD
@@ -73,16 +81,44 @@ def _parameters(params) -> list[Value]:
 # rounding and its sqrt comes from MKL (off by an ulp about 1% of the time), so
 # there the two agree to about 1e-15 per step - as torch's own kernels do with
 # each other (`python -m benchmarks.check_optim`).
+#
+# Each rule is written once and serves both paths: `step()` calls it with one
+# parameter's floats, a flat session (`Optimizer.flat`) with float64 arrays of
+# all of them at once. Every operation is the same IEEE operation either way
+# (numpy's ufuncs neither fuse nor reorder; math.sqrt and np.sqrt are both
+# correctly rounded), so both paths give the same bits; the helpers below make
+# the few places where floats and arrays differ (a zero divisor, sqrt of a
+# negative number, nan in a maximum, math.fsum) behave as the floats do.
+
+#: A float (one parameter, `step()`) or a float64 array (one number per parameter, a flat session).
+Num: TypeAlias = Any
 
 
-def _lerp(start: float, end: float, weight: float) -> float:
+def _lerp(start: Num, end: Num, weight: float) -> Num:
     """torch.lerp's formula: start + w·(end - start), from the nearer end for w >= 0.5."""
     if abs(weight) < 0.5:
         return start + weight * (end - start)
     return end - (end - start) * (1 - weight)
 
 
-def _minus_square(x: float, y: float) -> float:
+def _sqrt(x: Num) -> Num:
+    """math.sqrt; of an array, elementwise, and a negative number is math's ValueError there too."""
+    if not isinstance(x, np.ndarray):
+        return math.sqrt(x)
+    if (x < 0).any():
+        raise ValueError("math domain error")
+    return np.sqrt(x)
+
+
+def _div(a: Num, b: Num) -> Num:
+    """a / b; by an array, elementwise, and a zero divisor is Python's ZeroDivisionError there too
+    (numpy would give inf or nan)."""
+    if isinstance(b, np.ndarray) and not b.all():
+        raise ZeroDivisionError("float division by zero")
+    return a / b
+
+
+def _minus_square(x: Num, y: Num) -> Num:
     """x - y·y rounded once, as torch's fused `x.addcmul(y, y, value=-1)` computes it.
 
     y·y is split exactly into a double and its rounding error (Dekker's
@@ -94,7 +130,36 @@ def _minus_square(x: float, y: float) -> float:
     high = t - (t - y)
     low = y - high
     error = ((high * high - square) + 2 * high * low) + low * low
+    if isinstance(square, np.ndarray):
+        return _fsum3(x, -square, -error)
     return math.fsum((x, -square, -error))
+
+
+def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(s, e) with s = a + b rounded and s + e = a + b exactly (Knuth's two-sum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _fsum3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """math.fsum((a[k], b[k], c[k])) for every k (a + b + c rounded once), in a few array operations.
+
+    Boldo and Melquiond's sum of three (IEEE Trans. Computers 57(4), 2008): two exact two-sums,
+    their low parts added rounded to odd, then one rounding to nearest. A zero, tiny (< 2^-960),
+    infinite or nan result goes to math.fsum itself (its signed zeros and its errors).
+    """
+    uh, ul = _two_sum(b, c)
+    th, tl = _two_sum(a, uh)
+    v, err = _two_sum(tl, ul)
+    bits = v.view(np.int64)  # round v to odd: where inexact and even, to its neighbour on err's side
+    toward = np.where(np.signbit(v) == np.signbit(err), 1, -1)  # (larger or smaller magnitude)
+    v = np.where((err != 0) & ((bits & 1) == 0), bits + toward, bits).view(np.float64)
+    out = th + v
+    size = np.abs(out)
+    for k in np.flatnonzero(~((size >= 2.0**-960) & (size <= sys.float_info.max))).tolist():
+        out[k] = math.fsum((float(a[k]), float(b[k]), float(c[k])))
+    return out
 
 
 def _who(i: int, p: Value) -> str:
@@ -102,11 +167,100 @@ def _who(i: int, p: Value) -> str:
     return f"parameter {i}" + (f" ({p.label})" if p.label is not None else "")
 
 
-def _maximum(a: float, b: float) -> float:
+def _maximum(a: Num, b: Num) -> Num:
     """torch.maximum: the larger of a and b, nan if either is nan (Python's max would drop it)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.where(a >= b, a, np.maximum(a, b))  # a on ties, as below (np.maximum may pick -0.0)
     if a >= b:
         return a
     return b if b > a else math.nan
+
+
+# --- the update rules, once for floats and arrays ---------------------------------------
+
+
+def _sgd_rule(theta: Num, g: Num, buf: Num, first, lr: float, mu: float, dampening: float,
+              wd: float, nesterov: bool, whack: Num) -> tuple[Num, Num]:  # fmt: skip
+    """One SGD step: (θ, momentum buffer). `first`: True where there is no buffer yet (a mask in a
+    flat session), and the buffer starts at the gradient."""
+    if wd:
+        g = g + wd * theta
+    if mu:
+        if first is True:
+            buf = g  # the first step starts the buffer at the gradient
+        else:
+            new = mu * buf + (1 - dampening) * g
+            buf = new if first is False else np.where(first, g, new)
+        g = g + mu * buf if nesterov else buf
+    return theta - lr * g + whack, buf
+
+
+def _rmsprop_average(theta: Num, g: Num, v: Num, ga: Num, a: float, wd: float,
+                     centered: bool) -> tuple[Num, Num, Num, Num]:  # fmt: skip
+    """RMSProp's running averages: (g with weight decay, square_avg, grad_avg, what to take the
+    square root of: square_avg, or centered the variance estimate square_avg - grad_avg²)."""
+    if wd:
+        g = g + wd * theta
+    v = v * a + (1 - a) * g * g
+    if not centered:
+        return g, v, ga, v
+    ga = _lerp(ga, g, 1 - a)
+    return g, v, ga, _minus_square(v, ga)
+
+
+def _rmsprop_move(theta: Num, g: Num, var: Num, buf: Num, lr: float, eps: float,
+                  mu: float) -> tuple[Num, Num]:  # fmt: skip
+    """RMSProp's step from the variance (estimate): (θ, momentum buffer)."""
+    d = _sqrt(var) + eps
+    if mu > 0:
+        buf = buf * mu + _div(g, d)
+        return theta - lr * buf, buf
+    return theta + _div(-lr * g, d), buf
+
+
+def _negative_variance(t: int, who: str, var: float, g: float) -> FloatingPointError:
+    return FloatingPointError(
+        f"RMSProp(centered=True): at step {t} the variance estimate square_avg - grad_avg² "
+        f"of {who} fell below 0 ({var:.3g}) by rounding: its gradient has been "
+        f"constant (now {g:g}), so the variance is 0 and steps grew to lr·g/eps; "
+        "PyTorch would make the weight nan here. Nothing was changed: "
+        "use centered=False or a larger eps"
+    )
+
+
+def _step_size(lr: float, b1: float, t: int) -> float:
+    """Adam's and Adamax's lr/(1 - β1^t) at step t."""
+    return lr / (1 - b1**t)
+
+
+def _adam_rule(theta: Num, g: Num, m: Num, v: Num, vmax: Num, lr: float, b1: float, b2: float,
+               eps: float, wd: float, decoupled: bool, amsgrad: bool, step_size: Num,
+               root2: Num) -> tuple[Num, Num, Num, Num]:  # fmt: skip
+    """One Adam/AdamW step: (θ, exp_avg, exp_avg_sq, max_exp_avg_sq); step_size = lr/(1 - β1^t),
+    root2 = √(1 - β2^t)."""
+    if wd:
+        if decoupled:
+            theta = theta * (1 - lr * wd)  # AdamW: shrink the weight, apart from the gradient
+        else:
+            g = g + wd * theta  # Adam: L2 penalty folded into the gradient
+    m = _lerp(m, g, 1 - b1)
+    v = v * b2 + (1 - b2) * g * g
+    if amsgrad:
+        vmax = _maximum(vmax, v)
+        denom = _sqrt(vmax) / root2 + eps
+    else:
+        denom = _sqrt(v) / root2 + eps
+    return theta + _div(-step_size * m, denom), m, v, vmax
+
+
+def _adamax_rule(theta: Num, g: Num, m: Num, u: Num, b1: float, b2: float, eps: float, wd: float,
+                 step_size: Num) -> tuple[Num, Num, Num]:  # fmt: skip
+    """One Adamax step: (θ, exp_avg, exp_inf); step_size = lr/(1 - β1^t)."""
+    if wd:
+        g = g + wd * theta
+    m = _lerp(m, g, 1 - b1)
+    u = _maximum(u * b2, abs(g) + eps)
+    return theta + _div(-step_size * m, u), m, u
 
 
 # --- the optimizers ---------------------------------------------------------------
@@ -115,10 +269,32 @@ def _maximum(a: float, b: float) -> float:
 class Optimizer:
     """Holds the parameters, the learning rate and per-parameter state; subclasses define `step`."""
 
+    #: The open flat session (see `flat`), if any.
+    _flat_session: Flat | None = None
+    #: Whether the state counts each parameter's steps ("step"), as RMSProp and the Adams do.
+    _counts_steps = True
+
     def __init__(self, params, lr: float):
         self.params: list[Value] = _parameters(params)
         self.lr = lr
-        self.state: dict[Value, dict] = {}
+        self._state: dict[Value, dict] = {}
+
+    @property
+    def state(self) -> dict[Value, dict]:
+        """The per-parameter state, keyed by the parameter. While a flat session is open it is
+        brought up to date when read (and the session takes it back before its next step, so
+        changes made to it count)."""
+        f = self._flat_session
+        if f is not None:
+            f._sync()
+            f._stale = True
+        return self._state
+
+    @state.setter
+    def state(self, value: dict[Value, dict]) -> None:
+        self._state = value
+        if self._flat_session is not None:
+            self._flat_session._stale = True
 
     @property
     def lr(self) -> float:
@@ -137,6 +313,71 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter that has a grad from it; those without one are left alone."""
         raise NotImplementedError
+
+    def flat(self, params: list[Value], data: np.ndarray, grad: np.ndarray) -> Flat | None:
+        """Start a flat session: `f.step()` steps `params` (some of this optimizer's, in any order)
+        whose values are `data` and gradients `grad` (float64 arrays, one number per parameter, in
+        the order of `params`), all at once, with the numbers step() would give; `f.close()` ends it.
+
+        The session takes over the parameters' state (a second fit with the same optimizer carries
+        on) and gives it back on close(); `opt.state` and `state_dict()` read it up to date while it
+        is open. Each f.step() reads the optimizer's hyperparameters (lr as schedules set it) and
+        updates `data` in place from `grad`; every parameter in the session counts as having a
+        gradient, `p.data` is not touched (the caller owns its array) and parameters outside it are
+        left alone. A per-parameter `step()` while the session is open is a RuntimeError: close it.
+
+        None (use step() instead) when the state cannot be taken over: a subclass that defines its
+        own step(), or a parameter whose state lacks what the current hyperparameters need (momentum
+        or amsgrad switched on after it was made; step() would fail on it with a KeyError).
+        """
+        if self._flat_session is not None:
+            raise RuntimeError(
+                f"{type(self).__name__}.flat: a flat session is already open on this optimizer; "
+                "close() it first"
+            )
+        params = list(params)
+        where = {p: i for i, p in enumerate(self.params)}
+        pos = []
+        for k, p in enumerate(params):
+            i = where.get(p) if isinstance(p, Value) else None
+            if i is None:
+                raise ValueError(f"flat: params[{k}] is not one of this optimizer's parameters")
+            pos.append(i)
+        if len(set(pos)) != len(pos):
+            raise ValueError("flat: a parameter appears twice in params: it would be updated twice per step")
+        for name, a in (("data", data), ("grad", grad)):
+            if not isinstance(a, np.ndarray) or a.dtype != np.float64 or a.shape != (len(params),):
+                got = f"{a.dtype} array of shape {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+                raise TypeError(
+                    f"flat: {name} must be a 1-D float64 numpy array of {len(params)} numbers "
+                    f"(one per parameter), got a {got}"
+                )
+        if not data.flags.writeable:
+            raise ValueError("flat: data must be writeable: the session updates it in place")
+        owner = next(c for c in type(self).__mro__ if "_flat_update" in vars(c))
+        if owner is Optimizer or type(self).step is not vars(owner)["step"]:
+            return None  # a subclass with a step() of its own: its rule is not the flat one
+        f = Flat(self, params, data, grad, np.array(pos, dtype=np.intp))
+        if not f._load():
+            return None
+        self._flat_session = f
+        return f
+
+    def _flat_keys(self) -> tuple[str, ...]:
+        """The state's float entries the current hyperparameters use, in the order step() makes them."""
+        return ()
+
+    def _flat_update(self, f: Flat) -> None:
+        """One flat step of session f (see `flat`)."""
+        raise NotImplementedError
+
+    def _no_flat_session(self) -> None:
+        if self._flat_session is not None:
+            raise RuntimeError(
+                f"{type(self).__name__}.step(): a flat session (opt.flat(...)) is open over "
+                f"{len(self._flat_session.params)} of its parameters and holds their state; "
+                "close() it first, then step() carries on from where it left off"
+            )
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self._hyper().items())
@@ -239,6 +480,129 @@ class ParamGroup(MutableMapping):
         return repr(dict(self))
 
 
+class Flat:
+    """A flat session (`Optimizer.flat`): the optimizer's rule applied to parameters kept in one
+    float64 array, a few numpy calls a step; the same numbers as step(), and on close() the same state.
+
+    `step()` takes one step, `close()` gives the state back to `optimizer.state` and ends the
+    session (also on leaving a `with` block); `data` and `grad` are the caller's arrays.
+    """
+
+    def __init__(self, optimizer: Optimizer, params: list[Value], data: np.ndarray, grad: np.ndarray,
+                 pos: np.ndarray):  # fmt: skip
+        self.optimizer = optimizer
+        self.params = params
+        self.data = data
+        self.grad = grad
+        self.pos = pos  # each parameter's index in optimizer.params: the noise it draws, how errors name it
+        self._order = np.argsort(pos, kind="stable").tolist()  # the optimizer's order, for state written back
+        self.closed = False
+
+    def _load(self) -> bool:
+        """Take the parameters' state from the optimizer (zeros where there is none yet); False if it
+        lacks an entry the hyperparameters need, or holds something that is not a number."""
+        opt = self.optimizer
+        keys = opt._flat_keys()
+        states = [opt._state.get(p) for p in self.params]
+        try:
+            arrays = {
+                k: np.array([0.0 if s is None else s[k] for s in states], dtype=np.float64) for k in keys
+            }
+            steps = [0 if s is None else s["step"] for s in states] if opt._counts_steps else []
+            t0 = np.array(steps, dtype=np.int64)
+            if any(int(t) != t for t in steps):
+                return False
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return False
+        fresh = np.array([s is None for s in states], dtype=bool)
+        self.keys, self.arrays, self.t0 = keys, arrays, t0
+        #: where the parameter has no state yet: True (all), False (none) or a mask
+        self.fresh: bool | np.ndarray = bool(fresh.all()) or (fresh if fresh.any() else False)
+        uniq, self._inverse = np.unique(t0, return_inverse=True)
+        self._uniq: list[int] = uniq.tolist()
+        self.taken = 0  # flat steps since the state was taken
+        self._synced = True  # optimizer.state holds what the arrays hold
+        self._stale = False  # optimizer.state was handed out (or replaced) since: take it back
+        return True
+
+    def _at_t(self, rule):
+        """rule(t), a tuple of floats, at this step's count t of every parameter: floats when the counts
+        are all equal, else arrays (rule is run once per distinct t, on floats, as step() runs it)."""
+        k = self.taken + 1
+        if len(self._uniq) == 1:
+            return rule(self._uniq[0] + k)
+        values = [rule(t + k) for t in self._uniq] or [rule(k)]
+        return tuple(np.array(column)[self._inverse] for column in zip(*values))
+
+    def step(self) -> None:
+        """One optimizer step for every parameter of the session: `data` updated in place from `grad`.
+
+        An error (centered RMSProp's negative variance) changes nothing, as step()'s does."""
+        if self.closed:
+            raise RuntimeError("this flat session is closed: open another with optimizer.flat(...)")
+        opt = self.optimizer
+        if self._stale or opt._flat_keys() != self.keys:  # state read or replaced, or momentum etc. switched
+            self._sync()
+            if not self._load():
+                raise RuntimeError(
+                    f"{type(opt).__name__}: the state of a parameter lacks what the hyperparameters now "
+                    "need (momentum, centered or amsgrad switched on after it was made); step() would fail "
+                    "on it too"
+                )
+        with np.errstate(all="ignore"):  # inf and nan arise silently, as with floats
+            opt._flat_update(self)
+
+    def _commit(self, theta: np.ndarray, arrays: dict[str, np.ndarray], stepped: bool = True) -> None:
+        """Keep one step's results (computed in full first, so an error changes nothing)."""
+        self.data[...] = theta
+        self.arrays.update(arrays)
+        self.taken += 1
+        if stepped:
+            self.fresh = False
+        self._synced = False
+
+    def _sync(self) -> None:
+        """Write the arrays into optimizer.state, as step() would have left it."""
+        if self._synced:
+            return
+        states = self.optimizer._state
+        columns = [(k, self.arrays[k].tolist()) for k in self.keys]
+        steps = (self.t0 + self.taken).tolist() if self.optimizer._counts_steps else None
+        fresh = self.fresh
+        skip = fresh.tolist() if isinstance(fresh, np.ndarray) else [fresh] * len(self.params)
+        for j in self._order:
+            if skip[j]:
+                continue
+            p = self.params[j]
+            s = states.get(p)
+            if s is None:
+                s = states[p] = {}
+            if steps is not None:
+                s["step"] = steps[j]
+            for k, column in columns:
+                s[k] = column[j]
+        self._synced = True
+
+    def close(self) -> None:
+        """Give the state back to optimizer.state and end the session (again: nothing)."""
+        if self.closed:
+            return
+        self._sync()
+        self.closed = True
+        if self.optimizer._flat_session is self:
+            self.optimizer._flat_session = None
+
+    def __enter__(self) -> Flat:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        how = "closed" if self.closed else "open"
+        return f"Flat({type(self.optimizer).__name__}, {len(self.params)} parameters, {how})"
+
+
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with momentum (torch.optim.SGD).
 
@@ -247,6 +611,8 @@ class SGD(Optimizer):
     `noise` > 0 adds N(0, noise²) to every update ("give it a whack" to leave a
     local minimum); it is not part of PyTorch's rule and is off by default.
     """
+
+    _counts_steps = False
 
     def __init__(
         self,
@@ -273,6 +639,7 @@ class SGD(Optimizer):
         self.rng = make_rng(seed)
 
     def step(self) -> None:
+        self._no_flat_session()
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         whacks = self.rng.normal(0.0, self.noise, size=len(self.params)) if self.noise else None
         if mu == 0 and wd == 0 and whacks is None:  # plain gradient descent: the common, hot case
@@ -280,22 +647,37 @@ class SGD(Optimizer):
                 if p.grad is not NO_GRAD:
                     p.data -= lr * p.grad
             return
+        states, dampening, nesterov = self._state, self.dampening, self.nesterov
         for i, p in enumerate(self.params):
             g = p.grad
             if g is NO_GRAD:  # no backward() reached it: no decay, no momentum, no whack
                 continue
-            if wd:
-                g = g + wd * p.data
+            s = states.get(p) if mu else None
+            buf = None if s is None else s["momentum_buffer"]
+            whack = 0.0 if whacks is None else whacks[i]
+            p.data, buf = _sgd_rule(p.data, g, buf, s is None, lr, mu, dampening, wd, nesterov, whack)
             if mu:
-                state = self.state.get(p)
-                if state is None:
-                    buf = g  # the first step starts the buffer at the gradient
-                    self.state[p] = {"momentum_buffer": buf}
+                if s is None:
+                    states[p] = {"momentum_buffer": buf}
                 else:
-                    buf = mu * state["momentum_buffer"] + (1 - self.dampening) * g
-                    state["momentum_buffer"] = buf
-                g = g + mu * buf if self.nesterov else buf
-            p.data = p.data - lr * g + (whacks[i] if whacks is not None else 0.0)
+                    s["momentum_buffer"] = buf
+
+    def _flat_keys(self) -> tuple[str, ...]:
+        return ("momentum_buffer",) if self.momentum else ()
+
+    def _flat_update(self, f: Flat) -> None:
+        lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        whacks = self.rng.normal(0.0, self.noise, size=len(self.params)) if self.noise else None
+        if mu == 0 and wd == 0 and whacks is None:
+            f._commit(f.data - lr * f.grad, {}, stepped=False)
+            return
+        whack = 0.0 if whacks is None else whacks[f.pos]  # each parameter's own draw, as step() gives it
+        buf = f.arrays.get("momentum_buffer")
+        theta, buf = _sgd_rule(f.data, f.grad, buf, f.fresh, lr, mu, self.dampening, wd, self.nesterov, whack)
+        if not mu:
+            f._commit(theta, {}, stepped=False)  # no momentum: no state made
+            return
+        f._commit(theta, {"momentum_buffer": buf.copy() if buf is f.grad else buf})
 
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
@@ -339,40 +721,53 @@ class RMSProp(Optimizer):
         self.centered = bool(centered)
 
     def step(self) -> None:
+        self._no_flat_session()
         lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
+        centered, states = self.centered, self._state
         updates = []  # applied only once every parameter's step is known to be possible
         for i, p in enumerate(self.params):
             g = p.grad
             if g is NO_GRAD:  # no backward() reached it: its state and step count stay as they are
                 continue
-            s = self.state.get(p)
+            s = states.get(p)
             t = 1 if s is None else s["step"] + 1
-            if wd:
-                g = g + wd * p.data
-            v = (0.0 if s is None else s["square_avg"]) * a + (1 - a) * g * g
+            v = 0.0 if s is None else s["square_avg"]
+            ga = (0.0 if s is None else s["grad_avg"]) if centered else None
+            g, v, ga, var = _rmsprop_average(p.data, g, v, ga, a, wd, centered)
             new = {"step": t, "square_avg": v}
-            if self.centered:
-                new["grad_avg"] = ga = _lerp(0.0 if s is None else s["grad_avg"], g, 1 - a)
-                var = _minus_square(v, ga)
+            if centered:
+                new["grad_avg"] = ga
                 if var < 0:
-                    raise FloatingPointError(
-                        f"RMSProp(centered=True): at step {t} the variance estimate square_avg - grad_avg² "
-                        f"of {_who(i, p)} fell below 0 ({var:.3g}) by rounding: its gradient has been "
-                        f"constant (now {g:g}), so the variance is 0 and steps grew to lr·g/eps; "
-                        "PyTorch would make the weight nan here. Nothing was changed: "
-                        "use centered=False or a larger eps"
-                    )
-                d = math.sqrt(var) + eps
-            else:
-                d = math.sqrt(v) + eps
+                    raise _negative_variance(t, _who(i, p), var, g)
+            buf = (0.0 if s is None else s["momentum_buffer"]) if mu > 0 else None
+            data, buf = _rmsprop_move(p.data, g, var, buf, lr, eps, mu)
             if mu > 0:
-                new["momentum_buffer"] = b = (0.0 if s is None else s["momentum_buffer"]) * mu + g / d
-                updates.append((p, new, p.data - lr * b))
-            else:
-                updates.append((p, new, p.data + (-lr * g) / d))
+                new["momentum_buffer"] = buf
+            updates.append((p, new, data))
         for p, new, data in updates:
-            self.state.setdefault(p, {}).update(new)  # in place, as torch's state tensors are
+            states.setdefault(p, {}).update(new)  # in place, as torch's state tensors are
             p.data = data
+
+    def _flat_keys(self) -> tuple[str, ...]:
+        return ("square_avg",) + ("grad_avg",) * self.centered + ("momentum_buffer",) * (self.momentum > 0)
+
+    def _flat_update(self, f: Flat) -> None:
+        lr, a, eps, wd, mu = self.lr, self.alpha, self.eps, self.weight_decay, self.momentum
+        centered, arrays = self.centered, f.arrays
+        g, v, ga, var = _rmsprop_average(f.data, f.grad, arrays["square_avg"], arrays.get("grad_avg"), a, wd,
+                                         centered)  # fmt: skip
+        new = {"square_avg": v}
+        if centered:
+            new["grad_avg"] = ga
+            bad = np.flatnonzero(var < 0)
+            if bad.size:  # the one step() names: the first in the optimizer's order
+                k = int(bad[np.argmin(f.pos[bad])])
+                t = int(f.t0[k]) + f.taken + 1
+                raise _negative_variance(t, _who(int(f.pos[k]), f.params[k]), float(var[k]), float(g[k]))
+        theta, buf = _rmsprop_move(f.data, g, var, arrays.get("momentum_buffer"), lr, eps, mu)
+        if mu > 0:
+            new["momentum_buffer"] = buf
+        f._commit(theta, new)
 
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -409,30 +804,48 @@ class Adam(Optimizer):
         self.weight_decay = checks.number("weight_decay", weight_decay)
         self.amsgrad = bool(amsgrad)
 
+    def _bias(self, t: int) -> tuple[float, float]:
+        """(lr/(1 - β1^t), √(1 - β2^t)) at step t."""
+        b1, b2 = self.betas
+        return _step_size(self.lr, b1, t), (1 - b2**t) ** 0.5
+
     def step(self) -> None:
+        self._no_flat_session()
         lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        amsgrad, decoupled, states = self.amsgrad, self.decoupled, self._state
         for p in self.params:
             g = p.grad
             if g is NO_GRAD:  # no backward() reached it: no decay, no moments, no step count
                 continue
-            s = self.state.get(p)
+            s = states.get(p)
             if s is None:
-                s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
-                if self.amsgrad:
+                s = states[p] = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0}
+                if amsgrad:
                     s["max_exp_avg_sq"] = 0.0
             s["step"] = t = s["step"] + 1
-            theta = p.data
-            if wd:
-                if self.decoupled:
-                    theta = theta * (1 - lr * wd)  # AdamW: shrink the weight, apart from the gradient
-                else:
-                    g = g + wd * theta  # Adam: L2 penalty folded into the gradient
-            s["exp_avg"] = m = _lerp(s["exp_avg"], g, 1 - b1)
-            s["exp_avg_sq"] = v = s["exp_avg_sq"] * b2 + (1 - b2) * g * g
-            if self.amsgrad:
-                s["max_exp_avg_sq"] = v = _maximum(s["max_exp_avg_sq"], v)
-            denom = math.sqrt(v) / (1 - b2**t) ** 0.5 + eps
-            p.data = theta + (-(lr / (1 - b1**t)) * m) / denom
+            step_size, root2 = self._bias(t)
+            vmax = s["max_exp_avg_sq"] if amsgrad else None
+            p.data, s["exp_avg"], s["exp_avg_sq"], vmax = _adam_rule(
+                p.data, g, s["exp_avg"], s["exp_avg_sq"], vmax, lr, b1, b2, eps, wd, decoupled, amsgrad,
+                step_size, root2,
+            )  # fmt: skip
+            if amsgrad:
+                s["max_exp_avg_sq"] = vmax
+
+    def _flat_keys(self) -> tuple[str, ...]:
+        return ("exp_avg", "exp_avg_sq") + ("max_exp_avg_sq",) * self.amsgrad
+
+    def _flat_update(self, f: Flat) -> None:
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        step_size, root2 = f._at_t(self._bias)
+        arrays = f.arrays
+        theta, m, v, vmax = _adam_rule(
+            f.data, f.grad, arrays["exp_avg"], arrays["exp_avg_sq"], arrays.get("max_exp_avg_sq"),
+            lr, b1, b2, eps, wd, self.decoupled, self.amsgrad, step_size, root2,
+        )  # fmt: skip
+        f._commit(
+            theta, {"exp_avg": m, "exp_avg_sq": v, **({"max_exp_avg_sq": vmax} if self.amsgrad else {})}
+        )
 
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
@@ -482,21 +895,35 @@ class Adamax(Optimizer):
         self.eps = checks.number("eps", eps)
         self.weight_decay = checks.number("weight_decay", weight_decay)
 
+    def _bias(self, t: int) -> tuple[float]:
+        """(lr/(1 - β1^t),) at step t."""
+        return (_step_size(self.lr, self.betas[0], t),)
+
     def step(self) -> None:
-        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        self._no_flat_session()
+        (b1, b2), eps, wd, states = self.betas, self.eps, self.weight_decay, self._state
         for p in self.params:
             g = p.grad
             if g is NO_GRAD:  # no backward() reached it: no decay, no moments, no step count
                 continue
-            s = self.state.get(p)
+            s = states.get(p)
             if s is None:
-                s = self.state[p] = {"step": 0, "exp_avg": 0.0, "exp_inf": 0.0}
+                s = states[p] = {"step": 0, "exp_avg": 0.0, "exp_inf": 0.0}
             s["step"] = t = s["step"] + 1
-            if wd:
-                g = g + wd * p.data
-            s["exp_avg"] = m = _lerp(s["exp_avg"], g, 1 - b1)
-            s["exp_inf"] = u = _maximum(s["exp_inf"] * b2, abs(g) + eps)
-            p.data = p.data + (-(lr / (1 - b1**t)) * m) / u
+            (step_size,) = self._bias(t)
+            p.data, s["exp_avg"], s["exp_inf"] = _adamax_rule(
+                p.data, g, s["exp_avg"], s["exp_inf"], b1, b2, eps, wd, step_size
+            )
+
+    def _flat_keys(self) -> tuple[str, ...]:
+        return ("exp_avg", "exp_inf")
+
+    def _flat_update(self, f: Flat) -> None:
+        (b1, b2), eps, wd = self.betas, self.eps, self.weight_decay
+        (step_size,) = f._at_t(self._bias)
+        theta, m, u = _adamax_rule(f.data, f.grad, f.arrays["exp_avg"], f.arrays["exp_inf"], b1, b2, eps, wd,
+                                   step_size)  # fmt: skip
+        f._commit(theta, {"exp_avg": m, "exp_inf": u})
 
     def _hyper(self) -> dict:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}

@@ -528,3 +528,18 @@ def test_data_is_updated_in_place_and_the_empty_session_does_nothing():
     f.step()
     f.close()
     assert opt.state == {}
+
+
+def test_a_running_maximum_keeps_its_own_signed_zero_on_a_tie_as_step_does():
+    # amsgrad's max_exp_avg_sq set by hand to -0.0, against a new exp_avg_sq of +0.0 (a zero gradient):
+    # step()'s maximum keeps the first, -0.0 (np.maximum alone may keep either)
+    pair = Pair(optim.Adam, dict(amsgrad=True), [1.0, 2.0], [1, 0])
+    made = {"step": 1, "exp_avg": 1.0, "exp_avg_sq": 0.0, "max_exp_avg_sq": -0.0}
+    for opt, ps in ((pair.a, pair.pa), (pair.b, pair.pb)):
+        for p in ps:
+            opt.state[p] = dict(made)
+    pair.open()
+    assert pair.step([0.0, 0.0]) == (None, None)
+    pair.close()
+    pair.assert_equal()
+    assert bits(pair.a.state[pair.pa[0]]["max_exp_avg_sq"]) == bits(-0.0)

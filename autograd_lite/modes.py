@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 
 class _State:
@@ -11,7 +12,7 @@ class _State:
 
     grad_enabled = True
     anomaly = False
-    tracing = None
+    tracing: Any = None
 
 
 state = _State()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from autograd_lite import Value
+from autograd_lite.engine import derived, guard
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
@@ -58,11 +61,19 @@ def leaky_relu(x, negative_slope: float = 0.01):
 
 
 def _max_data(logits: Sequence[Value]):
-    """The largest logit per lane (a constant: subtracting it changes no gradient)."""
-    import numpy as np
+    """The largest logit per lane, a constant (subtracting it changes no gradient) read from the data:
+    for lanes a derived Value, which a tape recomputes on each replay; for numbers a float (a guard)."""
+    if any(v.is_lanes for v in logits):
+        return derived(_lanes_max, *logits)
+    return guard(_numbers_max, *logits)
 
-    datas = [v.data for v in logits]
-    return np.maximum.reduce(datas) if any(isinstance(d, np.ndarray) for d in datas) else max(datas)
+
+def _lanes_max(*datas):
+    return np.maximum.reduce(np.broadcast_arrays(*datas))
+
+
+def _numbers_max(*datas):
+    return max(datas)
 
 
 def log_softmax(logits: Sequence[Value]) -> list[Value]:

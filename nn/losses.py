@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from autograd_lite import Value, wsum
+from autograd_lite.engine import derived, guard
 
 from .functional import log_softmax
 
@@ -49,7 +50,9 @@ def _target_data(t, what: str):
             arr = np.asarray(t)
             if arr.dtype.kind not in "biuf":
                 raise TypeError
-            arr = arr.astype(np.float64)
+            arr = arr.astype(
+                np.float64, copy=False
+            )  # float64 targets stay the caller's array: a tape finds them
         except (TypeError, ValueError):
             raise TypeError(
                 f"{what}: the target must be a number or a numpy array of numbers, got {type(t).__name__}"
@@ -59,9 +62,13 @@ def _target_data(t, what: str):
         if arr.ndim > 1:
             raise ValueError(f"{what}: expected a 1-D target (one number per example), got shape {arr.shape}")
         x = float(arr) if arr.ndim == 0 else arr
+    guard(_finite_targets, x, what)  # made again on each replay of a tape
+    return x
+
+
+def _finite_targets(x, what: str) -> None:
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{what}: the target holds nan or infinity")
-    return x
 
 
 def _as_prediction(v, what: str) -> Value:
@@ -181,6 +188,10 @@ def mae(pred, target) -> Value:
 
 
 def _check_range(t, lo: float, hi: float, what: str, hint: str) -> None:
+    guard(_in_range, t, lo, hi, what, hint)  # made again on each replay of a tape
+
+
+def _in_range(t, lo: float, hi: float, what: str, hint: str) -> None:
     if np.any(np.asarray(t) < lo) or np.any(np.asarray(t) > hi):
         bad = np.asarray(t)[(np.asarray(t) < lo) | (np.asarray(t) > hi)].flat[0]
         raise ValueError(f"{what} needs targets between {lo:g} and {hi:g}, got {bad:g}{hint}")
@@ -201,16 +212,13 @@ def _bce_term(p: Value, t) -> Value:
     """One example's (or each lane's) binary cross-entropy, with PyTorch's clamps (see below)."""
     what = "binary_cross_entropy"
     _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
+    # The checks and the two choices below read the data: guards, made again on each replay of a tape.
+    guard(_probabilities, p, what)
+    at_edge, near_0_any = guard(_bce_cases, p)
     d = p.data
     a = np.asarray(d)
-    if np.any(a < 0) or np.any(a > 1) or np.any(np.isnan(a)):
-        bad = a[(a < 0) | (a > 1) | np.isnan(a)].flat[0]
-        raise ValueError(
-            f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
-            "for raw scores (logits) use bce_with_logits"
-        )
     edge = (1 - a) * a < BCE_EPSILON
-    if edge.any():
+    if at_edge:
         loss, slope = _bce_edge(a, t)
         if not p.is_lanes:  # p - d is 0 with gradient 1: the value is PyTorch's loss, the slope its gradient
             return (p - d) * float(slope) + float(loss)
@@ -219,17 +227,35 @@ def _bce_term(p: Value, t) -> Value:
         ordinary = -(t * safe.log() + (1 - t) * (1 - safe).log())
         out = ordinary * keep + ((p - d) * (slope * edge) + np.where(edge, loss, 0.0))
     else:
-        ordinary = out = -(t * p.log() + (1 - t) * (1 - p).log())
+        q = derived(np.subtract, 1.0, t) if isinstance(t, np.ndarray) else 1 - t  # 1 - t, from this batch's t
+        ordinary = out = -(t * p.log() + q * (1 - p).log())
     # Below 2^-14, rounding 1 - p costs log(1 - p) digits (2e-5 of the loss at p = 1e-12): make the
     # value PyTorch's log1p(-p), a constant shift that leaves the gradient alone.
     near_0 = ~edge & (a < 2.0**-14)
-    if near_0.any():
+    if near_0_any:
         with np.errstate(divide="ignore", invalid="ignore"):
             exact = (t - 1) * np.log1p(-a) - t * np.log(a)
         shift = np.where(near_0, exact - ordinary.data, 0.0)
         if np.any(shift != 0):
             out = out + (shift if p.is_lanes else float(shift))
     return out
+
+
+def _probabilities(d, what: str) -> None:
+    a = np.asarray(d)
+    if np.any(a < 0) or np.any(a > 1) or np.any(np.isnan(a)):
+        bad = a[(a < 0) | (a > 1) | np.isnan(a)].flat[0]
+        raise ValueError(
+            f"{what} needs probabilities between 0 and 1, got {bad:.4g}; "
+            "for raw scores (logits) use bce_with_logits"
+        )
+
+
+def _bce_cases(d) -> tuple[bool, bool]:
+    """Whether some p is at the edge (p·(1 - p) < BCE_EPSILON), and whether some other is below 2^-14."""
+    a = np.asarray(d)
+    edge = (1 - a) * a < BCE_EPSILON
+    return bool(edge.any()), bool((~edge & (a < 2.0**-14)).any())
 
 
 def binary_cross_entropy(prob, target) -> Value:
@@ -248,14 +274,24 @@ def binary_cross_entropy(prob, target) -> Value:
 def _bce_logits_term(z: Value, t) -> Value:
     what = "bce_with_logits"
     _check_range(t, 0.0, 1.0, what, " (for -1/+1 labels pass (y + 1) / 2)")
-    d = z.data
-    if z.is_lanes:
-        m = (d >= 0).astype(float)
-        neg_sign = 1.0 - 2.0 * m  # -1 where z >= 0, +1 where z < 0, so z·neg_sign = -|z|
+    m: Value | float
+    neg_sign: Value | float
+    if z.is_lanes:  # constants read from the data: a tape recomputes them on each replay
+        m = derived(_nonnegative, z)
+        neg_sign = derived(_negated_sign, z)  # -1 where z >= 0, +1 where z < 0, so z·neg_sign = -|z|
     else:
-        m = 1.0 if d >= 0 else 0.0
-        neg_sign = -1.0 if d >= 0 else 1.0
+        positive = guard(np.greater_equal, z, 0.0)
+        m = 1.0 if positive else 0.0
+        neg_sign = -1.0 if positive else 1.0
     return z * (m - t) + ((z * neg_sign).exp() + 1.0).log()
+
+
+def _nonnegative(d):
+    return (d >= 0).astype(float)
+
+
+def _negated_sign(d):
+    return 1.0 - 2.0 * (d >= 0).astype(float)
 
 
 def bce_with_logits(logit, target) -> Value:
@@ -269,12 +305,16 @@ def bce_with_logits(logit, target) -> Value:
 
 
 def _hinge_term(s: Value, t) -> Value:
+    guard(_margin_labels, t)  # made again on each replay of a tape
+    return (1.0 - s * t).relu()
+
+
+def _margin_labels(t) -> None:
     bad = np.asarray(t)[(np.asarray(t) != 1) & (np.asarray(t) != -1)]
     if bad.size:
         raise ValueError(
             f"hinge needs labels of -1 or +1, got {bad.flat[0]:g} (for 0/1 labels pass 2 * y - 1)"
         )
-    return (1.0 - s * t).relu()
 
 
 def hinge(score, target) -> Value:
@@ -323,6 +363,15 @@ def _class_targets(target, k: int, lanes: int | None):
     return t
 
 
+def _check_classes(target, k: int, lanes: int | None) -> None:
+    """_class_targets' checks alone (their answer, None, is the same for every valid batch)."""
+    _class_targets(target, k, lanes)
+
+
+def _one_hot(t, k: int):
+    return (t == k).astype(float)
+
+
 def cross_entropy(logits: Sequence[Value], target) -> Value:
     """-log softmax(logits)[target]: the multi-class loss, through a stable log-softmax.
 
@@ -346,12 +395,13 @@ def _cross_entropy(logits: Sequence[Value], target, reduction: str) -> Value:
     if len(lengths) > 1:
         raise ValueError(f"cross_entropy: the logits hold different numbers of lanes: {sorted(lengths)}")
     lanes = lengths.pop() if lengths else None
-    t = _class_targets(target, len(logits), lanes)
-    logp = log_softmax(logits)
     if lanes is None:
-        return -logp[t]
-    # Pick each lane's target class with one-hot masks (constants): -Σ_k onehot_k · log p_k.
-    picked = wsum([Value((t == k).astype(float)) for k in range(len(logits))], logp)
+        return -log_softmax(logits)[_class_targets(target, len(logits), lanes)]
+    guard(_check_classes, target, len(logits), lanes)  # checked again on each replay of a tape
+    logp = log_softmax(logits)
+    # Pick each lane's target class with one-hot masks, constants read from the targets (a tape
+    # recomputes them on each replay): -Σ_k onehot_k · log p_k.
+    picked = wsum([derived(_one_hot, target, k) for k in range(len(logits))], logp)
     if reduction == "none":
         return -picked
     return -(picked.mean() if reduction == "mean" else picked.sum())

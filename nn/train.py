@@ -27,6 +27,7 @@ from autograd_lite import Value, no_grad
 from autograd_lite.errors import counted
 
 from . import checks, losses, optim, tasks
+from .compiled import compiled as _compiled
 from .seed import rng as make_rng
 from .tasks import LOSSES as LOSSES  # fit(loss=...)'s names, read by the CLI
 from .tasks import Task, check_X, choose_task, class_indices, decide, n_outputs, plain_labels
@@ -125,6 +126,10 @@ class History:
         None  # after a divergence: the epoch whose weights were put back (0: the start)
     )
     seconds: float = 0.0
+    #: training steps replayed by the tape, and steps run on the engine (compile=False, a loss the
+    #: tape cannot replay, or a batch whose data a guard sent to the engine)
+    steps_on_tape: int = 0
+    steps_on_engine: int = 0
     replay: Any = field(default=None, repr=False, compare=False)  # an nn.replay.Replay after fit(record=...)
 
     @property
@@ -561,6 +566,8 @@ def fit(
     schedule=None,
     record=None,
     callbacks: Sequence[Callback] = (),
+    compile: bool = True,
+    check_every: int | None = None,
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
@@ -590,6 +597,14 @@ def fit(
     `history.replay` for `History.to_html()`; a path ending in .html also
     writes that page when training ends (see `nn.replay`).
     callbacks: more `Callback`s, called each epoch before fit's own (which may stop the run).
+    compile: True (the default) trains on the tape (`autograd_lite.tape`): the loss traced once
+    per batch size and replayed as a few numpy calls per layer, the parameters in one buffer the
+    optimizer steps in place and copied back to the model after every epoch; the numbers are the
+    engine's (to 1e-12). A loss the tape cannot replay trains on the engine with a one-line
+    CompileWarning; False always trains on the engine (and so does fit under detect_anomaly()).
+    check_every: run the engine beside the tape every k steps and raise TapeMismatch on a
+    difference (None: the first step of each batch size only, or every 25 steps when the model's
+    forward or the loss is your own code).
     """
     X = check_X(model, X)
     y = plain_labels(y)
@@ -627,6 +642,7 @@ def fit(
         hooks.append(EarlyStopping(patience))
     opt = _optimizer(optimizer, model, lr)
     params = opt.params
+    tape = _compiled(compile, model, task, l2, opt, check_every, loss)
     run = Run(model, X, y, t, task, opt, history, epochs)
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))
@@ -638,8 +654,17 @@ def fit(
         sched = _schedule(schedule, opt)
         start = time.perf_counter()
         for epoch in range(1, epochs + 1):
+            if tape is not None:
+                tape.begin_epoch()
             with np.errstate(over="ignore", invalid="ignore"):
                 for Xb, tb in batches(X, t, size, shuffle, rng):
+                    try:
+                        if tape is not None and tape.step(Xb, tb):
+                            continue  # counted by the tape
+                        history.steps_on_engine += 1
+                    except FloatingPointError as e:  # the flat optimizer step changed nothing
+                        run.step_error = str(e)
+                        break
                     objective = task.fn(model(Xb), tb)
                     if l2:
                         objective = objective + l2 * losses.l2_penalty(params)
@@ -650,9 +675,11 @@ def fit(
                     except FloatingPointError as e:  # the step changed nothing; Divergence stops the run
                         run.step_error = str(e)
                         break
+                if tape is not None:
+                    tape.end_epoch()
             if sched is not None and run.step_error is None:
                 sched.step()
-            _measure(run, metric_fns, validation and (Xv, tv))
+            _measure(run, metric_fns, validation and (Xv, tv), tape)
             stopped = False
             for hook in hooks:  # the first that says stop ends the run; the ones after it miss this epoch
                 stopped = hook.epoch_done(run, epoch)
@@ -661,24 +688,35 @@ def fit(
             if stopped:
                 break
     finally:
+        if tape is not None:
+            tape.close()  # the Values get the trained weights, the optimizer its state, even on an error
         for hook in hooks:
             hook.close()
+    if tape is not None:
+        history.steps_on_tape = tape.replayed
+        history.steps_on_engine += tape.on_engine
     for hook in hooks:
         hook.finish(run)
     history.seconds = time.perf_counter() - start
     return history
 
 
-def _measure(run: Run, metric_fns, validation) -> None:
+def _measure(run: Run, metric_fns, validation, tape=None) -> None:
     """Append the epoch's training (and validation) loss and metrics to the run's History."""
     history = run.history
-    loss, metrics = _evaluate(run.model, run.X, run.targets, run.task, metric_fns)
+
+    def evaluate(X, t):
+        with np.errstate(over="ignore", invalid="ignore"):
+            got = None if tape is None else tape.evaluate(X, t, metric_fns)
+        return got if got is not None else _evaluate(run.model, X, t, run.task, metric_fns)
+
+    loss, metrics = evaluate(run.X, run.targets)
     history.loss.append(loss)
     for name, value in metrics.items():
         history.metrics[name].append(value)
     if validation:
         Xv, tv = validation
-        loss, metrics = _evaluate(run.model, Xv, tv, run.task, metric_fns)
+        loss, metrics = evaluate(Xv, tv)
         history.val_loss.append(loss)
         for name, value in metrics.items():
             history.val_metrics[name].append(value)

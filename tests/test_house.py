@@ -51,6 +51,7 @@ for rank, modules in enumerate(
             "nn.losses",
             "nn.optim",
             "nn.datasets",
+            "nn.compiled",
             "nn.train",
             "nn.micrograd",
             "nn.micrograd.engine",

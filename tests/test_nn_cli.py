@@ -237,14 +237,22 @@ def test_momentum_and_schedule_train_as_their_python_twins(capsys):
 )
 def test_each_schedule_sets_the_lr_it_says_in_help(monkeypatch, name, factors):
     seen = []
-    real_step = nn.optim.SGD.step
+    real_step, real_flat_step = nn.optim.SGD.step, nn.optim.Flat.step
 
-    def step(self):
-        if not seen or seen[-1] != self.lr:
-            seen.append(self.lr)
+    def note(lr):
+        if not seen or seen[-1] != lr:
+            seen.append(lr)
+
+    def step(self):  # the engine's path
+        note(self.lr)
         real_step(self)
 
+    def flat_step(self):  # the tape's: its parameters stepped in one array
+        note(self.optimizer.lr)
+        real_flat_step(self)
+
     monkeypatch.setattr(nn.optim.SGD, "step", step)
+    monkeypatch.setattr(nn.optim.Flat, "step", flat_step)
     args = ["train", "xor", "--optimizer", "sgd", "--lr", "0.5", "--batch-size", "full"]
     assert main([*args, "--schedule", name, "--epochs", "8", "--quiet"]) == 0
     expected = [0.5 * f for f in factors]

@@ -1,0 +1,1133 @@
+"""The tape: a loss traced once as a graph of Values, then replayed on new data as a few numpy
+calls per group of nodes.
+
+`trace(fn, params, feeds)` calls `fn(*feeds)` once, on the engine, and compiles the graph it
+builds. Nodes are grouped by level (the longest path from a leaf) and op: the 16 relus of a
+layer become one numpy call on a 16 × lanes block, and the 16 weighted sums of a layer, which
+share their inputs, become one matrix product `W @ x + b`, W a view of one parameter buffer. The
+forward and local-derivative rules are the op table's (`ops.py`), called on those blocks; a
+weighted sum's are its rules d/dw_i = x_i, d/dx_i = w_i, d/db = 1 written as matrix products.
+
+What keeps a replay equal to the engine (to 1e-12, summation order aside):
+
+- the feeds (inputs, targets) are found in the graph by where their data came from, never by
+  value, and are read anew on every replay; a lane constant whose origin is unknown is refused;
+- a constant the code reads from the data goes through `engine.derived` and is recomputed on
+  every replay; a choice or check made on data goes through `engine.guard` and is made again:
+  a different answer means the traced graph does not hold, and that step runs on the engine;
+- a replay with a different number of lanes is refused (trace one per batch size);
+- anything else the tape does not know (an op, lanes that are variables) raises `Unsupported`
+  at trace time, with what it met, so the caller can run the engine instead;
+- `check_every` runs the engine beside the tape and raises `TapeMismatch` on a difference.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import NO_GRAD, NO_GRAPH, Value
+from .errors import counted
+from .modes import state
+from .ops import WSUM, OpError
+
+ndarray = np.ndarray
+
+#: How close the tape's numbers must be to the engine's in check mode: relative to the largest
+#: magnitude among the numbers compared (a loss, or one gradient vector).
+TOLERANCE = 1e-12
+
+
+class Unsupported(Exception):
+    """What `trace()` raises for a graph the tape cannot replay exactly; the message says what."""
+
+
+class TapeMismatch(AssertionError):
+    """Check mode found the tape and the engine apart: a bug in the tape, or a function whose graph
+    depends on its data in a way `derived()`/`guard()` were not told about."""
+
+
+class _GuardFailed(Exception):
+    """A replay whose data makes a guard answer differently, or an op refuse its inputs."""
+
+
+# --- where the data of a leaf came from ------------------------------------------------------------
+
+
+class _Source:
+    """A 1-D view into feed `k`: `feed.reshape(-1)[start::step][:count]`, as traced."""
+
+    __slots__ = ("k", "start", "step", "count")
+
+    def __init__(self, k: int, start: int, step: int, count: int):
+        self.k, self.start, self.step, self.count = k, start, step, count
+
+    def __repr__(self) -> str:
+        return f"feed {self.k}[{self.start}::{self.step}][:{self.count}]"
+
+    def read(self, feeds: Sequence[ndarray]) -> ndarray:
+        flat = feeds[self.k].reshape(-1)
+        return flat[self.start : self.start + self.step * (self.count - 1) + 1 : self.step]
+
+
+def _locate(a, feeds: Sequence[ndarray]) -> _Source | None:
+    """Where in the feeds the 1-D array `a` is a view, or None."""
+    if not isinstance(a, ndarray) or a.ndim != 1 or len(a) == 0:
+        return None
+    for k, f in enumerate(feeds):
+        if a.dtype != f.dtype or not np.may_share_memory(a, f):
+            continue
+        size = f.itemsize
+        offset = a.__array_interface__["data"][0] - f.__array_interface__["data"][0]
+        if offset % size or a.strides[0] % size or a.strides[0] <= 0:
+            continue
+        source = _Source(k, offset // size, a.strides[0] // size, len(a))
+        view = source.read(feeds)
+        if len(view) == len(a) and view.__array_interface__["data"][0] == a.__array_interface__["data"][0]:
+            return source
+    return None
+
+
+#: Modules whose reads of `Value.data` are known to be replay-safe: the engine and the tape, and nn's
+#: own models and losses, which read data only through derived() and guard() (or for shapes).
+_AUDITED = (
+    "autograd_lite.",
+    "nn.losses",
+    "nn.functional",
+    "nn.module",
+    "nn.tasks",
+    "nn.compiled",
+    "nn.train",
+)
+
+
+class _WatchedData:
+    """`Value.data` while tracing: the slot itself, and a note of every read from code of the user's
+    own (a branch on the numbers would make the traced graph one batch's graph)."""
+
+    def __init__(self, slot, recorder: _Recorder):
+        self.slot, self.recorder = slot, recorder
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        self.recorder.read(sys._getframe(1), "reading .data")
+        return self.slot.__get__(obj, cls)
+
+    def __set__(self, obj, value) -> None:
+        self.slot.__set__(obj, value)
+
+
+class _watching_reads:
+    """Install `_WatchedData` on Value, and watch comparisons and item(), for the trace's duration."""
+
+    NAMES = ("__lt__", "__le__", "__gt__", "__ge__", "item")
+
+    def __init__(self, recorder: _Recorder):
+        self.recorder = recorder
+
+    def __enter__(self):
+        self.saved = {name: Value.__dict__[name] for name in ("data", *self.NAMES)}
+        Value.data = _WatchedData(self.saved["data"], self.recorder)  # type: ignore[assignment,misc]
+        for name in self.NAMES:
+            setattr(Value, name, self._watched(name, self.saved[name]))
+        return self
+
+    def _watched(self, name: str, method):
+        recorder = self.recorder
+        what = "item()" if name == "item" else f"a comparison ({name})"
+
+        def watched(*args, **kwargs):
+            recorder.read(sys._getframe(1), what)
+            return method(*args, **kwargs)
+
+        return watched
+
+    def __exit__(self, *exc) -> None:
+        for name, attr in self.saved.items():
+            setattr(Value, name, attr)
+
+
+class _Recorder:
+    """What the engine tells the tape while `fn` runs: each lane leaf's source, each derived
+    constant's recipe, each guard's answer (see `engine.derived`, `engine.guard`)."""
+
+    def __init__(self, feeds: Sequence[ndarray]):
+        self.feeds = feeds
+        self.sources: dict[int, _Source] = {}
+        self.recipes: dict[int, tuple[Callable, tuple]] = {}
+        self.guards: list[tuple[Callable, tuple, Any]] = []
+        self.keep: list = []  # what the ids above refer to stays alive while tracing
+        self.reads: list[tuple[str, str]] = []  # (where, what) the user's code read numbers of Values
+
+    def read(self, frame, what: str) -> None:
+        module = frame.f_globals.get("__name__", "")
+        if not module.startswith(_AUDITED) and len(self.reads) < 5:
+            self.reads.append((f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})", what))
+
+    def leaf(self, node: Value, original) -> None:
+        if type(node.data) is ndarray:
+            source = _locate(original, self.feeds)
+            if source is not None:
+                self.sources[id(node)] = source
+                self.keep.append(node)
+
+    def _source(self, s):
+        if isinstance(s, Value):
+            return s
+        if isinstance(s, ndarray) and s.ndim >= 1:
+            source = _locate(s, self.feeds)
+            if source is None:
+                raise Unsupported(
+                    f"data of shape {s.shape} that is not a view of one of the feeds was passed to "
+                    "derived() or guard(): pass the feed itself (or a column of it)"
+                )
+            return source
+        return s  # a number or other constant of the code
+
+    def derived(self, node: Value, fn: Callable, sources: tuple) -> None:
+        self.recipes[id(node)] = (fn, tuple(self._source(s) for s in sources))
+        self.keep.append(node)
+
+    def guard(self, fn: Callable, sources: tuple, result) -> None:
+        self.guards.append((fn, tuple(self._source(s) for s in sources), result))
+        self.keep.extend(s for s in sources if isinstance(s, Value))
+
+
+def _same(a, b) -> bool:
+    """Whether a guard answered the same: numbers, bools, None, arrays, tuples of them."""
+    if isinstance(a, ndarray) or isinstance(b, ndarray):
+        return bool(np.shape(a) == np.shape(b) and np.array_equal(a, b))
+    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    try:
+        return bool(a == b) or (a != a and b != b)  # nan answers nan
+    except Exception:
+        return False
+
+
+# --- the buffers and the groups ---------------------------------------------------------------------
+
+# Where a node's number lives: "L" a row of the lanes block, "S" a slot of the scalars, "P" a slot of
+# the parameter buffer (which the optimizer steps in place).
+LANES, SCALAR, PARAM = "L", "S", "P"
+
+
+def _index(rows: list[int]):
+    """A slice when the rows are consecutive (numpy then makes a view, not a copy), else an array."""
+    if rows and rows == list(range(rows[0], rows[0] + len(rows))):
+        return slice(rows[0], rows[0] + len(rows))
+    return np.array(rows, dtype=np.intp)
+
+
+class _Operand:
+    """One operand position of a group: which buffer, which rows. `bind` fixes the buffers; a
+    slice of consecutive rows is then a view made once, read and added to with one call each."""
+
+    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview")
+
+    def __init__(self, kind: str, rows: list[int]):
+        self.kind, self.rows = kind, rows
+        self.index = _index(rows)
+        self.unique = len(set(rows)) == len(rows)
+        self.view = self.gview = None
+
+    def bind(self, bufs: dict, grads: dict, lanes_out: bool) -> None:
+        self.buf, self.gbuf = bufs[self.kind], grads[self.kind]
+        self.column = lanes_out and self.kind != LANES  # one number per node, met by lanes: a column
+        if isinstance(self.index, slice):
+            view = self.buf[self.index]
+            self.view = view[:, None] if self.column else view
+            self.gview = self.gbuf[self.index]
+
+    def read(self):
+        if self.view is not None:
+            return self.view
+        x = self.buf[self.index]
+        return x[:, None] if self.column else x
+
+    def add(self, contribution) -> None:
+        if self.gview is not None:
+            self.gview += contribution
+        elif self.unique:
+            self.gbuf[self.index] += contribution
+        else:
+            np.add.at(self.gbuf, self.index, contribution)
+
+
+def _to_parent(local, g, parent_kind: str, lanes_out: bool):
+    """local · g for each node of a group; summed over the lanes where the parent holds one number."""
+    if lanes_out and parent_kind != LANES:
+        if type(local) is ndarray and local.shape == g.shape:
+            return (local * g).sum(axis=1)
+        if type(local) is ndarray:
+            return (local * g).sum(axis=1)
+        return local * g.sum(axis=1)
+    if type(local) is float and local == 1.0:
+        return g
+    return local * g
+
+
+class _Group:
+    """Nodes of one level and one op whose numbers are computed by one call of the op's rules."""
+
+    kind: str  # where the outputs live
+    out: Any  # their rows
+    size: int
+    calls: int  # numpy calls per step, roughly, for the description
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        self.out_view = bufs[self.kind][self.out]
+        self.gout = grads[self.kind][self.out]
+
+    def forward(self) -> None: ...
+
+    def backward(self) -> None: ...
+
+    def describe(self) -> str:
+        return ""
+
+
+class _Elementwise(_Group):
+    """n nodes of one op (and constant), their operands gathered into n-row blocks."""
+
+    def __init__(self, op, arg, kind: str, out_rows: list[int], operands: list[_Operand]):
+        self.op, self.arg, self.kind = op, arg, kind
+        self.out = _index(out_rows)
+        self.size = len(out_rows)
+        self.operands = operands
+        self.lanes = kind == LANES
+        self.saved: tuple = ()
+        self.calls = 2 + 3 * len(operands)
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        super().bind(bufs, grads)
+        for o in self.operands:
+            o.bind(bufs, grads, self.lanes)
+
+    def forward(self) -> None:
+        xs = [o.read() for o in self.operands]
+        op = self.op
+        try:
+            out = op.forward(*xs) if self.arg is None else op.forward(*xs, self.arg)
+        except OpError:
+            raise _GuardFailed(f"{op} refused its inputs") from None
+        self.out_view[...] = out
+        self.saved = (self.out_view, xs)
+
+    def backward(self) -> None:
+        out, xs = self.saved
+        g = self.gout
+        op = self.op
+        locals_ = op.local(out, *xs) if self.arg is None else op.local(out, *xs, self.arg)
+        for o, local in zip(self.operands, locals_):
+            o.add(_to_parent(local, g, o.kind, self.lanes))
+
+    def describe(self) -> str:
+        what = f"{self.op}" if self.arg is None else f"{self.op} (constant {self.arg:g})"
+        block = f"a {self.size}×lanes block" if self.lanes else f"{counted(self.size, 'number')}"
+        return f"{what} ×{self.size} → one call on {block}"
+
+
+class _Reduce(_Group):
+    """sum / mean of lanes into one number, by the table's rules one node at a time (a graph has a few)."""
+
+    def __init__(self, op, out_rows: list[int], operands: list[_Operand]):
+        self.op, self.kind = op, SCALAR
+        self.out = _index(out_rows)
+        self.size = len(out_rows)
+        self.operand = operands[0]
+        self.saved: tuple = ()
+        self.calls = 4 * self.size
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        super().bind(bufs, grads)
+        self.operand.bind(bufs, grads, False)
+
+    def forward(self) -> None:
+        xs = self.operand.read()
+        outs = [self.op.forward(x) for x in xs]
+        self.out_view[...] = outs
+        self.saved = (outs, xs)
+
+    def backward(self) -> None:
+        outs, xs = self.saved
+        local = self.op.local
+        if self.size == 1:
+            self.operand.add(local(outs[0], xs[0])[0] * self.gout[0])
+            return
+        self.operand.add(np.stack([local(o, x)[0] * g for o, x, g in zip(outs, xs, self.gout)]))
+
+    def describe(self) -> str:
+        return f"{self.op} ×{self.size} → lanes reduced to one number each"
+
+
+class _MatrixSum(_Group):
+    """A layer: n weighted sums over the same inputs, with parameters for weights (and biases):
+    one product W @ x + b, W (n × inputs) a view of the parameter buffer when its slots are in order."""
+
+    def __init__(self, out_rows: list[int], w_rows: list[list[int]], x_rows: list[int], b_rows, layer: int):
+        self.kind = LANES
+        self.out = _index(out_rows)
+        self.size, self.fan_in = len(out_rows), len(x_rows)
+        self.w = _Operand(PARAM, [r for row in w_rows for r in row])
+        self.x = _Operand(LANES, x_rows)
+        self.b = None if b_rows is None else _Operand(PARAM, b_rows)
+        self.layer = layer
+        self.saved: tuple = ()
+        self.calls = 7 if b_rows is not None else 5
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        super().bind(bufs, grads)
+        for o in (self.w, self.x, self.b):
+            if o is not None:
+                o.bind(bufs, grads, False)
+        self.shape = (self.size, self.fan_in)
+        self.wview = None if self.w.view is None else self.w.view.reshape(self.shape)
+        self.gwview = None if self.w.gview is None or not self.w.unique else self.w.gview.reshape(self.shape)
+        self.bcol = None if self.b is None or self.b.view is None else self.b.view[:, None]
+
+    def forward(self) -> None:
+        W = self.wview if self.wview is not None else self.w.read().reshape(self.shape)
+        X = self.x.read()
+        out = self.out_view
+        np.matmul(W, X, out=out)
+        if self.b is not None:
+            out += self.bcol if self.bcol is not None else self.b.read()[:, None]
+        self.saved = (W, X)
+
+    def backward(self) -> None:
+        W, X = self.saved
+        G = self.gout
+        if self.gwview is not None:
+            self.gwview += G @ X.T  # d/dw_i = x_i, summed over the lanes
+        else:
+            self.w.add((G @ X.T).reshape(-1))
+        if self.b is not None:
+            self.b.add(G.sum(axis=1))  # d/db = 1
+        self.x.add(W.T @ G)  # d/dx_i = w_i
+
+    def describe(self) -> str:
+        n, k = self.size, self.fan_in
+        return (
+            f"layer {self.layer}: {counted(n, 'neuron')} × {counted(k, 'input')} → one {n}×{k} product "
+            f"W @ x{' + b' if self.b is not None else ''}"
+        )
+
+
+class _WeightedSum(_Group):
+    """Weighted sums that do not share their inputs (an l2 penalty Σ p·p, cross-entropy's one-hot
+    pick): Σ_i w_i·x_i + b for all nodes at once, the operands gathered into (nodes × terms) blocks."""
+
+    def __init__(self, kind: str, out_rows: list[int], w: list[_Operand], x: list[_Operand], b):
+        self.kind = kind
+        self.out = _index(out_rows)
+        self.size, self.terms = len(out_rows), len(w)
+        self.lanes = kind == LANES
+        # all weights of all nodes as one operand (nodes × terms), and all inputs likewise
+        self.w = _Operand(w[0].kind, [o.rows[i] for i in range(self.size) for o in w])
+        self.x = _Operand(x[0].kind, [o.rows[i] for i in range(self.size) for o in x])
+        self.b = b
+        self.saved: tuple = ()
+        self.calls = 8
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        super().bind(bufs, grads)
+        for o in (self.w, self.x, self.b):
+            if o is not None:
+                o.bind(bufs, grads, False)
+        if self.b is not None:
+            self.b.bind(bufs, grads, self.lanes)
+
+    def _block(self, o: _Operand) -> ndarray:
+        v = o.read()
+        if o.kind == LANES:
+            return v.reshape(self.size, self.terms, -1)
+        return v.reshape(self.size, self.terms, 1) if self.lanes else v.reshape(self.size, self.terms)
+
+    def forward(self) -> None:
+        W, X = self._block(self.w), self._block(self.x)
+        out = (W * X).sum(axis=1)
+        if self.b is not None:
+            out = out + self.b.read()
+        self.out_view[...] = out
+        self.saved = (W, X)
+
+    def backward(self) -> None:
+        W, X = self.saved
+        G = self.gout
+        G3 = G[:, None, :] if self.lanes else G[:, None]
+        for o, partner in ((self.w, X), (self.x, W)):  # d/dw_i = x_i, d/dx_i = w_i
+            c = partner * G3
+            if self.lanes and o.kind != LANES:
+                c = c.sum(axis=2)
+            o.add(c.reshape(self.size * self.terms, -1) if o.kind == LANES else c.reshape(-1))
+        if self.b is not None:
+            self.b.add(_to_parent(1.0, G, self.b.kind, self.lanes))  # d/db = 1
+
+    def describe(self) -> str:
+        return f"weighted sum ×{self.size} of {counted(self.terms, 'term')} each → one block product"
+
+
+class _Constants(_Group):
+    """Derived constants (see `engine.derived`) and guards, recomputed from the new data."""
+
+    def __init__(self, derived: list, guards: list, feeds: list):
+        self.kind, self.size = LANES, len(derived)
+        self.derived, self.guards = derived, guards  # [(kind, row, fn, sources)], [(fn, sources, result)]
+        self.feeds = feeds  # a one-item list the tape fills with the replay's feeds
+        self.calls = 2 * (len(derived) + len(guards))
+
+    def bind(self, bufs: dict, grads: dict) -> None:
+        self.bufs = bufs
+
+    def _data(self, sources):
+        out = []
+        for s in sources:
+            if isinstance(s, _Source):
+                out.append(s.read(self.feeds[0]))
+            elif isinstance(s, tuple):  # (kind, row) of a node of the graph
+                out.append(self.bufs[s[0]][s[1]])
+            else:
+                out.append(s)
+        return out
+
+    def forward(self) -> None:
+        for fn, sources, result in self.guards:
+            try:
+                answer = fn(*self._data(sources))
+            except Exception as e:
+                raise _GuardFailed(f"a check on the data failed: {e}") from None
+            if not _same(answer, result):
+                raise _GuardFailed("a choice made on the data went the other way")
+        bufs = self.bufs
+        for kind, row, fn, sources in self.derived:
+            value = fn(*self._data(sources))
+            if kind == LANES and np.shape(value) != bufs[LANES][row].shape:
+                raise _GuardFailed("a derived constant changed shape")
+            bufs[kind][row] = value
+
+    def backward(self) -> None:
+        pass  # constants pass no gradient on
+
+    def describe(self) -> str:
+        parts = []
+        if self.derived:
+            parts.append(f"{counted(len(self.derived), 'constant')} recomputed from the data")
+        if self.guards:
+            parts.append(f"{counted(len(self.guards), 'check')} on the data made again")
+        return ", ".join(parts)
+
+
+# --- tracing and compiling ---------------------------------------------------------------------------
+
+
+def _as_feed(f, i: int) -> ndarray:
+    if isinstance(f, Value):
+        raise TypeError(f"feed {i} is a Value: feeds are data (numpy arrays of inputs or targets)")
+    a = np.ascontiguousarray(f)
+    if a.ndim not in (1, 2) or a.dtype.kind not in "biuf" or len(a) == 0:
+        raise TypeError(
+            f"feed {i} must be a non-empty 1-D or 2-D numpy array of numbers (one row per example), "
+            f"got {type(f).__name__} of shape {np.shape(f)}"
+        )
+    return a
+
+
+def _feeds(feeds, lanes: int | None = None) -> tuple[ndarray, ...]:
+    if isinstance(feeds, ndarray):
+        feeds = (feeds,)
+    out = tuple(_as_feed(f, i) for i, f in enumerate(feeds))
+    if not out:
+        raise ValueError("trace needs at least one feed: the inputs (and targets) of a batch")
+    counts = {len(f) for f in out}
+    if len(counts) != 1:
+        raise ValueError(f"the feeds hold different numbers of examples: {sorted(counts)}")
+    return out
+
+
+def _order(root: Value, recipes: dict, watched: list[Value]) -> list[Value]:
+    """Every node the tape computes, each after its parents and after the sources of a derived
+    constant (the engine's order knows only parents)."""
+    order: list[Value] = []
+    seen: set[int] = set()
+    for start in [root, *watched]:
+        stack = [(start, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            stack.append((node, True))
+            before = list(node.parents)
+            recipe = recipes.get(id(node))
+            if recipe is not None:
+                before += [s for s in recipe[1] if isinstance(s, Value)]
+            for p in reversed(before):
+                if id(p) not in seen:
+                    stack.append((p, False))
+    return order
+
+
+def _flatten(watch) -> list[Value]:
+    if isinstance(watch, Value):
+        return [watch]
+    if isinstance(watch, list | tuple):
+        return [v for w in watch for v in _flatten(w)]
+    return []
+
+
+class Tape:
+    """A traced loss, replayed on new data of the same shape (see the module's docstring).
+
+    `params` are the graph's parameters in buffer order; `data` and `grad` are the buffer of
+    their numbers and of their gradients. `run(*feeds)` reads each parameter's `.data` into the
+    buffer, replays forward and backward, sets each parameter's `.grad` (as after zero_grad() and
+    backward()) and returns the loss; `forward(*feeds)` gives the loss alone. `replay` is the
+    same without copying to and from the Values (nn.fit keeps the parameters in the buffer).
+    """
+
+    def __init__(self, fn: Callable, params: list[Value], feeds: tuple, check_every: int | None, share=None):
+        self.fn = fn
+        self.check_every = check_every
+        self.replays = 0
+        self.fallbacks = 0
+        self.last_fallback: str | None = None
+        start = time.perf_counter()
+        recorder = _Recorder(feeds)
+        if state.tracing is not None:
+            raise RuntimeError("trace() was called while another trace was being built")
+        if not state.grad_enabled:
+            raise RuntimeError("trace() builds a graph: call it outside no_grad()")
+        state.tracing = recorder
+        try:
+            with _watching_reads(recorder):
+                result = fn(*feeds)
+        finally:
+            state.tracing = None
+        if recorder.reads:
+            where, what = recorder.reads[0]
+            raise Unsupported(
+                f"{what} at {where}: a graph chosen by reading the numbers cannot be replayed on other "
+                "numbers; make the choice with autograd_lite.engine.guard() (or train with compile=False)"
+            )
+        root, watch = (
+            (result[0], result[1]) if isinstance(result, tuple) and len(result) == 2 else (result, None)
+        )
+        if not isinstance(root, Value):
+            raise TypeError(f"the traced function must return a Value (the loss), got {type(root).__name__}")
+        if type(root.data) is ndarray:
+            raise ValueError(
+                "the traced function must return one number: reduce the lanes with .mean() or .sum()"
+            )
+        if root.local_grads is NO_GRAPH:
+            raise ValueError("the traced function returned a value with no graph (made under no_grad())")
+        self.lanes = len(feeds[0])
+        self.feed_shapes = tuple(f.shape for f in feeds)
+        self.feed_dtypes = tuple(f.dtype for f in feeds)
+        self._root_value, self._watch = root, watch  # the engine's graph of the traced batch, for check()
+        self._compile(root, watch, params, recorder, share)
+        self.trace_seconds = time.perf_counter() - start
+
+    # --- compiling -------------------------------------------------------------------------------
+
+    def _compile(self, root: Value, watch, params: list[Value], rec: _Recorder, share) -> None:
+        watched = _flatten(watch)
+        order = _order(root, rec.recipes, watched)
+        given = {id(p): p for p in params}
+        level: dict[int, int] = {}
+        kinds: dict[int, str] = {}
+        for node in order:  # levels: a leaf 0, a node one more than its deepest parent or source
+            before = list(node.parents)
+            recipe = rec.recipes.get(id(node))
+            if recipe is not None:
+                before += [s for s in recipe[1] if isinstance(s, Value)]
+            level[id(node)] = 1 + max((level[id(p)] for p in before), default=-1)
+            lanes = type(node.data) is ndarray
+            if lanes and len(node.data) != self.lanes:
+                raise Unsupported(f"a value of {len(node.data)} lanes in a graph of {self.lanes}")
+            if not node.parents and id(node) in given and not lanes:
+                kinds[id(node)] = PARAM
+            else:
+                kinds[id(node)] = LANES if lanes else SCALAR
+        leaves = [n for n in order if not n.parents]
+        for n in leaves:
+            if kinds[id(n)] == LANES and id(n) not in rec.sources and id(n) not in rec.recipes:
+                raise Unsupported(
+                    f"a constant of {len(n.data)} lanes ({n.name}) that is not one of the feeds nor "
+                    "made by derived(): arrays computed from the data must be feeds, or Values"
+                    + ("" if n.local_grads is NO_GRAPH else ", and lanes are data, not variables")
+                )
+            if id(n) in rec.sources and n.local_grads is not NO_GRAPH:
+                pass  # Value(x[:, j]): a feed the user wrapped; its grad is not read
+        for n in order:
+            if n.parents and n.op is None:
+                raise Unsupported(f"a node without an op ({n.name})")
+            if n.parents and _key(n) not in _SUPPORTED:
+                raise Unsupported(f"the op {n.op} ({_key(n)})")
+
+        # the parameter buffer: each layer's weights neuron by neuron, then its biases, then the rest
+        by_level: dict[int, list[Value]] = {}
+        for n in order:
+            if n.parents:
+                by_level.setdefault(level[id(n)], []).append(n)
+        plan = self._plan(by_level, kinds)
+        if share is not None:
+            slot = dict(share._slot)
+            self.params, self.data, self.grad = share.params, share.data, share.grad
+            missing = [p for p in order if kinds[id(p)] == PARAM and id(p) not in slot]
+            if missing:
+                raise Unsupported("a parameter the shared tape does not hold")
+        else:
+            slot: dict[int, int] = {}  # type: ignore[no-redef]
+            ordered: list[Value] = []
+
+            def place(p: Value) -> None:
+                if id(p) not in slot:
+                    slot[id(p)] = len(ordered)
+                    ordered.append(p)
+
+            for kind, nodes in plan:
+                if kind == "matrix":
+                    for n in nodes:
+                        for w in n.parents[0:-1:2] if len(n.parents) % 2 else n.parents[0::2]:
+                            place(w)
+                    for n in nodes:
+                        if len(n.parents) % 2:
+                            place(n.parents[-1])
+            for p in params:
+                if kinds.get(id(p)) == PARAM:
+                    place(p)
+            self.params = ordered
+            self.data = np.array([p.data for p in ordered], dtype=np.float64)
+            self.grad = np.zeros(len(ordered))
+        self._slot = slot
+
+        # rows of the lanes block and the scalars
+        rows: dict[int, tuple[str, int]] = {
+            id(p): (PARAM, i) for p in order if id(p) in slot for i in [slot[id(p)]]
+        }
+        count = {LANES: 0, SCALAR: 0}
+
+        def put(nodes: list[Value]) -> list[int]:
+            got = []
+            for n in nodes:
+                k = kinds[id(n)]
+                rows[id(n)] = (k, count[k])
+                got.append(count[k])
+                count[k] += 1
+            return got
+
+        feed_leaves = sorted(
+            (n for n in leaves if id(n) in rec.sources),
+            key=lambda n: (rec.sources[id(n)].k, rec.sources[id(n)].start),
+        )
+        self._feed_rows = [(rec.sources[id(n)], r) for n, r in zip(feed_leaves, put(feed_leaves))]
+        self._feed_blocks = self._blocks()
+        live = [n for n in leaves if kinds[id(n)] == SCALAR and id(n) not in rec.recipes]
+        self._live = list(zip(live, put(live)))  # scalar leaves outside params: read on every replay
+        derived = [n for n in order if id(n) in rec.recipes]
+        put(derived)
+        planned = [(kind, nodes, put(nodes)) for kind, nodes in plan]  # every node has its row now
+        groups: list[_Group] = []
+        constants_at: dict[int, tuple[list, list]] = {}
+        for n in derived:
+            fn, sources = rec.recipes[id(n)]
+            spec = tuple(rows[id(s)] if isinstance(s, Value) else s for s in sources)
+            constants_at.setdefault(level[id(n)], ([], []))[0].append(
+                (rows[id(n)][0], rows[id(n)][1], fn, spec)
+            )
+        for fn, sources, result in rec.guards:
+            lv = 1 + max(
+                (level[id(s)] for s in sources if isinstance(s, Value) and id(s) in level), default=-1
+            )
+            if any(isinstance(s, Value) and id(s) not in level for s in sources):
+                raise Unsupported("a guard() on a value that is not part of the loss's graph")
+            spec = tuple(rows[id(s)] if isinstance(s, Value) else s for s in sources)
+            constants_at.setdefault(lv, ([], []))[1].append((fn, spec, result))
+        self._feeds_holder: list = [()]
+        self._early = _Constants(
+            *constants_at.pop(0, ([], [])), self._feeds_holder
+        )  # on feeds alone: before anything
+        layer = 0
+        pending = dict(constants_at)
+
+        def position(nodes: list[Value], k: int) -> _Operand:
+            """Parent k of each node as one operand (the kind is the first node's: a group shares it)."""
+            return _Operand(rows[id(nodes[0].parents[k])][0], [rows[id(n.parents[k])][1] for n in nodes])
+
+        for kind, nodes, out_rows in planned:
+            lv = level[id(nodes[0])]
+            for done in sorted(k for k in pending if k <= lv):
+                groups.append(_Constants(*pending.pop(done), self._feeds_holder))
+            first = nodes[0]
+            if kind == "matrix":
+                layer += 1
+                pairs = len(first.parents) // 2
+                w_rows = [[rows[id(w)][1] for w in n.parents[0 : 2 * pairs : 2]] for n in nodes]
+                x_rows = [rows[id(x)][1] for x in first.parents[1 : 2 * pairs : 2]]
+                b_rows = [rows[id(n.parents[-1])][1] for n in nodes] if len(first.parents) % 2 else None
+                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer))
+            elif kind == "wsum":
+                pairs = len(first.parents) // 2
+                ws = [position(nodes, 2 * i) for i in range(pairs)]
+                xs = [position(nodes, 2 * i + 1) for i in range(pairs)]
+                b = position(nodes, -1) if len(first.parents) % 2 else None
+                groups.append(_WeightedSum(kinds[id(first)], out_rows, ws, xs, b))
+            else:
+                operands = [position(nodes, k) for k in range(len(first.parents))]
+                if _key(first) in ("sum", "mean"):
+                    groups.append(_Reduce(first.op, out_rows, operands))
+                else:
+                    groups.append(_Elementwise(first.op, first.arg, kinds[id(first)], out_rows, operands))
+        for done in sorted(pending):
+            groups.append(_Constants(*pending.pop(done), self._feeds_holder))
+        self.groups = groups
+        self.root = rows[id(root)]
+        self._watched_rows = [rows[id(v)] for v in watched]
+        self._watch_shape = watch
+        self.shape = (count[LANES], count[SCALAR])
+        self._bufs = {
+            LANES: np.zeros((count[LANES], self.lanes)),
+            SCALAR: np.zeros(count[SCALAR]),
+            PARAM: self.data,
+        }
+        self._grads = {
+            LANES: np.zeros((count[LANES], self.lanes)),
+            SCALAR: np.zeros(count[SCALAR]),
+            PARAM: self.grad,
+        }
+        for n, r in self._live:
+            self._bufs[SCALAR][r] = n.data
+        for g in [self._early, *groups]:
+            g.bind(self._bufs, self._grads)
+        self._forwards = [g.forward for g in groups]
+        self._backwards = [g.backward for g in reversed(groups) if not isinstance(g, _Constants)]
+        self.nodes = len(order)
+        self.signature = _signature(order, rec, slot, rows)
+
+    def _plan(self, by_level: dict[int, list[Value]], kinds: dict[int, str]) -> list[tuple[str, list[Value]]]:
+        """The groups, level by level: nodes of one op, constant and operand kinds together; the
+        weighted sums of a layer (parameters times the same inputs) as one matrix group."""
+        plan: list[tuple[str, list[Value]]] = []
+        for lv in sorted(by_level):
+            buckets: dict[tuple, list[Value]] = {}
+            for n in by_level[lv]:
+                ps = n.parents
+                if n.op is WSUM:
+                    pairs = len(ps) // 2
+                    ws, xs = ps[0 : 2 * pairs : 2], ps[1 : 2 * pairs : 2]
+                    wk = {kinds[id(w)] for w in ws}
+                    xk = {kinds[id(x)] for x in xs}
+                    if len(wk) != 1 or len(xk) != 1:
+                        raise Unsupported("a weighted sum whose weights (or inputs) mix numbers and lanes")
+                    bias = kinds[id(ps[-1])] if len(ps) % 2 else None
+                    if wk == {PARAM} and xk == {LANES} and bias in (None, PARAM) and kinds[id(n)] == LANES:
+                        key: tuple = ("matrix", pairs, bias, tuple(id(x) for x in xs))
+                    else:
+                        key = ("wsum", pairs, wk.pop(), xk.pop(), bias, kinds[id(n)])
+                else:
+                    arg = n.arg
+                    key = (
+                        "op",
+                        _key(n),
+                        arg if arg is None else float(arg),
+                        kinds[id(n)],
+                        tuple(kinds[id(p)] for p in ps),
+                    )
+                buckets.setdefault(key, []).append(n)
+            for key, nodes in buckets.items():
+                plan.append((key[0] if key[0] != "op" else "op", nodes))
+        return plan
+
+    def _blocks(self):
+        """Feed columns that fill consecutive rows in order: one copy of the transposed feed each."""
+        blocks, single = [], []
+        by_feed: dict[int, list] = {}
+        for source, row in self._feed_rows:
+            by_feed.setdefault(source.k, []).append((source, row))
+        for k, items in by_feed.items():
+            shape = self.feed_shapes[k]
+            cols = shape[1] if len(shape) == 2 else 1
+            whole = (
+                len(items) == cols
+                and all(
+                    s.start == j and s.step == cols and s.count == shape[0] for j, (s, _) in enumerate(items)
+                )
+                and [r for _, r in items] == list(range(items[0][1], items[0][1] + cols))
+            )
+            if whole:
+                blocks.append((k, slice(items[0][1], items[0][1] + cols)))
+            else:
+                single.extend(items)
+        return blocks, single
+
+    # --- replaying -------------------------------------------------------------------------------
+
+    def _load(self, feeds: tuple[ndarray, ...]) -> None:
+        L = self._bufs[LANES]
+        blocks, single = self._feed_blocks
+        for k, rows in blocks:
+            f = feeds[k]
+            L[rows] = f.T if f.ndim == 2 else f
+        for source, row in single:
+            L[row] = source.read(feeds)
+        S = self._bufs[SCALAR]
+        for n, r in self._live:
+            S[r] = n.data
+        self._feeds_holder[0] = feeds
+        self._early.forward()
+
+    def _check_feeds(self, feeds) -> tuple[ndarray, ...]:
+        feeds = _feeds(feeds)
+        shapes = tuple(f.shape for f in feeds)
+        if shapes != self.feed_shapes:
+            raise ValueError(
+                f"this tape was traced for feeds of shapes {self.feed_shapes}, got {shapes}: "
+                "trace another tape for another batch size (nn.fit keeps one per size)"
+            )
+        return tuple(f if f.dtype == d else f.astype(d) for f, d in zip(feeds, self.feed_dtypes))
+
+    def replay(self, feeds: tuple[ndarray, ...], backward: bool = True) -> float | None:
+        """Forward (and backward) on the buffer as it is: the loss, with `grad` filled; None when a
+        guard or an op says the traced graph does not hold for this data (run the engine instead)."""
+        bufs = self._bufs
+        try:
+            self._load(feeds)
+            for forward in self._forwards:
+                forward()
+        except _GuardFailed as e:
+            self.fallbacks += 1
+            self.last_fallback = str(e)
+            return None
+        kind, row = self.root
+        loss = float(bufs[kind][row])
+        if backward:
+            grads = self._grads
+            grads[LANES].fill(0.0)
+            grads[SCALAR].fill(0.0)
+            grads[PARAM].fill(0.0)
+            grads[kind][row] = 1.0
+            for backward_ in self._backwards:
+                backward_()
+        self.replays += 1
+        if self.check_every is not None and (
+            self.replays == 1 or (self.check_every and self.replays % self.check_every == 0)
+        ):
+            self.check(feeds, loss, backward)
+        return loss
+
+    def watched(self):
+        """The numbers of what the traced function returned beside the loss, after the last replay:
+        arrays for lane Values, floats for numbers, in the same nesting (a list stays a list)."""
+        values = iter(
+            self._bufs[k][r].copy() if k == LANES else float(self._bufs[k][r]) for k, r in self._watched_rows
+        )
+
+        def fill(w):
+            if isinstance(w, Value):
+                return next(values)
+            if isinstance(w, list | tuple):
+                return type(w)(fill(x) for x in w)
+            return w
+
+        return fill(self._watch_shape)
+
+    def pull(self) -> None:
+        """Copy every parameter's `.data` into the buffer."""
+        self.data[:] = [p.data for p in self.params]
+
+    def push(self, grads: bool = False) -> None:
+        """Copy the buffer into every parameter's `.data` (after training on the buffer), and with
+        grads=True the last replay's gradients into their `.grad`."""
+        for p, x in zip(self.params, self.data.tolist()):
+            p.data = x
+        if grads:
+            for p, g in zip(self.params, self.grad.tolist()):
+                p.grad = g
+
+    def run(self, *feeds) -> float:
+        """The loss on these feeds, with every parameter's `.grad` set (as zero_grad() + backward())."""
+        feeds_ = self._check_feeds(feeds)
+        self.pull()
+        loss = self.replay(feeds_)
+        if loss is None:
+            return self.engine(feeds_)
+        for p, g in zip(self.params, self.grad.tolist()):
+            p.grad = g
+        return loss
+
+    def forward(self, *feeds) -> float:
+        """The loss on these feeds, without gradients."""
+        feeds_ = self._check_feeds(feeds)
+        self.pull()
+        loss = self.replay(feeds_, backward=False)
+        if loss is None:
+            from .modes import no_grad
+
+            with no_grad():
+                return float(self._call(feeds_)[0].data)
+        return loss
+
+    def _call(self, feeds):
+        result = self.fn(*feeds)
+        if isinstance(result, tuple) and len(result) == 2:
+            return result
+        return result, None
+
+    def engine(self, feeds: tuple[ndarray, ...]) -> float:
+        """This step on the engine (the fallback): the loss, each parameter's `.grad` set, and `grad`
+        filled from them."""
+        for p in self.params:
+            p.grad = NO_GRAD
+        root, _ = self._call(feeds)
+        root.backward()
+        self.grad[:] = [p.grad for p in self.params]
+        return float(root.data)
+
+    def check(self, feeds, loss: float, backward: bool = True) -> None:
+        """Run the engine on the same feeds and parameters; raise TapeMismatch where they differ."""
+        saved = [(p.data, p.grad) for p in self.params]
+        tape_grad = self.grad.copy()
+        try:
+            for p, x in zip(self.params, self.data.tolist()):
+                p.data = x
+            expected = self.engine(feeds)
+            engine_grad = self.grad.copy()
+        finally:
+            for p, (d, g) in zip(self.params, saved):
+                p.data, p.grad = d, g
+            self.grad[:] = tape_grad
+        if not _close(loss, expected):
+            raise TapeMismatch(
+                f"replay {self.replays}: the tape's loss is {loss!r}, the engine's {expected!r}"
+            )
+        if backward:
+            scale = max(float(np.max(np.abs(engine_grad), initial=0.0)), 1e-300)
+            bad = np.flatnonzero(np.abs(tape_grad - engine_grad) > TOLERANCE * scale)
+            if len(bad):
+                i = int(bad[0])
+                p = self.params[i]
+                raise TapeMismatch(
+                    f"replay {self.replays}: d loss/d {p.name} is {tape_grad[i]!r} on the tape, "
+                    f"{engine_grad[i]!r} on the engine ({counted(len(bad), 'gradient')} differ)"
+                )
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> int:
+        """About how many numpy calls one replay (forward and backward) makes."""
+        return (
+            sum(g.calls for g in self.groups)
+            + self._early.calls
+            + 2 * len(self._feed_blocks[0])
+            + len(self._feed_blocks[1])
+            + 4
+        )
+
+    def describe(self) -> str:
+        """The tape as a student reads it: its groups, each one numpy call (or a matrix product)."""
+        lines = [
+            f"Tape: a loss over {self.lanes} lanes (examples), {counted(self.nodes, 'value')} of one "
+            f"example's graph in {counted(len(self.groups), 'group')}, ~{self.calls} numpy calls a step",
+            f"  parameters: {len(self.params)} numbers in one buffer (each layer's W a view of it)",
+            "  feeds: " + ", ".join(f"{'×'.join(map(str, s))}" for s in self.feed_shapes),
+        ]
+        if self._early.guards or self._early.derived:
+            lines.append(f"  first: {self._early.describe()}")
+        for g in self.groups:
+            lines.append(f"  {g.describe()}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Tape: {self.lanes} lanes, {len(self.params)} parameters, "
+            f"{counted(len(self.groups), 'group')}, ~{self.calls} numpy calls a step>"
+        )
+
+
+def _key(n: Value) -> str:
+    """The op-table key of an interior node."""
+    assert n.op is not None
+    return n.op.key
+
+
+def _code(fn):
+    return getattr(fn, "__code__", fn)
+
+
+def _signature(order: list[Value], rec: _Recorder, slot: dict, rows: dict) -> tuple:
+    """Everything the replay took from the traced graph, as a value two traces can compare: each
+    node's op, constant and parents, each leaf's role (parameter slot, feed view, the number of a
+    scalar leaf), each derived constant's function and each guard's answer."""
+    position = {id(n): i for i, n in enumerate(order)}
+    items: list = []
+    for n in order:
+        if n.parents:
+            items.append((_key(n), n.arg, tuple(position[id(p)] for p in n.parents)))
+        elif id(n) in slot:
+            items.append(("param", slot[id(n)]))
+        elif id(n) in rec.sources:
+            src = rec.sources[id(n)]
+            items.append(("feed", src.k, src.start, src.step, src.count))
+        elif id(n) in rec.recipes:
+            fn, sources = rec.recipes[id(n)]
+            items.append(
+                (
+                    "derived",
+                    _code(fn),
+                    tuple(position.get(id(x), -1) if isinstance(x, Value) else repr(x) for x in sources),
+                )
+            )
+        else:
+            items.append(("number", n.data if type(n.data) is not ndarray else None))
+    items.append(tuple((_code(fn), repr(result)) for fn, _, result in rec.guards))
+    return tuple(items)
+
+
+def _close(a: float, b: float) -> bool:
+    return a == b or abs(a - b) <= TOLERANCE * max(abs(a), abs(b)) or (a != a and b != b)
+
+
+_SUPPORTED = {
+    "add", "sub", "mul", "div", "pow", "add_c", "sub_c", "rsub_c", "mul_c", "div_c", "rdiv_c", "pow_c",
+    "rpow_c", "leaky_relu", "neg", "abs", "exp", "log", "tanh", "sigmoid", "relu", "sin", "cos", "sum",
+    "mean", "wsum",
+}  # fmt: skip
+
+
+def trace(fn: Callable, params, feeds, *, check_every: int | None = None, share: Tape | None = None) -> Tape:
+    """Trace `fn(*feeds)` (a loss: one Value) once and compile it into a Tape that replays it.
+
+    params: the parameters whose gradients the tape computes (a Module's parameters(), or a list
+    of Values); they live in the tape's buffer. feeds: the batch, one array per argument of `fn`
+    (inputs (batch, nin), targets (batch,)): 1-D or 2-D arrays with one row per example. `fn` may
+    return `(loss, watch)`, watch a Value or a list of Values whose numbers `tape.watched()`
+    gives after each replay. check_every: None checks nothing; 0 checks the first replay against
+    the engine, k > 0 also every k-th (TapeMismatch on a difference). share: another tape of the
+    same model whose parameter buffer this one uses (one per batch size, one buffer).
+    Raises Unsupported for a graph the tape cannot replay exactly (the message says why).
+    """
+    if hasattr(params, "parameters") and callable(params.parameters):
+        params = params.parameters()
+    params = list(params)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"params[{i}] is a {type(p).__name__}, not a Value")
+    if check_every is not None and (
+        isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 0
+    ):
+        raise ValueError(f"check_every must be None, 0 or a whole number of replays > 0, got {check_every!r}")
+    if state.anomaly:
+        raise Unsupported(
+            "detect_anomaly() is on: it checks each op of the engine, which the tape does not run"
+        )
+    return Tape(fn, params, _feeds(feeds), check_every, share)

@@ -1,0 +1,187 @@
+"""fit()'s training on the tape (`autograd_lite.tape`): the loss traced once per batch size and
+replayed, the parameters kept in one buffer that the optimizer steps in place.
+
+Where the tape cannot replay a step exactly (a guard on the data answers differently, an op
+refuses its inputs) that step runs on the engine; where it cannot replay the loss at all
+(`Unsupported`) fit trains on the engine from the start and says why in one line.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd_lite.modes import state
+from autograd_lite.tape import Tape, TapeMismatch, Unsupported, trace
+
+from . import losses, module, optim
+
+#: How often a replay is checked against the engine when the model's forward or the loss is code of
+#: your own (which might branch on `.data` where the tape cannot see it): every this many steps.
+USER_CODE_CHECK = 25
+
+
+class CompileWarning(UserWarning):
+    """fit(compile=True) could not use the tape for this model and loss, and trains on the engine."""
+
+
+def _own_code(model, loss) -> bool:
+    """Whether the model's forward or the loss is written by the user rather than by nn."""
+    mine = (module.MLP, module.Layer, module.Neuron, module.Sequential, module.Activation)
+    nn_loss = loss is None or isinstance(loss, str | losses.Criterion)
+    return type(model) not in (*mine, module.Linear) and not isinstance(model, mine) or not nn_loss
+
+
+class Compiled:
+    """Tapes of `objective(X, t)` by batch size, sharing one parameter buffer and one flat optimizer."""
+
+    def __init__(self, model, task, l2: float, opt: optim.Optimizer, check_every: int | None, loss_arg: Any):
+        self.model, self.task, self.l2, self.opt = model, task, l2, opt
+        self.user = _own_code(model, loss_arg)
+        self.verified = not self.user  # nn's own models and losses tell the tape what they read
+        if check_every is None:
+            check_every = USER_CODE_CHECK if self.user else 0
+        self.check_every = check_every
+        self.tapes: dict[int, Tape | None] = {}
+        self.main: Tape | None = None
+        self.session = None
+        self.off: str | None = None  # why the tape is not used at all
+        self.ahead = False  # whether the buffer holds weights the Values do not have yet
+        self.replayed = self.on_engine = 0  # steps taken by a replay, and by the engine for the tape
+
+    def objective(self, X, t):
+        """The loss fit trains on, and what the evaluation reads beside it: (loss, outputs)."""
+        out = self.model(X)
+        loss = self.task.fn(out, t)
+        total = loss + self.l2 * losses.l2_penalty(self.opt.params) if self.l2 else loss
+        return total, (loss, out)
+
+    def tape(self, X: np.ndarray, t) -> Tape | None:
+        n = len(X)
+        if n in self.tapes:
+            return self.tapes[n]
+        tape: Tape | None
+        try:
+            tape = trace(
+                self.objective, self.opt.params, (X, t), check_every=self.check_every, share=self.main
+            )
+        except Unsupported as e:
+            if self.main is None:
+                self.give_up(str(e))
+            tape = None
+        if tape is not None and self.main is None:
+            self.main = tape
+            flat = getattr(self.opt, "flat", None)
+            self.session = flat(tape.params, tape.data, tape.grad) if flat is not None else None
+        self.tapes[n] = tape
+        return tape
+
+    def give_up(self, why: str) -> None:
+        """Train on the engine from here on, saying why in one line."""
+        warnings.warn(
+            f"fit: the tape cannot replay this model and loss ({why}); training on the engine "
+            "(pass compile=False to choose that and skip this note)",
+            CompileWarning,
+            stacklevel=5,
+        )
+        self.off = why
+        self.close()
+
+    def verify(self, X: np.ndarray, t) -> bool:
+        """For a forward or loss of the user's own: trace again, on this step's data and weights, and
+        keep the tape only if the graph is the same (so it does not depend on them)."""
+        self.verified = True
+        assert self.main is not None
+        again = trace(self.objective, self.opt.params, (X, t), share=self.main)
+        if again.signature != self.main.signature:
+            self.give_up(
+                "the graph of your loss or forward changes with the data or the weights, "
+                "e.g. a branch on .data or a number read from the targets"
+            )
+            return False
+        return True
+
+    def begin_epoch(self) -> None:
+        if self.main is not None:
+            self.main.pull()  # a callback may have set weights between epochs
+
+    def end_epoch(self) -> None:
+        if self.main is not None and self.ahead:
+            self.main.push(grads=True)  # everything else (plots, save, callbacks) reads the Values
+        self.ahead = False
+
+    def step(self, X: np.ndarray, t) -> bool:
+        """One training step on the tape; False when the engine should take it (no tape at all)."""
+        if self.off is not None:
+            return False
+        tape = self.tape(X, t)
+        main = self.main
+        if main is None or self.off is not None:
+            return False
+        if not self.verified and self.replayed and tape is main:
+            try:
+                if not self.verify(X, t):
+                    return False
+            except Unsupported as e:
+                self.give_up(str(e))
+                return False
+        try:
+            loss = tape.replay((X, t)) if tape is not None else None
+        except TapeMismatch as e:
+            if not self.user:
+                raise  # nn's own code and the tape disagree: a bug to report, never to hide
+            self.give_up(f"a replay differed from the engine: {e}")
+            return False
+        if loss is None:  # this batch on the engine: its gradients into the buffer
+            main.push()
+            main.engine((X, t))
+            self.on_engine += 1
+        else:
+            self.replayed += 1
+        self.ahead = True
+        if self.session is not None:
+            self.session.step()
+        else:  # an optimizer without a flat step: through the Values
+            main.push()
+            for p, g in zip(main.params, main.grad.tolist()):
+                p.grad = g
+            try:
+                self.opt.step()
+            finally:
+                main.pull()
+        return True
+
+    def evaluate(self, X: np.ndarray, t, metric_fns: dict[str, Callable]):
+        """(loss, metrics) of the current weights on (X, t) from a forward replay; None: use the engine."""
+        if self.off is not None or self.main is None:
+            return None
+        tape = self.tape(X, t)
+        if tape is None or tape.replay((X, t), backward=False) is None:
+            return None
+        loss, out = tape.watched()
+        data = out if isinstance(out, np.ndarray) else np.stack(out, axis=1) if isinstance(out, list) else out
+        return float(loss), {name: f(data, t) for name, f in metric_fns.items()}
+
+    def close(self) -> None:
+        self.end_epoch()  # an epoch cut short (an error, Ctrl-C) still leaves its weights in the model
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def compiled(compile, model, task, l2: float, opt: optim.Optimizer, check_every, loss_arg) -> Compiled | None:
+    """fit's Compiled for `compile` (True / False), or None to train on the engine."""
+    if not isinstance(compile, bool):
+        raise TypeError(
+            f"compile must be True (the tape, the default) or False (the engine), got {compile!r}"
+        )
+    if check_every is not None and (
+        isinstance(check_every, bool) or not isinstance(check_every, int) or check_every < 1
+    ):
+        raise ValueError(f"check_every must be a whole number of steps >= 1 (or None), got {check_every!r}")
+    if not compile or state.anomaly:  # detect_anomaly() checks each op of the engine: no tape
+        return None
+    return Compiled(model, task, l2, opt, check_every, loss_arg)

@@ -2,11 +2,12 @@
 
 from . import display as _display  # noqa: F401  (registers how Values and steppers show in Jupyter)
 from . import html as _html  # noqa: F401  (the pages register the stepper's to_html writer on import)
-from .engine import NO_GRAD, Parameter, Value, has_grad, topological_order, wsum, zero_grad
+from .engine import NO_GRAD, Parameter, Value, derived, guard, has_grad, topological_order, wsum, zero_grad
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
 from .stepper import BackwardStep, BackwardStepper, backward_steps, explain
+from .tape import Tape, TapeMismatch, Unsupported, trace
 from .viz import draw, render_svg, text_tree
 
 __version__ = "0.1.0"
@@ -24,13 +25,19 @@ __all__ = [
     "GradcheckReport",
     "Op",
     "Parameter",
+    "Tape",
+    "TapeMismatch",
+    "Unsupported",
     "Value",
+    "derived",
     "detect_anomaly",
     "gradcheck",
+    "guard",
     "has_grad",
     "no_grad",
     "numerical_grad",
     "topological_order",
+    "trace",
     "wsum",
     "zero_grad",
 ]

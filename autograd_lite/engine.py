@@ -51,6 +51,22 @@ class _NoGraph(tuple):
 NO_GRAPH = _NoGraph()
 
 
+class _Many:
+    """The type of `_MANY`: marks a node with more than two parents (wsum), kept as tuples."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # pickle and copy.deepcopy give back the one _MANY
+        return "_MANY"
+
+    def __repr__(self) -> str:
+        return "_MANY"
+
+
+#: In `_b`, where a node keeps its second parent: "the parents are the tuple in `_a`" (see Value).
+_MANY = _Many()
+
+
 def has_grad(v: Value) -> bool:
     """Whether a backward() has reached v since it was made or zero_grad() (PyTorch: v.grad is not None)."""
     return v.grad is not NO_GRAD
@@ -87,6 +103,14 @@ class Value:
     `parents` its operands in order, `local_grads` d(self)/d(parent) for each,
     and `arg` the constant operand of ops like `x * 3` or `x ** 2`.
 
+    How a node keeps its parents (`parents` and `local_grads` read them as tuples): one or two
+    parents sit in the slots `_a`, `_b` and their local derivatives in `_la`, `_lb`, so a node
+    is one object for the garbage collector to scan, not three (a Value, a tuple of parents, a
+    tuple of local grads); building a lecture-sized graph spent more time in the collector than
+    in the ops. A leaf has `_a = None` and keeps its local_grads, `()` or NO_GRAPH, in `_la`; a
+    one-parent node has `_b = None`; a node with more parents (wsum) has `_b = _MANY` and the
+    two tuples in `_a` and `_la`.
+
     No gradient is not a zero gradient (the PyTorch rule): a value starts with
     `grad = NO_GRAD`, a 0.0 that `has_grad(v)` reports as False, and so does
     every value after `zero_grad()`. A `backward()` that reaches it stores a
@@ -94,15 +118,17 @@ class Value:
     `step()` leaves parameters without a gradient alone.
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "arg")
+    __slots__ = ("data", "grad", "label", "op", "arg", "_a", "_b", "_la", "_lb")
     # data and grad are a float or lanes (an ndarray); typed Any, as every reader checks which
     data: Any
     grad: Any
     label: str | None
     op: Op | None
-    parents: tuple[Value, ...]
-    local_grads: tuple
     arg: float | None
+    _a: Any  # the first parent, None for a leaf, or the parents tuple when _b is _MANY
+    _b: Any  # the second parent, None for fewer than two, or _MANY
+    _la: Any  # d(self)/d(_a); a leaf's local_grads (() or NO_GRAPH); or the tuple when _b is _MANY
+    _lb: Any  # d(self)/d(_b), or None
     __array_ufunc__ = None  # `ndarray - value` calls Value.__rsub__, not numpy
 
     def __init__(self, data, label: str | None = None):
@@ -114,9 +140,9 @@ class Value:
         self.grad = NO_GRAD
         self.label = label
         self.op = None
-        self.parents = ()
-        self.local_grads = ()
         self.arg = None
+        self._a = self._b = self._lb = None
+        self._la = ()
         if state.tracing is not None:  # the tape asks where the data came from: a feed, or what
             state.tracing.leaf(self, data)
 
@@ -188,6 +214,38 @@ class Value:
         o = _compared(other)
         return NotImplemented if o is NotImplemented else self.data >= o
 
+    # --- the graph: parents and local grads, read (and written) as tuples -----------------
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this value was made from, in order (`a*a` has two): () for a leaf."""
+        a = self._a
+        if a is None:
+            return ()
+        b = self._b
+        if b is None:
+            return (a,)
+        return a if b is _MANY else (a, b)
+
+    @parents.setter
+    def parents(self, parents) -> None:
+        _link(self, tuple(parents), self.local_grads)
+
+    @property
+    def local_grads(self) -> tuple:
+        """d(self)/d(parent) for each parent, computed in the forward pass: () for a leaf, and
+        NO_GRAPH for a value computed inside no_grad()."""
+        if self._a is None:
+            return self._la
+        b = self._b
+        if b is None:
+            return (self._la,)
+        return self._la if b is _MANY else (self._la, self._lb)
+
+    @local_grads.setter
+    def local_grads(self, local_grads) -> None:
+        _link(self, self.parents, local_grads if type(local_grads) is _NoGraph else tuple(local_grads))
+
     @property
     def is_lanes(self) -> bool:
         """True when data holds one number per example."""
@@ -211,11 +269,11 @@ class Value:
         constants the operators make from arrays. Read-only: it follows from how the value was
         made (setting it to what it already is does nothing; anything else raises).
         """
-        return self.local_grads is not NO_GRAPH
+        return self._la is not NO_GRAPH  # only a leaf keeps its local_grads in _la as they are
 
     @requires_grad.setter
     def requires_grad(self, flag: bool) -> None:
-        if bool(flag) != (self.local_grads is not NO_GRAPH):
+        if bool(flag) != (self._la is not NO_GRAPH):
             raise AttributeError(
                 f"requires_grad of {self.name} is read-only here: it is "
                 f"{self.local_grads is not NO_GRAPH} because of how the value was made. To freeze a "
@@ -350,10 +408,10 @@ class Value:
         between steps); interior grads are recomputed on every call. A value
         computed inside `no_grad()` has no graph: backward() from it raises.
         """
-        order = begin_backward(self)
         paused = gc.isenabled()
-        gc.disable()  # the backward pass makes no reference cycles; collecting only costs time
+        gc.disable()  # the sort and the backward pass make no reference cycles; collecting only costs time
         try:
+            order = begin_backward(self)
             chain_rule(reversed(order), _check_finite if state.anomaly else None)
         finally:
             if paused:
@@ -424,20 +482,20 @@ def begin_backward(root: Value) -> list[Value]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward needs a Value as its root, got {type(root).__name__}")
-    if root.local_grads is NO_GRAPH:
+    if root._la is NO_GRAPH:
         raise errors.root_without_graph(root)
     if type(root.data) is ndarray:
         raise errors.root_of_lanes(root)
     order = topological_order(root)
     reaches_leaf = False
     for node in order:
-        if node.parents:
+        if node._a is not None:
             node.grad = 0.0
-        elif node.local_grads is not NO_GRAPH:
+        elif node._la is not NO_GRAPH:
             reaches_leaf = True
     if not reaches_leaf:
         raise _graph_without_leaf(root)
-    if root.parents:
+    if root._a is not None:
         root.grad = 1.0
     else:
         root.grad += 1.0
@@ -464,14 +522,29 @@ def chain_rule(nodes: Iterable[Value], watch: Callable | None = None) -> None:
     node made backward() 10-15% slower on benchmarks.engine's moons and wsum
     steps and deep chain; this form is within 0-4% of a loop written out in
     backward() itself (5-6% on a lane graph's sub-millisecond backward).
+
+    A node of one number with one or two parents and nobody watching, nearly
+    every node of a scalar graph, takes the short way: the same line, read
+    from the slots (see `Value`), without making the tuples that `parents`
+    and `local_grads` return.
     """
     for node in nodes:
-        parents = node.parents
-        if not parents:
+        a = node._a
+        if a is None:  # a leaf
             continue
         g = node.grad
+        b = node._b
         lanes = type(node.data) is ndarray  # "is ndarray", never "is float": data may be an np.float64
-        for p, local in zip(parents, node.local_grads):
+        if b is _MANY:
+            parents, local_grads = a, node._la
+        elif watch is None and not lanes:
+            a.grad += node._la * g  # parent.grad += local * node.grad
+            if b is not None:
+                b.grad += node._lb * g
+            continue
+        else:
+            parents, local_grads = ((a,), (node._la,)) if b is None else ((a, b), (node._la, node._lb))
+        for p, local in zip(parents, local_grads):
             # lanes flowing into a scalar parent (a weight) are summed over the examples
             c = sum_lanes(local, g) if lanes and type(p.data) is not ndarray else local * g
             if watch is not None:
@@ -509,31 +582,64 @@ def sum_lanes(local, g) -> float:
 def topological_order(root: Value) -> list[Value]:
     """Every node of root's graph once, leaves first, each after all its parents.
 
-    Iterative (an explicit stack), so a chain of a million nodes is fine.
+    Iterative (an explicit stack), so a chain of a million nodes is fine. Depth first, the
+    first operand first; a leaf is finished as soon as it is found (no trip through the stack).
+    The stack holds Values to explore and, under `_DONE`, each explored node waiting for its
+    parents to finish: no tuple per entry. The parents are read from the slots (see `Value`).
     """
-    order = []
-    seen = set()
-    stack = [(root, False)]
+    order: list[Value] = []
+    finish = order.append
+    seen: set[Value] = set()
+    see = seen.add
+    stack: list = [root]
     push = stack.append
     pop = stack.pop
     while stack:
-        node, expanded = pop()
-        if expanded:
-            order.append(node)
+        node = pop()
+        if node is _DONE:
+            finish(pop())
             continue
         if node in seen:
             continue
-        seen.add(node)
-        push((node, True))
-        parents = node.parents
-        for p in parents:  # a leaf is finished as soon as it is found: no trip through the stack
-            if not p.parents and p not in seen:
-                seen.add(p)
-                order.append(p)
-        for p in reversed(parents):  # pushed in reverse, so the first operand is explored first
-            if p.parents and p not in seen:
-                push((p, False))
+        see(node)
+        a = node._a
+        if a is None:  # the root is a leaf
+            finish(node)
+            continue
+        push(node)
+        push(_DONE)
+        b = node._b
+        if b is None:
+            if a not in seen:
+                if a._a is None:
+                    see(a)
+                    finish(a)
+                else:
+                    push(a)
+        elif b is not _MANY:
+            if a._a is None and a not in seen:
+                see(a)
+                finish(a)
+            if b._a is None and b not in seen:
+                see(b)
+                finish(b)
+            if b._a is not None and b not in seen:  # pushed first, so the first operand is explored first
+                push(b)
+            if a._a is not None and a not in seen:
+                push(a)
+        else:
+            for p in a:
+                if p._a is None and p not in seen:
+                    see(p)
+                    finish(p)
+            for p in reversed(a):
+                if p._a is not None and p not in seen:
+                    push(p)
     return order
+
+
+#: On topological_order's stack, above a node whose parents are being explored.
+_DONE = object()
 
 
 def zero_grad(root: Value) -> None:
@@ -555,9 +661,33 @@ def _node(data, parents: tuple, local_grads: tuple, op: Op | None, arg=None) -> 
     v.grad = NO_GRAD
     v.label = None
     v.op = op
-    v.parents = parents
-    v.local_grads = local_grads
     v.arg = arg
+    _link(v, parents, local_grads)
+    return v
+
+
+def _link(v: Value, parents: tuple, local_grads: tuple) -> None:
+    """Keep parents and local grads in v's slots, in the form that fits them (see Value)."""
+    n = len(parents)
+    if n == 0:
+        v._a = v._b = v._lb = None
+        v._la = local_grads  # () or NO_GRAPH, kept as it is
+    elif n == 1 and len(local_grads) == 1:
+        v._a, v._b, v._la, v._lb = parents[0], None, local_grads[0], None
+    elif n == 2 and len(local_grads) == 2:
+        v._a, v._b = parents
+        v._la, v._lb = local_grads
+    else:
+        v._a, v._b, v._la, v._lb = parents, _MANY, local_grads, None
+
+
+def _no_graph(data) -> Value:
+    """A result computed inside no_grad(): a leaf whose local_grads are NO_GRAPH."""
+    v = _new(Value)
+    v.data = data
+    v.grad = NO_GRAD
+    v.label = v.op = v.arg = v._a = v._b = v._lb = None
+    v._la = NO_GRAPH
     return v
 
 
@@ -645,15 +775,15 @@ def _binary(op: Op, a: Value, b: Value) -> Value:
     if type(x) is ndarray and type(y) is ndarray and len(x) != len(y):
         errors.check_lanes((a, b), op)  # numpy would stretch a 1-lane operand: refuse, as for any mismatch
     if not state.grad_enabled:
-        return _node(out, (), NO_GRAPH, None)
+        return _no_graph(out)
     node = _new(Value)  # _node() inlined: this is the hottest path
     node.data = out
     node.grad = NO_GRAD
-    node.label = None
+    node.label = node.arg = None
     node.op = op
-    node.parents = (a, b)
-    node.local_grads = op.local(out, x, y)
-    node.arg = None
+    node._a = a
+    node._b = b
+    node._la, node._lb = op.local(out, x, y)
     if state.anomaly and not _finite(out):
         raise errors.forward_anomaly(node)
     return node
@@ -666,9 +796,15 @@ def _unary(op: Op, a: Value, c=None) -> Value:
     except OpError as e:
         raise errors.domain_error(op, (a,), c, e) from None
     if not state.grad_enabled:
-        return _node(out, (), NO_GRAPH, None)
-    local = op.local(out, x) if c is None else op.local(out, x, c)
-    node = _node(out, (a,), local, op, c)
+        return _no_graph(out)
+    node = _new(Value)  # _node() inlined, as in _binary
+    node.data = out
+    node.grad = NO_GRAD
+    node.label = node._b = node._lb = None
+    node.op = op
+    node.arg = c
+    node._a = a
+    (node._la,) = op.local(out, x) if c is None else op.local(out, x, c)
     if state.anomaly and not _finite(out):
         raise errors.forward_anomaly(node)
     return node
@@ -692,20 +828,37 @@ def wsum(ws, xs, b=None) -> Value:
     wd = [w.data for w in ws]
     xd = [x.data for x in xs]
     bd = 0.0 if b is None else b.data
-    operands = [v for pair in zip(ws, xs) for v in pair] + ([b] if b is not None else [])
+    operands: list = [None] * (2 * len(ws))  # w1, x1, w2, x2, ...: two slice copies, in C
+    operands[0::2] = ws
+    operands[1::2] = xs
+    if b is not None:
+        operands.append(b)
     try:
         out = WSUM.forward(wd, xd, bd)
     except ValueError:
         errors.check_lanes(operands, WSUM)
         raise
-    if type(out) is ndarray:
-        errors.check_lanes(operands, WSUM)
+    if type(out) is ndarray:  # numpy stretches a 1-lane operand: refuse, as for any mismatch
+        n = len(out)
+        if not (_all_lanes(wd, n) and _all_lanes(xd, n) and (type(bd) is not ndarray or len(bd) == n)):
+            errors.check_lanes(operands, WSUM)
     if not state.grad_enabled:
-        return _node(out, (), NO_GRAPH, None)
+        return _no_graph(out)
     node = _node(out, tuple(operands), WSUM.local(out, wd, xd, None if b is None else bd), WSUM)
     if state.anomaly and not _finite(out):
         raise errors.forward_anomaly(node)
     return node
+
+
+def _all_lanes(datas: list, n: int) -> bool:
+    """Whether every array among `datas` has n lanes: a few C calls when the list is all numbers
+    or all lanes, as a neuron's weights and inputs are (errors.check_lanes says what is wrong)."""
+    types = set(map(type, datas))
+    if ndarray not in types:
+        return True
+    if len(types) == 1:
+        return set(map(len, datas)) == {n}
+    return all(len(d) == n for d in datas if type(d) is ndarray)
 
 
 def _finite(x) -> bool:

@@ -55,6 +55,7 @@ LESSONS = (
     "losses",
     "classification",
     "moons",
+    "scalars_to_tensors",
     "to_pytorch",
 )
 

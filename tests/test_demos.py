@@ -331,3 +331,35 @@ def test_to_pytorch_same_loop_same_numbers_in_both_engines(lesson, monkeypatch, 
     assert r["start_prediction_gap"] < 1e-12  # the export: the same weights
     assert r["max_loss_gap"] < 1e-10 and r["max_prediction_gap"] < 1e-10  # the same steps, in float64
     assert 1e-10 < r["float32_gap"] < 1e-3  # float32 is visibly less exact, but close
+
+
+def test_scalars_to_tensors_one_layer_one_product_same_gradients_faster(lesson):
+    r = lesson("scalars_to_tensors")
+    layer = r["layer"]
+    nin, nout = layer["nin"], layer["nout"]
+    # micrograd's graph of a layer, counted by hand: inputs, weights, biases, one * and one + per
+    # weight, one tanh per neuron; edges: two operands per * and +, one per tanh
+    assert layer["scalar_nodes"] == nin + 3 * nin * nout + 2 * nout == 26
+    assert layer["scalar_edges"] == 4 * nin * nout + nout == 27
+    # one wsum node Σw·x+b per neuron: its operands are the weights, the inputs and the bias
+    assert layer["neuron_nodes"] == nin + nin * nout + 3 * nout == 17
+    assert layer["neuron_edges"] == nout * (2 * nin + 1) + nout == 18
+    assert layer["products"] == [
+        f"layer 1: {nout} neurons × {nin} inputs → one {nout}×{nin} product W @ x + b"
+    ]
+    assert layer["W_in_buffer"]
+    assert r["forward_gap"] < 1e-12
+    for name, gaps in r["grad_gaps"].items():  # micrograd's graph, the tape, numpy by hand
+        assert max(gaps.values()) < 1e-12, name
+    assert set(r["dx_gaps"]) == {"micrograd's graph", "numpy by hand"} and max(r["dx_gaps"].values()) < 1e-12
+    # the moons network trained every way: the same losses, and it learns
+    assert set(r["loss_gaps"]) == {"tape", "numpy by hand", "tape.run + opt.step"}
+    assert max(r["loss_gaps"].values()) < 1e-12
+    assert r["loss"][-1] < r["loss"][0] / 3
+    # timings vary by machine: only that both tensor ways beat the engine, which builds a graph each step
+    ms = r["ms"]
+    assert ms["tape"] < ms["engine"] and ms["numpy by hand"] < ms["engine"]
+    assert r["engine_values"] > 4 * r["tape_calls"]  # hundreds of values against tens of numpy calls
+    fit = r["fit"]
+    assert fit["compiled"] == (fit["steps"], 0) and fit["engine"] == (0, fit["steps"])
+    assert fit["gap"] < 1e-12

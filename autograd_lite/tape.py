@@ -26,14 +26,14 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .engine import NO_GRAD, NO_GRAPH, Value
 from .errors import counted
 from .modes import state
-from .ops import WSUM, OpError
+from .ops import WSUM, OpError, fill
 
 ndarray = np.ndarray
 
@@ -158,8 +158,8 @@ class _Recorder:
 
     def __init__(self, feeds: Sequence[ndarray]):
         self.feeds = feeds
-        self.sources: dict[int, _Source] = {}
-        self.recipes: dict[int, tuple[Callable, tuple]] = {}
+        self.sources: dict[Value, _Source] = {}
+        self.recipes: dict[Value, tuple[Callable, tuple]] = {}
         self.guards: list[tuple[Callable, tuple, Any]] = []
         self.keep: list = []  # what the ids above refer to stays alive while tracing
         self.reads: list[tuple[str, str]] = []  # (where, what) the user's code read numbers of Values
@@ -173,7 +173,7 @@ class _Recorder:
         if type(node.data) is ndarray:
             source = _locate(original, self.feeds)
             if source is not None:
-                self.sources[id(node)] = source
+                self.sources[node] = source
                 self.keep.append(node)
 
     def _source(self, s):
@@ -190,7 +190,7 @@ class _Recorder:
         return s  # a number or other constant of the code
 
     def derived(self, node: Value, fn: Callable, sources: tuple) -> None:
-        self.recipes[id(node)] = (fn, tuple(self._source(s) for s in sources))
+        self.recipes[node] = (fn, tuple(self._source(s) for s in sources))
         self.keep.append(node)
 
     def guard(self, fn: Callable, sources: tuple, result) -> None:
@@ -228,10 +228,11 @@ class _Operand:
     """One operand position of a group: which buffer, which rows. `bind` fixes the buffers; a
     slice of consecutive rows is then a view made once, read and added to with one call each."""
 
-    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview")
+    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview", "needed")
 
-    def __init__(self, kind: str, rows: list[int]):
+    def __init__(self, kind: str, rows: list[int], needed: bool = True):
         self.kind, self.rows = kind, rows
+        self.needed = needed  # whether any of these parents leads to a parameter: else no gradient for it
         self.index = _index(rows)
         self.unique = len(set(rows)) == len(rows)
         self.view = self.gview = None
@@ -277,6 +278,7 @@ class _Group:
 
     kind: str  # where the outputs live
     out: Any  # their rows
+    data_free = False  # computed from the parameters alone (an l2 penalty), not from the data
     size: int
     calls: int  # numpy calls per step, roughly, for the description
 
@@ -325,12 +327,13 @@ class _Elementwise(_Group):
         op = self.op
         locals_ = op.local(out, *xs) if self.arg is None else op.local(out, *xs, self.arg)
         for o, local in zip(self.operands, locals_):
-            o.add(_to_parent(local, g, o.kind, self.lanes))
+            if o.needed:
+                o.add(_to_parent(local, g, o.kind, self.lanes))
 
     def describe(self) -> str:
-        what = f"{self.op}" if self.arg is None else f"{self.op} (constant {self.arg:g})"
+        what = fill(self.op.expr, x="x", y="y", c=f"{self.arg:g}" if self.arg is not None else "c")
         block = f"a {self.size}×lanes block" if self.lanes else f"{counted(self.size, 'number')}"
-        return f"{what} ×{self.size} → one call on {block}"
+        return f"{what}, ×{self.size} → one call on {block}"
 
 
 class _Reduce(_Group):
@@ -363,19 +366,27 @@ class _Reduce(_Group):
         self.operand.add(np.stack([local(o, x)[0] * g for o, x, g in zip(outs, xs, self.gout)]))
 
     def describe(self) -> str:
-        return f"{self.op} ×{self.size} → lanes reduced to one number each"
+        return f"{self.op}(x), ×{self.size} → lanes reduced to one number each"
 
 
 class _MatrixSum(_Group):
     """A layer: n weighted sums over the same inputs, with parameters for weights (and biases):
     one product W @ x + b, W (n × inputs) a view of the parameter buffer when its slots are in order."""
 
-    def __init__(self, out_rows: list[int], w_rows: list[list[int]], x_rows: list[int], b_rows, layer: int):
+    def __init__(
+        self,
+        out_rows: list[int],
+        w_rows: list[list[int]],
+        x_rows: list[int],
+        b_rows,
+        layer: int,
+        x_needed: bool,
+    ):
         self.kind = LANES
         self.out = _index(out_rows)
         self.size, self.fan_in = len(out_rows), len(x_rows)
         self.w = _Operand(PARAM, [r for row in w_rows for r in row])
-        self.x = _Operand(LANES, x_rows)
+        self.x = _Operand(LANES, x_rows, x_needed)
         self.b = None if b_rows is None else _Operand(PARAM, b_rows)
         self.layer = layer
         self.saved: tuple = ()
@@ -409,7 +420,8 @@ class _MatrixSum(_Group):
             self.w.add((G @ X.T).reshape(-1))
         if self.b is not None:
             self.b.add(G.sum(axis=1))  # d/db = 1
-        self.x.add(W.T @ G)  # d/dx_i = w_i
+        if self.x.needed:  # not for the first layer: its inputs are data
+            self.x.add(W.T @ G)  # d/dx_i = w_i
 
     def describe(self) -> str:
         n, k = self.size, self.fan_in
@@ -423,15 +435,12 @@ class _WeightedSum(_Group):
     """Weighted sums that do not share their inputs (an l2 penalty Σ p·p, cross-entropy's one-hot
     pick): Σ_i w_i·x_i + b for all nodes at once, the operands gathered into (nodes × terms) blocks."""
 
-    def __init__(self, kind: str, out_rows: list[int], w: list[_Operand], x: list[_Operand], b):
+    def __init__(self, kind: str, out_rows: list[int], w: _Operand, x: _Operand, b: _Operand | None):
         self.kind = kind
         self.out = _index(out_rows)
-        self.size, self.terms = len(out_rows), len(w)
+        self.size, self.terms = len(out_rows), len(w.rows) // len(out_rows)
         self.lanes = kind == LANES
-        # all weights of all nodes as one operand (nodes × terms), and all inputs likewise
-        self.w = _Operand(w[0].kind, [o.rows[i] for i in range(self.size) for o in w])
-        self.x = _Operand(x[0].kind, [o.rows[i] for i in range(self.size) for o in x])
-        self.b = b
+        self.w, self.x, self.b = w, x, b  # all weights of all nodes, node by node (nodes × terms), and inputs
         self.saved: tuple = ()
         self.calls = 8
 
@@ -462,11 +471,13 @@ class _WeightedSum(_Group):
         G = self.gout
         G3 = G[:, None, :] if self.lanes else G[:, None]
         for o, partner in ((self.w, X), (self.x, W)):  # d/dw_i = x_i, d/dx_i = w_i
+            if not o.needed:
+                continue
             c = partner * G3
             if self.lanes and o.kind != LANES:
                 c = c.sum(axis=2)
             o.add(c.reshape(self.size * self.terms, -1) if o.kind == LANES else c.reshape(-1))
-        if self.b is not None:
+        if self.b is not None and self.b.needed:
             self.b.add(_to_parent(1.0, G, self.b.kind, self.lanes))  # d/db = 1
 
     def describe(self) -> str:
@@ -519,7 +530,10 @@ class _Constants(_Group):
         if self.derived:
             parts.append(f"{counted(len(self.derived), 'constant')} recomputed from the data")
         if self.guards:
-            parts.append(f"{counted(len(self.guards), 'check')} on the data made again")
+            names = sorted(
+                {getattr(fn, "__name__", "a check").strip("_").replace("_", " ") for fn, _, _ in self.guards}
+            )
+            parts.append(f"{counted(len(self.guards), 'check')} on the data made again ({', '.join(names)})")
         return ", ".join(parts)
 
 
@@ -554,7 +568,7 @@ def _order(root: Value, recipes: dict, watched: list[Value]) -> list[Value]:
     """Every node the tape computes, each after its parents and after the sources of a derived
     constant (the engine's order knows only parents)."""
     order: list[Value] = []
-    seen: set[int] = set()
+    seen: set[Value] = set()
     for start in [root, *watched]:
         stack = [(start, False)]
         while stack:
@@ -562,16 +576,16 @@ def _order(root: Value, recipes: dict, watched: list[Value]) -> list[Value]:
             if expanded:
                 order.append(node)
                 continue
-            if id(node) in seen:
+            if node in seen:
                 continue
-            seen.add(id(node))
+            seen.add(node)
             stack.append((node, True))
             before = list(node.parents)
-            recipe = recipes.get(id(node))
+            recipe = recipes.get(node)
             if recipe is not None:
                 before += [s for s in recipe[1] if isinstance(s, Value)]
             for p in reversed(before):
-                if id(p) not in seen:
+                if p not in seen:
                     stack.append((p, False))
     return order
 
@@ -582,6 +596,15 @@ def _flatten(watch) -> list[Value]:
     if isinstance(watch, list | tuple):
         return [v for w in watch for v in _flatten(w)]
     return []
+
+
+class Layer(NamedTuple):
+    """One layer of a tape (`Tape.layers`): views of the parameter buffer and of its gradients."""
+
+    W: Any  # (neurons × inputs)
+    b: Any  # (neurons,) or None
+    dW: Any
+    db: Any
 
 
 class Tape:
@@ -641,31 +664,39 @@ class Tape:
     def _compile(self, root: Value, watch, params: list[Value], rec: _Recorder, share) -> None:
         watched = _flatten(watch)
         order = _order(root, rec.recipes, watched)
-        given = {id(p): p for p in params}
-        level: dict[int, int] = {}
-        kinds: dict[int, str] = {}
+        given = {p: p for p in params}
+        level: dict[Value, int] = {}
+        kinds: dict[Value, str] = {}
         for node in order:  # levels: a leaf 0, a node one more than its deepest parent or source
             before = list(node.parents)
-            recipe = rec.recipes.get(id(node))
+            recipe = rec.recipes.get(node)
             if recipe is not None:
                 before += [s for s in recipe[1] if isinstance(s, Value)]
-            level[id(node)] = 1 + max((level[id(p)] for p in before), default=-1)
+            level[node] = 1 + max((level[p] for p in before), default=-1)
             lanes = type(node.data) is ndarray
             if lanes and len(node.data) != self.lanes:
                 raise Unsupported(f"a value of {len(node.data)} lanes in a graph of {self.lanes}")
-            if not node.parents and id(node) in given and not lanes:
-                kinds[id(node)] = PARAM
+            if not node.parents and node in given and not lanes:
+                kinds[node] = PARAM
             else:
-                kinds[id(node)] = LANES if lanes else SCALAR
+                kinds[node] = LANES if lanes else SCALAR
         leaves = [n for n in order if not n.parents]
+        dataful = {n for n in leaves if n in rec.sources or n in rec.recipes}
+        for n in order:  # the nodes computed from the data (not from the parameters alone)
+            if n.parents and any(p in dataful for p in n.parents):
+                dataful.add(n)
+        wants: set[Value] = set()  # the nodes that lead to a parameter: only they pass gradients back
+        for n in order:
+            if kinds[n] == PARAM or any(p in wants for p in n.parents):
+                wants.add(n)
         for n in leaves:
-            if kinds[id(n)] == LANES and id(n) not in rec.sources and id(n) not in rec.recipes:
+            if kinds[n] == LANES and n not in rec.sources and n not in rec.recipes:
                 raise Unsupported(
                     f"a constant of {len(n.data)} lanes ({n.name}) that is not one of the feeds nor "
                     "made by derived(): arrays computed from the data must be feeds, or Values"
                     + ("" if n.local_grads is NO_GRAPH else ", and lanes are data, not variables")
                 )
-            if id(n) in rec.sources and n.local_grads is not NO_GRAPH:
+            if n in rec.sources and n.local_grads is not NO_GRAPH:
                 pass  # Value(x[:, j]): a feed the user wrapped; its grad is not read
         for n in order:
             if n.parents and n.op is None:
@@ -677,21 +708,21 @@ class Tape:
         by_level: dict[int, list[Value]] = {}
         for n in order:
             if n.parents:
-                by_level.setdefault(level[id(n)], []).append(n)
+                by_level.setdefault(level[n], []).append(n)
         plan = self._plan(by_level, kinds)
         if share is not None:
             slot = dict(share._slot)
             self.params, self.data, self.grad = share.params, share.data, share.grad
-            missing = [p for p in order if kinds[id(p)] == PARAM and id(p) not in slot]
+            missing = [p for p in order if kinds[p] == PARAM and p not in slot]
             if missing:
                 raise Unsupported("a parameter the shared tape does not hold")
         else:
-            slot: dict[int, int] = {}  # type: ignore[no-redef]
+            slot: dict[Value, int] = {}  # type: ignore[no-redef]
             ordered: list[Value] = []
 
             def place(p: Value) -> None:
-                if id(p) not in slot:
-                    slot[id(p)] = len(ordered)
+                if p not in slot:
+                    slot[p] = len(ordered)
                     ordered.append(p)
 
             for kind, nodes in plan:
@@ -703,7 +734,7 @@ class Tape:
                         if len(n.parents) % 2:
                             place(n.parents[-1])
             for p in params:
-                if kinds.get(id(p)) == PARAM:
+                if kinds.get(p) == PARAM:
                     place(p)
             self.params = ordered
             self.data = np.array([p.data for p in ordered], dtype=np.float64)
@@ -711,46 +742,40 @@ class Tape:
         self._slot = slot
 
         # rows of the lanes block and the scalars
-        rows: dict[int, tuple[str, int]] = {
-            id(p): (PARAM, i) for p in order if id(p) in slot for i in [slot[id(p)]]
-        }
+        rows: dict[Value, tuple[str, int]] = {p: (PARAM, i) for p in order if p in slot for i in [slot[p]]}
         count = {LANES: 0, SCALAR: 0}
 
         def put(nodes: list[Value]) -> list[int]:
             got = []
             for n in nodes:
-                k = kinds[id(n)]
-                rows[id(n)] = (k, count[k])
+                k = kinds[n]
+                rows[n] = (k, count[k])
                 got.append(count[k])
                 count[k] += 1
             return got
 
         feed_leaves = sorted(
-            (n for n in leaves if id(n) in rec.sources),
-            key=lambda n: (rec.sources[id(n)].k, rec.sources[id(n)].start),
+            (n for n in leaves if n in rec.sources),
+            key=lambda n: (rec.sources[n].k, rec.sources[n].start),
         )
-        self._feed_rows = [(rec.sources[id(n)], r) for n, r in zip(feed_leaves, put(feed_leaves))]
+        self._feed_rows = [(rec.sources[n], r) for n, r in zip(feed_leaves, put(feed_leaves))]
         self._feed_blocks = self._blocks()
-        live = [n for n in leaves if kinds[id(n)] == SCALAR and id(n) not in rec.recipes]
+        live = [n for n in leaves if kinds[n] == SCALAR and n not in rec.recipes]
         self._live = list(zip(live, put(live)))  # scalar leaves outside params: read on every replay
-        derived = [n for n in order if id(n) in rec.recipes]
+        derived = [n for n in order if n in rec.recipes]
         put(derived)
         planned = [(kind, nodes, put(nodes)) for kind, nodes in plan]  # every node has its row now
         groups: list[_Group] = []
         constants_at: dict[int, tuple[list, list]] = {}
         for n in derived:
-            fn, sources = rec.recipes[id(n)]
-            spec = tuple(rows[id(s)] if isinstance(s, Value) else s for s in sources)
-            constants_at.setdefault(level[id(n)], ([], []))[0].append(
-                (rows[id(n)][0], rows[id(n)][1], fn, spec)
-            )
+            fn, sources = rec.recipes[n]
+            spec = tuple(rows[s] if isinstance(s, Value) else s for s in sources)
+            constants_at.setdefault(level[n], ([], []))[0].append((rows[n][0], rows[n][1], fn, spec))
         for fn, sources, result in rec.guards:
-            lv = 1 + max(
-                (level[id(s)] for s in sources if isinstance(s, Value) and id(s) in level), default=-1
-            )
-            if any(isinstance(s, Value) and id(s) not in level for s in sources):
+            lv = 1 + max((level[s] for s in sources if isinstance(s, Value) and s in level), default=-1)
+            if any(isinstance(s, Value) and s not in level for s in sources):
                 raise Unsupported("a guard() on a value that is not part of the loss's graph")
-            spec = tuple(rows[id(s)] if isinstance(s, Value) else s for s in sources)
+            spec = tuple(rows[s] if isinstance(s, Value) else s for s in sources)
             constants_at.setdefault(lv, ([], []))[1].append((fn, spec, result))
         self._feeds_holder: list = [()]
         self._early = _Constants(
@@ -759,39 +784,50 @@ class Tape:
         layer = 0
         pending = dict(constants_at)
 
+        def terms(nodes: list[Value], start: int, stop: int) -> _Operand:
+            """Parents start, start + 2, ... (the weights or the inputs) of every node, node by node."""
+            ps = [p for n in nodes for p in n.parents[start:stop:2]]
+            needed = any(p in wants for p in ps)
+            return _Operand(rows[ps[0]][0], [rows[p][1] for p in ps], needed)
+
         def position(nodes: list[Value], k: int) -> _Operand:
             """Parent k of each node as one operand (the kind is the first node's: a group shares it)."""
-            return _Operand(rows[id(nodes[0].parents[k])][0], [rows[id(n.parents[k])][1] for n in nodes])
+            needed = any(n.parents[k] in wants for n in nodes)
+            return _Operand(rows[nodes[0].parents[k]][0], [rows[n.parents[k]][1] for n in nodes], needed)
 
+        wanted: set[_Group] = set()  # the groups whose gradients reach a parameter
         for kind, nodes, out_rows in planned:
-            lv = level[id(nodes[0])]
+            lv = level[nodes[0]]
             for done in sorted(k for k in pending if k <= lv):
                 groups.append(_Constants(*pending.pop(done), self._feeds_holder))
             first = nodes[0]
             if kind == "matrix":
                 layer += 1
                 pairs = len(first.parents) // 2
-                w_rows = [[rows[id(w)][1] for w in n.parents[0 : 2 * pairs : 2]] for n in nodes]
-                x_rows = [rows[id(x)][1] for x in first.parents[1 : 2 * pairs : 2]]
-                b_rows = [rows[id(n.parents[-1])][1] for n in nodes] if len(first.parents) % 2 else None
-                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer))
+                w_rows = [[rows[w][1] for w in n.parents[0 : 2 * pairs : 2]] for n in nodes]
+                x_rows = [rows[x][1] for x in first.parents[1 : 2 * pairs : 2]]
+                b_rows = [rows[n.parents[-1]][1] for n in nodes] if len(first.parents) % 2 else None
+                x_needed = any(x in wants for x in first.parents[1 : 2 * pairs : 2])
+                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer, x_needed))
             elif kind == "wsum":
-                pairs = len(first.parents) // 2
-                ws = [position(nodes, 2 * i) for i in range(pairs)]
-                xs = [position(nodes, 2 * i + 1) for i in range(pairs)]
+                pairs = 2 * (len(first.parents) // 2)
+                ws, xs = terms(nodes, 0, pairs), terms(nodes, 1, pairs)
                 b = position(nodes, -1) if len(first.parents) % 2 else None
-                groups.append(_WeightedSum(kinds[id(first)], out_rows, ws, xs, b))
+                groups.append(_WeightedSum(kinds[first], out_rows, ws, xs, b))
             else:
                 operands = [position(nodes, k) for k in range(len(first.parents))]
                 if _key(first) in ("sum", "mean"):
                     groups.append(_Reduce(first.op, out_rows, operands))
                 else:
-                    groups.append(_Elementwise(first.op, first.arg, kinds[id(first)], out_rows, operands))
+                    groups.append(_Elementwise(first.op, first.arg, kinds[first], out_rows, operands))
+            if any(n in wants for n in nodes):
+                wanted.add(groups[-1])
+            groups[-1].data_free = not any(n in dataful for n in nodes)
         for done in sorted(pending):
             groups.append(_Constants(*pending.pop(done), self._feeds_holder))
         self.groups = groups
-        self.root = rows[id(root)]
-        self._watched_rows = [rows[id(v)] for v in watched]
+        self.root = rows[root]
+        self._watched_rows = [rows[v] for v in watched]
         self._watch_shape = watch
         self.shape = (count[LANES], count[SCALAR])
         self._bufs = {
@@ -809,11 +845,16 @@ class Tape:
         for g in [self._early, *groups]:
             g.bind(self._bufs, self._grads)
         self._forwards = [g.forward for g in groups]
-        self._backwards = [g.backward for g in reversed(groups) if not isinstance(g, _Constants)]
+        self._backwards = [
+            g.backward for g in reversed(groups) if g in wanted and not isinstance(g, _Constants)
+        ]
         self.nodes = len(order)
+        self._forwarded = False  # whether the groups hold a forward pass that backward can use
         self.signature = _signature(order, rec, slot, rows)
 
-    def _plan(self, by_level: dict[int, list[Value]], kinds: dict[int, str]) -> list[tuple[str, list[Value]]]:
+    def _plan(
+        self, by_level: dict[int, list[Value]], kinds: dict[Value, str]
+    ) -> list[tuple[str, list[Value]]]:
         """The groups, level by level: nodes of one op, constant and operand kinds together; the
         weighted sums of a layer (parameters times the same inputs) as one matrix group."""
         plan: list[tuple[str, list[Value]]] = []
@@ -824,23 +865,23 @@ class Tape:
                 if n.op is WSUM:
                     pairs = len(ps) // 2
                     ws, xs = ps[0 : 2 * pairs : 2], ps[1 : 2 * pairs : 2]
-                    wk = {kinds[id(w)] for w in ws}
-                    xk = {kinds[id(x)] for x in xs}
+                    wk = {kinds[w] for w in ws}
+                    xk = {kinds[x] for x in xs}
                     if len(wk) != 1 or len(xk) != 1:
                         raise Unsupported("a weighted sum whose weights (or inputs) mix numbers and lanes")
-                    bias = kinds[id(ps[-1])] if len(ps) % 2 else None
-                    if wk == {PARAM} and xk == {LANES} and bias in (None, PARAM) and kinds[id(n)] == LANES:
-                        key: tuple = ("matrix", pairs, bias, tuple(id(x) for x in xs))
+                    bias = kinds[ps[-1]] if len(ps) % 2 else None
+                    if wk == {PARAM} and xk == {LANES} and bias in (None, PARAM) and kinds[n] == LANES:
+                        key: tuple = ("matrix", pairs, bias, tuple(x for x in xs))
                     else:
-                        key = ("wsum", pairs, wk.pop(), xk.pop(), bias, kinds[id(n)])
+                        key = ("wsum", pairs, wk.pop(), xk.pop(), bias, kinds[n])
                 else:
                     arg = n.arg
                     key = (
                         "op",
                         _key(n),
                         arg if arg is None else float(arg),
-                        kinds[id(n)],
-                        tuple(kinds[id(p)] for p in ps),
+                        kinds[n],
+                        tuple(kinds[p] for p in ps),
                     )
                 buckets.setdefault(key, []).append(n)
             for key, nodes in buckets.items():
@@ -895,18 +936,25 @@ class Tape:
             )
         return tuple(f if f.dtype == d else f.astype(d) for f, d in zip(feeds, self.feed_dtypes))
 
-    def replay(self, feeds: tuple[ndarray, ...], backward: bool = True) -> float | None:
+    def replay(self, feeds: tuple[ndarray, ...], backward: bool = True, forward: bool = True) -> float | None:
         """Forward (and backward) on the buffer as it is: the loss, with `grad` filled; None when a
-        guard or an op says the traced graph does not hold for this data (run the engine instead)."""
+        guard or an op says the traced graph does not hold for this data (run the engine instead).
+
+        forward=False reuses the last forward pass: right only when it ran on these feeds with the
+        buffer as it is now (fit's evaluation of a full batch is the next step's forward).
+        """
         bufs = self._bufs
-        try:
-            self._load(feeds)
-            for forward in self._forwards:
-                forward()
-        except _GuardFailed as e:
-            self.fallbacks += 1
-            self.last_fallback = str(e)
-            return None
+        if forward or not self._forwarded:
+            self._forwarded = False
+            try:
+                self._load(feeds)
+                for step in self._forwards:
+                    step()
+            except _GuardFailed as e:
+                self.fallbacks += 1
+                self.last_fallback = str(e)
+                return None
+            self._forwarded = True
         kind, row = self.root
         loss = float(bufs[kind][row])
         if backward:
@@ -944,11 +992,12 @@ class Tape:
         """Copy every parameter's `.data` into the buffer."""
         self.data[:] = [p.data for p in self.params]
 
-    def push(self, grads: bool = False) -> None:
+    def push(self, data: bool = True, grads: bool = False) -> None:
         """Copy the buffer into every parameter's `.data` (after training on the buffer), and with
         grads=True the last replay's gradients into their `.grad`."""
-        for p, x in zip(self.params, self.data.tolist()):
-            p.data = x
+        if data:
+            for p, x in zip(self.params, self.data.tolist()):
+                p.data = x
         if grads:
             for p, g in zip(self.params, self.grad.tolist()):
                 p.grad = g
@@ -1023,6 +1072,21 @@ class Tape:
     # --- reading ---------------------------------------------------------------------------------
 
     @property
+    def layers(self) -> list[Layer]:
+        """Each layer the tape runs as one product W @ x + b, in order: W, b and their gradients
+        dW, db as views of `data` and `grad` (b and db are None without biases). Setting W[...]
+        sets those weights in the buffer; `push()` hands them to the parameters."""
+        out = []
+        for g in self.groups:
+            if isinstance(g, _MatrixSum):
+                W = g.wview if g.wview is not None else None
+                dW = g.gwview
+                b = None if g.b is None else g.b.view
+                db = None if g.b is None else g.b.gview
+                out.append(Layer(W, b, dW, db))
+        return out
+
+    @property
     def calls(self) -> int:
         """About how many numpy calls one replay (forward and backward) makes."""
         return (
@@ -1043,8 +1107,10 @@ class Tape:
         ]
         if self._early.guards or self._early.derived:
             lines.append(f"  first: {self._early.describe()}")
-        for g in self.groups:
-            lines.append(f"  {g.describe()}")
+        lines += [f"  {g.describe()}" for g in self.groups if not g.data_free]
+        apart = [f"    {g.describe()}" for g in self.groups if g.data_free]
+        if apart:
+            lines += ["  from the parameters alone (a penalty such as l2):", *apart]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -1068,23 +1134,23 @@ def _signature(order: list[Value], rec: _Recorder, slot: dict, rows: dict) -> tu
     """Everything the replay took from the traced graph, as a value two traces can compare: each
     node's op, constant and parents, each leaf's role (parameter slot, feed view, the number of a
     scalar leaf), each derived constant's function and each guard's answer."""
-    position = {id(n): i for i, n in enumerate(order)}
+    position = {n: i for i, n in enumerate(order)}
     items: list = []
     for n in order:
         if n.parents:
-            items.append((_key(n), n.arg, tuple(position[id(p)] for p in n.parents)))
-        elif id(n) in slot:
-            items.append(("param", slot[id(n)]))
-        elif id(n) in rec.sources:
-            src = rec.sources[id(n)]
+            items.append((_key(n), n.arg, tuple(position[p] for p in n.parents)))
+        elif n in slot:
+            items.append(("param", slot[n]))
+        elif n in rec.sources:
+            src = rec.sources[n]
             items.append(("feed", src.k, src.start, src.step, src.count))
-        elif id(n) in rec.recipes:
-            fn, sources = rec.recipes[id(n)]
+        elif n in rec.recipes:
+            fn, sources = rec.recipes[n]
             items.append(
                 (
                     "derived",
                     _code(fn),
-                    tuple(position.get(id(x), -1) if isinstance(x, Value) else repr(x) for x in sources),
+                    tuple(position.get(x, -1) if isinstance(x, Value) else repr(x) for x in sources),
                 )
             )
         else:

@@ -38,12 +38,25 @@ def _own_code(model, loss) -> bool:
 class Compiled:
     """Tapes of `objective(X, t)` by batch size, sharing one parameter buffer and one flat optimizer."""
 
-    def __init__(self, model, task, l2: float, opt: optim.Optimizer, check_every: int | None, loss_arg: Any):
+    def __init__(
+        self,
+        model,
+        task,
+        l2: float,
+        opt: optim.Optimizer,
+        check_every: int | None,
+        loss_arg: Any,
+        watched: bool,
+    ):
         self.model, self.task, self.l2, self.opt = model, task, l2, opt
+        #: whether the user's callbacks may read or set weights and grads between epochs: then both
+        #: go to the Values after each epoch and come back before the next (else the weights only)
+        self.watched = watched
+        self.primed: tuple | None = None  # (tape, X, t) of the last forward, at the weights as they are
         self.user = _own_code(model, loss_arg)
         self.verified = not self.user  # nn's own models and losses tell the tape what they read
         if check_every is None:
-            check_every = USER_CODE_CHECK if self.user else 0
+            check_every = USER_CODE_CHECK if self.user else None  # nn's own: checked by its tests
         self.check_every = check_every
         self.tapes: dict[int, Tape | None] = {}
         self.main: Tape | None = None
@@ -87,8 +100,8 @@ class Compiled:
             CompileWarning,
             stacklevel=5,
         )
-        self.off = why
         self.close()
+        self.off = why
 
     def verify(self, X: np.ndarray, t) -> bool:
         """For a forward or loss of the user's own: trace again, on this step's data and weights, and
@@ -105,12 +118,15 @@ class Compiled:
         return True
 
     def begin_epoch(self) -> None:
-        if self.main is not None:
+        if self.main is not None and self.watched and self.off is None:
+            before = self.main.data.copy()
             self.main.pull()  # a callback may have set weights between epochs
+            if not np.array_equal(before, self.main.data):
+                self.primed = None
 
     def end_epoch(self) -> None:
         if self.main is not None and self.ahead:
-            self.main.push(grads=True)  # everything else (plots, save, callbacks) reads the Values
+            self.main.push(grads=self.watched)  # everything else (plots, save, callbacks) reads the Values
         self.ahead = False
 
     def step(self, X: np.ndarray, t) -> bool:
@@ -128,8 +144,10 @@ class Compiled:
             except Unsupported as e:
                 self.give_up(str(e))
                 return False
+        primed, self.primed = self.primed, None
+        reuse = primed is not None and primed[0] is tape and primed[1] is X and primed[2] is t
         try:
-            loss = tape.replay((X, t)) if tape is not None else None
+            loss = tape.replay((X, t), forward=not reuse) if tape is not None else None
         except TapeMismatch as e:
             if not self.user:
                 raise  # nn's own code and the tape disagree: a bug to report, never to hide
@@ -161,18 +179,25 @@ class Compiled:
         tape = self.tape(X, t)
         if tape is None or tape.replay((X, t), backward=False) is None:
             return None
+        self.primed = (tape, X, t)  # the next step on this batch needs only the backward pass
         loss, out = tape.watched()
         data = out if isinstance(out, np.ndarray) else np.stack(out, axis=1) if isinstance(out, list) else out
         return float(loss), {name: f(data, t) for name, f in metric_fns.items()}
 
     def close(self) -> None:
-        self.end_epoch()  # an epoch cut short (an error, Ctrl-C) still leaves its weights in the model
+        if self.main is not None and self.off is None:
+            # the last step's gradients, and the weights if an epoch was cut short (an error, Ctrl-C);
+            # after a full epoch the Values already have them, and a callback may have set others since
+            self.main.push(data=self.ahead, grads=True)
+        self.ahead = False
         if self.session is not None:
             self.session.close()
             self.session = None
 
 
-def compiled(compile, model, task, l2: float, opt: optim.Optimizer, check_every, loss_arg) -> Compiled | None:
+def compiled(
+    compile, model, task, l2: float, opt: optim.Optimizer, check_every, loss_arg, watched: bool = True
+) -> Compiled | None:
     """fit's Compiled for `compile` (True / False), or None to train on the engine."""
     if not isinstance(compile, bool):
         raise TypeError(
@@ -184,4 +209,4 @@ def compiled(compile, model, task, l2: float, opt: optim.Optimizer, check_every,
         raise ValueError(f"check_every must be a whole number of steps >= 1 (or None), got {check_every!r}")
     if not compile or state.anomaly:  # detect_anomaly() checks each op of the engine: no tape
         return None
-    return Compiled(model, task, l2, opt, check_every, loss_arg)
+    return Compiled(model, task, l2, opt, check_every, loss_arg, watched)

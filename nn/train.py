@@ -196,7 +196,7 @@ def _metric_fns(metrics, task: Task) -> dict[str, Callable]:
             fns[getattr(m, "__name__", "metric")] = m
         elif m == "accuracy":
             if task.classifies:
-                fns[m] = lambda out, t: float(np.mean(decide(out, task.threshold) == class_indices(t)))
+                fns[m] = _accuracy(task.threshold)
         elif m == "mse":
             fns[m] = lambda out, t: float(np.mean((out - t) ** 2))
         elif m == "mae":
@@ -204,6 +204,19 @@ def _metric_fns(metrics, task: Task) -> dict[str, Callable]:
         else:
             raise ValueError(f"unknown metric {m!r}; choose from {', '.join(METRICS)}, or pass a function")
     return fns
+
+
+def _accuracy(cut: float) -> Callable:
+    """accuracy(outputs, targets), keeping the class indices of the last targets it saw (fit measures
+    the same training and validation targets every epoch)."""
+    last: list = [None, None]
+
+    def accuracy(out, t) -> float:
+        if last[0] is not t:
+            last[0], last[1] = t, class_indices(t)
+        return float(np.mean(decide(out, cut) == last[1]))
+
+    return accuracy
 
 
 def _evaluate(model, X, t, task: Task, metric_fns) -> tuple[float, dict[str, float]]:
@@ -602,9 +615,9 @@ def fit(
     optimizer steps in place and copied back to the model after every epoch; the numbers are the
     engine's (to 1e-12). A loss the tape cannot replay trains on the engine with a one-line
     CompileWarning; False always trains on the engine (and so does fit under detect_anomaly()).
-    check_every: run the engine beside the tape every k steps and raise TapeMismatch on a
-    difference (None: the first step of each batch size only, or every 25 steps when the model's
-    forward or the loss is your own code).
+    check_every: run the engine beside the tape on the first step and every k steps after, and
+    raise TapeMismatch on a difference (None: no check for nn's own models and losses, whose tests
+    run every step checked; every 25 steps when the model's forward or the loss is your own code).
     """
     X = check_X(model, X)
     y = plain_labels(y)
@@ -642,7 +655,7 @@ def fit(
         hooks.append(EarlyStopping(patience))
     opt = _optimizer(optimizer, model, lr)
     params = opt.params
-    tape = _compiled(compile, model, task, l2, opt, check_every, loss)
+    tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=bool(callbacks))
     run = Run(model, X, y, t, task, opt, history, epochs)
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))

@@ -354,7 +354,8 @@ def test_the_description_names_each_layer_as_one_product():
     text = tape.describe()
     assert "layer 1: 16 neurons × 2 inputs → one 16×2 product W @ x + b" in text
     assert "layer 2: 16 neurons × 16 inputs → one 16×16 product" in text
-    assert "relu ×16 → one call on a 16×lanes block" in text
+    assert "relu(x), ×16 → one call on a 16×lanes block" in text
+    assert "1 - x, ×1 → one call on a 1×lanes block" in text  # the hinge: 1 - s·t
     assert f"{len(model.parameters())} numbers in one buffer" in text
     assert repr(tape).startswith("<Tape: 100 lanes, 337 parameters")
 

@@ -743,10 +743,13 @@ def _operand(other, symbol: str):
     The operators then dispatch on `type(o) is float`: a constant, kept on the node.
     """
     t = type(other)
-    if t is Value or t is float:
+    if t is Value or t is float or t is Parameter:
         return other
-    if t is int:
-        return _as_data(other, f"Value {symbol}")
+    if t is int:  # `sum(values)` starts at 0, `1 + v`: no error message made unless it is needed
+        try:
+            return float(other)
+        except OverflowError:
+            return _as_data(other, f"Value {symbol}")
     if isinstance(other, np.ndarray) and other.ndim == 1:
         return constant(other)
     if isinstance(other, Value):

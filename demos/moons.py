@@ -4,8 +4,10 @@
 # Micrograd's exact recipe: 100 points, ReLU MLP 2-16-16-1 (337 weights),
 # max-margin (hinge) loss + 1e-4·Σw² (L2), plain SGD whose learning rate falls
 # linearly from 1.0 to 0.1 over 100 full-batch steps. The difference is lanes:
-# the whole batch goes through one graph, so a step takes milliseconds, not
-# the best part of a second (`make bench` measures both).
+# the whole batch goes through one graph, which `fit` traces once and replays
+# as numpy (the tape: see the lesson `scalars_to_tensors`), so a step takes a
+# fraction of a millisecond, not the best part of a second (`make bench`
+# measures both).
 #
 # **Look for:** the total training time, 100% (at least 97%) accuracy, and a
 # smooth boundary between the moons.

@@ -37,6 +37,9 @@ from .ops import WSUM, OpError, fill
 
 ndarray = np.ndarray
 
+#: The most memory a tape's two lane buffers (values and gradients) may take.
+MAX_BYTES = 1_000_000_000
+
 #: How close the tape's numbers must be to the engine's in check mode: relative to the largest
 #: magnitude among the numbers compared (a loss, or one gradient vector).
 TOLERANCE = 1e-12
@@ -830,6 +833,12 @@ class Tape:
         self._watched_rows = [rows[v] for v in watched]
         self._watch_shape = watch
         self.shape = (count[LANES], count[SCALAR])
+        nbytes = 2 * 8 * count[LANES] * self.lanes  # the values and their gradients, one row per node
+        if nbytes > MAX_BYTES:
+            raise Unsupported(
+                f"its buffers would take {nbytes / 1e9:.1f} GB ({count[LANES]} rows of {self.lanes} lanes, "
+                f"twice) and the limit is {MAX_BYTES / 1e9:g} GB: use smaller batches"
+            )
         self._bufs = {
             LANES: np.zeros((count[LANES], self.lanes)),
             SCALAR: np.zeros(count[SCALAR]),

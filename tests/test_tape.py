@@ -404,3 +404,13 @@ def test_a_loss_of_your_own_written_with_values_trains_on_the_tape():
     assert_same_run(
         *fit_both(lambda: nn.MLP(1, [5, 1], seed=0), X, y, loss=huberish, epochs=3, batch_size=16)
     )
+
+
+def test_a_tape_too_big_for_memory_is_refused_before_it_is_allocated(monkeypatch):
+    import autograd_lite.tape as tape_module
+
+    monkeypatch.setattr(tape_module, "MAX_BYTES", 10_000)
+    X, t = moons(100)
+    model = nn.MLP(2, [8, 1], seed=0)
+    with pytest.raises(Unsupported, match=r"buffers would take .* GB .* use smaller batches"):
+        trace(lambda X, t: losses.mse(model(X), t), model.parameters(), (X, t))

@@ -348,7 +348,9 @@ def _sum(x):
 
 
 def _mean(x):
-    return float(x.sum() / len(x))  # np.mean's own arithmetic (the pairwise sum, one division), without its wrapper
+    return float(
+        x.sum() / len(x)
+    )  # np.mean's own arithmetic (the pairwise sum, one division), without its wrapper
 
 
 # --- the table ----------------------------------------------------------------

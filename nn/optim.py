@@ -132,7 +132,15 @@ def _minus_square(x: Num, y: Num) -> Num:
     error = ((high * high - square) + 2 * high * low) + low * low
     if isinstance(square, np.ndarray):
         return _fsum3(x, -square, -error)
-    return math.fsum((x, -square, -error))
+    return _sum3(x, -square, -error)
+
+
+def _sum3(a: float, b: float, c: float) -> float:
+    """a + b + c rounded once (math.fsum) when all three are finite; else IEEE's a + b + c, nan or
+    ±inf, as torch's fused kernel gives it (where math.fsum would raise on inf - inf or overflow)."""
+    if math.isfinite(a) and math.isfinite(b) and math.isfinite(c):
+        return math.fsum((a, b, c))
+    return a + b + c
 
 
 def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +155,7 @@ def _fsum3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
 
     Boldo and Melquiond's sum of three (IEEE Trans. Computers 57(4), 2008): two exact two-sums,
     their low parts added rounded to odd, then one rounding to nearest. A zero, tiny (< 2^-960),
-    infinite or nan result goes to math.fsum itself (its signed zeros and its errors).
+    infinite or nan result goes to `_sum3` (math.fsum's signed zeros, IEEE's inf and nan).
     """
     uh, ul = _two_sum(b, c)
     th, tl = _two_sum(a, uh)
@@ -158,7 +166,7 @@ def _fsum3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     out = th + v
     size = np.abs(out)
     for k in np.flatnonzero(~((size >= 2.0**-960) & (size <= sys.float_info.max))).tolist():
-        out[k] = math.fsum((float(a[k]), float(b[k]), float(c[k])))
+        out[k] = _sum3(float(a[k]), float(b[k]), float(c[k]))
     return out
 
 

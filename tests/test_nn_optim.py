@@ -545,3 +545,12 @@ def test_lr_scheduler_holds_the_schedules_under_torchs_names():
     assert opt.param_groups[0]["lr"] == 0.25
     for name in ("ExponentialLR", "LinearLR", "CosineAnnealingLR", "LRScheduler"):
         assert getattr(nn.optim.lr_scheduler, name) is getattr(nn.optim, name)
+
+
+def test_centered_rmsprop_on_a_gradient_whose_square_overflows_gives_nan_as_torch_not_a_bare_error():
+    # g² = inf: torch's variance inf - inf is nan, so is its weight; math.fsum would raise ValueError
+    p = Value(1.0)
+    opt = nn.optim.RMSProp([p], lr=0.1, centered=True)
+    p.grad = 1e160
+    opt.step()
+    assert math.isnan(p.data)

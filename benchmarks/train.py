@@ -2,7 +2,7 @@
 
     python -m benchmarks.train                        # needs the bench extra: pip install -e ".[bench]"
     python -m benchmarks.train --micrograd-steps 100  # micrograd's whole demo measured (~3 min more)
-    python -m benchmarks.train --grid-engine          # the lanes engine in the grid too (~10 min more)
+    python -m benchmarks.train --grid-engine 128      # the lanes engine in all the grid (~10 min more)
 
 Four workloads, each trained by every trainer from one set of starting weights (copied), with the
 same loss, optimizer, learning rate, batch order and number of steps, so all reach the same loss:
@@ -14,7 +14,7 @@ same loss, optimizer, learning rate, batch order and number of steps, so all rea
    synthesized: noisy class prototypes, scaled by 1/16), 10 classes, MLP 64-32-10, cross-entropy,
    SGD lr 0.1, batches of 64 (shuffled) and the full batch.
 3. a grid: MLP 2-W-W-1 for W in 16, 64, 128 on 1,000 moons points in shuffled batches of 10, 100
-   and 1,000, hinge loss, SGD lr 0.1.
+   and 1,000, hinge loss, SGD lr 0.1 (the lanes engine only for W = 16 unless --grid-engine says more).
 4. the tape's one-time cost (tracing and compiling the loss, and checking its first replay against
    the engine) and the number of steps after which it has paid for itself.
 
@@ -78,6 +78,7 @@ class Workload:
     l2: float = 0.0
     decay: bool = False  # micrograd's lr = lr · (1.0 - 0.9·k/100), stepped per epoch
     seed: int = 0  # fit's shuffling
+    label: str = ""  # a short name for the one-time-cost table (the name if empty)
 
     @property
     def size(self) -> int:
@@ -139,6 +140,7 @@ def moons_demo(start: Weights) -> Workload:
         start,
         l2=ALPHA,
         decay=True,
+        label="moons demo, 2-16-16-1, full batch of 100",
     )
 
 
@@ -149,9 +151,19 @@ def digits_workloads(epochs_batched: int, epochs_full: int) -> list[Workload]:
     common = dict(X=X, y=y, sizes=[32, 10], loss="cross_entropy", lr=0.1, start=start)
     return [
         Workload(
-            f"digits-size, batch 64, {epochs_batched} epochs", epochs=epochs_batched, batch=64, **common
+            f"digits-size, batch 64, {epochs_batched} epochs",
+            epochs=epochs_batched,
+            batch=64,
+            label="digits-size, 64-32-10, batch 64",
+            **common,
         ),
-        Workload(f"digits-size, full batch, {epochs_full} epochs", epochs=epochs_full, batch=None, **common),
+        Workload(
+            f"digits-size, full batch, {epochs_full} epochs",
+            epochs=epochs_full,
+            batch=None,
+            label="digits-size, 64-32-10, full batch of 1,797",
+            **common,
+        ),
     ]
 
 
@@ -411,10 +423,9 @@ TRAINERS: dict[str, Callable[[Workload], Result]] = {
 }
 
 
-def best(train: Callable[[Workload], Result], w: Workload, repeats: int) -> Result:
-    """The best of `repeats` runs from the same start: the least total time, the least steady
-    epoch, the least first-epoch overhead, each over all the runs (the weights are the same)."""
-    runs = [train(w) for _ in range(repeats)]
+def best(runs: list[Result]) -> Result:
+    """The best of several runs from the same start: the least total time, the least steady epoch,
+    the least first-epoch overhead, each over all the runs (their weights are the same)."""
     last = runs[-1]
     last.total = min(r.total for r in runs)
     last.steady = min(r.steady_epoch for r in runs)
@@ -431,11 +442,14 @@ def warm_up() -> None:
 
 
 def run_all(w: Workload, repeats: int, names=tuple(TRAINERS), slow_repeats: int | None = None) -> dict:
-    got = {}
-    for name in names:
-        r = repeats if name != ENGINE or slow_repeats is None else slow_repeats
-        got[name] = best(TRAINERS[name], w, r)
-    return got
+    """Every trainer `repeats` times (the engine `slow_repeats`), taking turns: on a shared machine a
+    burst of load then slows one run of each rather than every run of one."""
+    runs: dict[str, list[Result]] = {name: [] for name in names}
+    for k in range(repeats):
+        for name in names:
+            if name != ENGINE or slow_repeats is None or k < slow_repeats:
+                runs[name].append(TRAINERS[name](w))
+    return {name: best(got) for name, got in runs.items()}
 
 
 # --- micrograd, exactly as its README demo -------------------------------------------------
@@ -501,7 +515,7 @@ def trainer_rows(w: Workload, got: dict[str, Result], extra: list | None = None)
                 r.steady / w.steps_per_epoch * 1e3,
                 f"{acc:.1%}",
                 f"{loss:.9f}",
-                gap(loss, ref),
+                "reference" if name == TAPE else gap(loss, ref),
                 r.total / torch_total,
                 r.steady / torch_steady,
             )
@@ -577,12 +591,13 @@ def digits_tables(args) -> list[tuple[Workload, dict[str, Result]]]:
 
 
 def grid_table(args) -> list[tuple[Workload, dict[str, Result]]]:
-    names = [TAPE, TORCH, NUMPY] + ([ENGINE] if args.grid_engine else [])
     cells = []
     rows = []
     for width in (16, 64, 128):
         for batch in (10, 100, 1000):
             w = grid_workload(width, batch, args.grid_steps)
+            engine = width <= args.grid_engine
+            names = [TAPE, TORCH, NUMPY] + ([ENGINE] if engine else [])
             got = run_all(w, args.repeats, names, slow_repeats=1)
             cells.append((w, got))
             ref = objective(w, got[TAPE].weights)[0]
@@ -599,7 +614,7 @@ def grid_table(args) -> list[tuple[Workload, dict[str, Result]]]:
                     tape_r.steady / torch_r.steady,
                     tape_r.total / torch_r.total,
                     got[NUMPY].steady / torch_r.steady,
-                    *([got[ENGINE].steady / torch_r.steady] if args.grid_engine else []),
+                    got[ENGINE].steady / torch_r.steady if engine else "not run",
                     f"{gaps:.1e}",
                 )
             )
@@ -615,7 +630,7 @@ def grid_table(args) -> list[tuple[Workload, dict[str, Result]]]:
             "tape / PyTorch, steady",
             "tape / PyTorch, whole run",
             "numpy / PyTorch, steady",
-            *(["engine / PyTorch, steady"] if args.grid_engine else []),
+            "engine / PyTorch, steady",
             "largest loss gap to tape",
         ),
         rows,
@@ -654,11 +669,11 @@ def compile_table(runs: list[tuple[Workload, dict[str, Result]]]) -> None:
         vs = []
         for other in (ENGINE, TORCH):
             if other not in got:
-                vs.append("not run (--grid-engine)")
+                vs.append("not run (see --grid-engine)")
                 continue
             saved = got[other].steady / per - step_tape
             vs.append(f"{once / saved:,.0f}" if saved > 0 else "never (slower per step)")
-        rows.append((w.name, trace_seconds(w), once, step_tape * 1e3, *vs))
+        rows.append((w.label or w.name, trace_seconds(w), once, step_tape * 1e3, *vs))
     print_table(
         "The tape's one-time cost: trace() of the training batch (tape.trace_seconds), and fit's whole "
         "first-epoch overhead (every batch size's trace and compile, the first replay's check against "
@@ -684,12 +699,16 @@ def main(argv: list[str] | None = None) -> None:
         help=f"micrograd steps to time (default 5, extrapolated to {MOONS_STEPS}; {MOONS_STEPS}: the "
         "whole run, ~3 min)",
     )
-    parser.add_argument("--repeats", type=int, default=3, help="runs of each trainer (the best is kept)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each trainer (the best is kept)")
     parser.add_argument("--digits-epochs", type=int, default=6, help="epochs of batch 64 (29 steps each)")
     parser.add_argument("--digits-full-epochs", type=int, default=40, help="full-batch epochs")
     parser.add_argument("--grid-steps", type=int, default=200, help="steps per grid cell (at least)")
     parser.add_argument(
-        "--grid-engine", action="store_true", help="train the grid on the lanes engine too (slow: minutes)"
+        "--grid-engine",
+        type=int,
+        default=16,
+        metavar="W",
+        help="train the grid's widths up to W on the lanes engine too (default 16; 128: all, ~10 min more)",
     )
     parser.add_argument(
         "--only", choices=("moons", "digits", "grid"), action="append", help="run only these tables"

@@ -145,6 +145,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(default: none)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar (default: show it)")
+    parser.add_argument(
+        "--engine",
+        action="store_true",
+        help="train on the engine, a fresh graph of Values every step (default: the tape, the graph "
+        "traced once and replayed as numpy, with the same numbers)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -323,6 +329,7 @@ def run(args: argparse.Namespace) -> int:
     from autograd_lite.cli import CLIError
 
     from . import datasets, optim
+    from .compiled import CompileWarning
     from .functional import ACTIVATIONS
     from .module import INITS, MLP, parameter_count
     from .train import LOSSES, accuracy, fit, predict
@@ -471,6 +478,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _library_errors(), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line
+            warnings.simplefilter("ignore", CompileWarning)  # where it trained is said below
             history = fit(
                 model,
                 X_train,
@@ -486,6 +494,7 @@ def run(args: argparse.Namespace) -> int:
                 l2=l2,
                 schedule=_schedule(schedule, epochs),
                 record=True if args.html else None,
+                compile=not args.engine,
             )
     except MemoryError:
         raise CLIError(
@@ -498,7 +507,10 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         done = counted(history.epochs, "epoch")
-        print(f"trained {done} in {history.seconds:.2f} s; final {loss} {history.loss[-1]:.4g}")
+        print(
+            f"trained {done} in {history.seconds:.2f} s {_where(history)}; "
+            f"final {loss} {history.loss[-1]:.4g}"
+        )
     if history.stopped_early:
         print(f"stopped early; kept the weights of epoch {history.best_epoch}")
     if history.diverged:  # the weights are huge, inf or nan: no accuracy, plot or model is worth writing
@@ -516,6 +528,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"final train mse: {mse:.4g}")
     _outputs(args, model, X, y, history, classes)
     return 0
+
+
+def _where(history) -> str:
+    """Where the steps ran: "on the tape", "on the engine", or the tape with some batches on the engine."""
+    tape, engine = history.steps_on_tape, history.steps_on_engine
+    if not tape:
+        return "on the engine"
+    return "on the tape" if not engine else f"on the tape ({counted(engine, 'step')} on the engine)"
 
 
 def _outputs(args, model, X, y, history, classes: int) -> None:

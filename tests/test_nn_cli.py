@@ -409,3 +409,19 @@ def test_load_takes_a_sequential_file_too(tmp_path, capsys):
     nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2)).save(path)  # checked as an MLP's file is
     assert main(["train", "moons", "--load", str(path), "--loss", "hinge", "--quiet"]) == 2
     assert "the model has 2 outputs, but --loss hinge" in capsys.readouterr().err
+
+
+def test_train_says_where_it_trained_and_engine_gives_the_same_numbers(capsys):
+    args = ["train", "moons", "--epochs", "5", "--quiet", "--seed", "3"]
+    assert main(args) == 0
+    on_tape = capsys.readouterr().out
+    assert main([*args, "--engine"]) == 0
+    on_engine = capsys.readouterr().out
+    assert " s on the tape; final hinge " in on_tape and " s on the engine; final hinge " in on_engine
+    final = [
+        line.split("; final ")[1]
+        for line in (on_tape, on_engine)
+        for line in line.splitlines()
+        if "; final " in line
+    ]
+    assert final[0] == final[1]  # the same loss, printed to 4 digits

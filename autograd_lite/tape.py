@@ -231,13 +231,14 @@ class _Operand:
     """One operand position of a group: which buffer, which rows. `bind` fixes the buffers; a
     slice of consecutive rows is then a view made once, read and added to with one call each."""
 
-    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview", "needed")
+    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview", "needed", "one")
 
     def __init__(self, kind: str, rows: list[int], needed: bool = True):
         self.kind, self.rows = kind, rows
         self.needed = needed  # whether any of these parents leads to a parameter: else no gradient for it
         self.index = _index(rows)
         self.unique = len(set(rows)) == len(rows)
+        self.one = rows[0] if len(rows) > 1 and len(set(rows)) == 1 else None  # one parent shared by all
         self.view = self.gview = None
 
     def bind(self, bufs: dict, grads: dict, lanes_out: bool) -> None:
@@ -259,6 +260,8 @@ class _Operand:
             self.gview += contribution
         elif self.unique:
             self.gbuf[self.index] += contribution
+        elif self.one is not None:  # every node's parent is the same value: its contributions summed
+            self.gbuf[self.one] += contribution.sum(axis=0) if np.ndim(contribution) else contribution * len(self.rows)
         else:
             np.add.at(self.gbuf, self.index, contribution)
 

@@ -47,11 +47,15 @@ class Compiled:
         check_every: int | None,
         loss_arg: Any,
         watched: bool,
+        eager: bool,
     ):
         self.model, self.task, self.l2, self.opt = model, task, l2, opt
         #: whether the user's callbacks may read or set weights and grads between epochs: then both
-        #: go to the Values after each epoch and come back before the next (else the weights only)
+        #: go to the Values after each epoch and come back before the next
         self.watched = watched
+        #: whether something reads the model between epochs (early stopping, the recorder): then the
+        #: weights go to the Values after each epoch; else only when training ends
+        self.eager = eager or watched
         self.primed: tuple | None = None  # (tape, X, t) of the last forward, at the weights as they are
         self.user = _own_code(model, loss_arg)
         self.verified = not self.user  # nn's own models and losses tell the tape what they read
@@ -125,9 +129,36 @@ class Compiled:
                 self.primed = None
 
     def end_epoch(self) -> None:
-        if self.main is not None and self.ahead:
+        if self.main is not None and self.ahead and self.eager:
             self.main.push(grads=self.watched)  # everything else (plots, save, callbacks) reads the Values
+            self.ahead = False
+
+    def weights(self) -> np.ndarray:
+        """The optimizer's parameters' numbers now, in its order: the buffer's where the tape holds them."""
+        params = self.opt.params
+        if self.main is None or not self.ahead:
+            return np.array([p.data for p in params])
+        slot = getattr(self, "_slots", None)
+        if slot is None:
+            where = self.main._slot
+            slot = self._slots = np.array([where.get(p, -1) for p in params], dtype=np.intp)
+        out = self.main.data[np.maximum(slot, 0)]
+        for i in np.flatnonzero(slot < 0).tolist():  # parameters outside the loss's graph
+            out[i] = params[i].data
+        return out
+
+    def sync(self) -> None:
+        """The Values get the buffer's weights now (something is about to read them)."""
+        if self.main is not None and self.ahead:
+            self.main.push()
+            self.ahead = False
+
+    def reload(self) -> None:
+        """The Values were set (a restore): the buffer takes them, and nothing is ahead any more."""
+        if self.main is not None:
+            self.main.pull()
         self.ahead = False
+        self.primed = None
 
     def step(self, X: np.ndarray, t) -> bool:
         """One training step on the tape; False when the engine should take it (no tape at all)."""
@@ -154,7 +185,7 @@ class Compiled:
             self.give_up(f"a replay differed from the engine: {e}")
             return False
         if loss is None:  # this batch on the engine: its gradients into the buffer
-            main.push()
+            self.sync()
             main.engine((X, t))
             self.on_engine += 1
         else:
@@ -178,6 +209,7 @@ class Compiled:
             return None
         tape = self.tape(X, t)
         if tape is None or tape.replay((X, t), backward=False) is None:
+            self.sync()  # the engine evaluates: it reads the Values
             return None
         self.primed = (tape, X, t)  # the next step on this batch needs only the backward pass
         loss, out = tape.watched()
@@ -196,7 +228,15 @@ class Compiled:
 
 
 def compiled(
-    compile, model, task, l2: float, opt: optim.Optimizer, check_every, loss_arg, watched: bool = True
+    compile,
+    model,
+    task,
+    l2: float,
+    opt: optim.Optimizer,
+    check_every,
+    loss_arg,
+    watched: bool = True,
+    eager: bool = True,
 ) -> Compiled | None:
     """fit's Compiled for `compile` (True / False), or None to train on the engine."""
     if not isinstance(compile, bool):
@@ -209,4 +249,4 @@ def compiled(
         raise ValueError(f"check_every must be a whole number of steps >= 1 (or None), got {check_every!r}")
     if not compile or state.anomaly:  # detect_anomaly() checks each op of the engine: no tape
         return None
-    return Compiled(model, task, l2, opt, check_every, loss_arg, watched)
+    return Compiled(model, task, l2, opt, check_every, loss_arg, watched, eager)

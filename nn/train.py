@@ -245,6 +245,21 @@ class Run:
     history: History
     epochs: int  # planned
     step_error: str | None = None  # why the last optimizer step could not be taken
+    tape: Any = None  # fit's nn.compiled.Compiled while it trains on the tape (the weights in its buffer)
+
+    def weights(self):
+        """The numbers of the optimizer's parameters now, in its order (read from the tape's buffer
+        while fit trains on it: the Values may be an epoch behind)."""
+        if self.tape is not None:
+            return self.tape.weights()
+        return [p.data for p in self.optimizer.params]
+
+    def set_weights(self, weights) -> None:
+        """Put these numbers (in the optimizer's order) into the parameters, and into the tape's buffer."""
+        for p, x in zip(self.optimizer.params, weights):
+            p.data = float(x)
+        if self.tape is not None:
+            self.tape.reload()
 
     def training_loss(self) -> float:
         """The training loss of the current weights (no l2 penalty, no graph)."""
@@ -414,7 +429,7 @@ class Divergence(Callback):
         self.start_loss = run.training_loss() if run.epochs else math.nan  # to tell a blow-up
         # the weights with the lowest training loss so far, to put back if training diverges
         self.lowest, self.lowest_epoch = self.start_loss, 0
-        self.lowest_weights = [p.data for p in run.optimizer.params]
+        self.lowest_weights = run.weights()
 
     def epoch_done(self, run: Run, epoch: int) -> bool:
         history, opt = run.history, run.optimizer
@@ -423,7 +438,7 @@ class Divergence(Callback):
         if not why and not run.step_error:
             if loss < self.lowest or math.isnan(self.lowest):
                 self.lowest, self.lowest_epoch = loss, epoch
-                self.lowest_weights = [p.data for p in opt.params]
+                self.lowest_weights = run.weights()
             return False
         # the weights are huge, inf or nan: nothing more can be learned
         history.diverged = True
@@ -431,8 +446,7 @@ class Divergence(Callback):
             history.restored_epoch = history.best_epoch
             kept = f"the weights of epoch {history.best_epoch}, early stopping's best"
         else:
-            for p, x in zip(opt.params, self.lowest_weights):
-                p.data = x
+            run.set_weights(self.lowest_weights)
             history.restored_epoch = self.lowest_epoch
             kept = (
                 f"its starting weights (loss {self.lowest:.4g})"
@@ -655,8 +669,11 @@ def fit(
         hooks.append(EarlyStopping(patience))
     opt = _optimizer(optimizer, model, lr)
     params = opt.params
-    tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=bool(callbacks))
-    run = Run(model, X, y, t, task, opt, history, epochs)
+    # your callbacks may read or set weights and grads between epochs, early stopping and the
+    # recorder read the model: with any of them the Values get the weights after every epoch
+    eager = bool(callbacks) or patience is not None or (record is not None and record is not False)
+    tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=bool(callbacks), eager=eager)
+    run = Run(model, X, y, t, task, opt, history, epochs, tape=tape)
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))
     try:

@@ -414,3 +414,27 @@ def test_a_tape_too_big_for_memory_is_refused_before_it_is_allocated(monkeypatch
     model = nn.MLP(2, [8, 1], seed=0)
     with pytest.raises(Unsupported, match=r"buffers would take .* GB .* use smaller batches"):
         trace(lambda X, t: losses.mse(model(X), t), model.parameters(), (X, t))
+
+
+def test_callbacks_of_your_own_see_each_epochs_weights_and_grads_and_may_set_them():
+    X, y = data_for("binary", 40)
+
+    class Watch(nn.Callback):
+        def __init__(self):
+            self.seen = []
+
+        def epoch_done(self, run, epoch):
+            p = run.model.parameters()[0]
+            self.seen.append((p.data, p.grad))
+            if epoch == 2:
+                p.data = 0.5  # a callback that sets a weight: the next epoch trains from it
+            return False
+
+    runs = []
+    for compile in (True, False):
+        model, watch = nn.MLP(2, [4, 1], seed=0), Watch()
+        nn.fit(
+            model, X, y, epochs=4, batch_size=16, progress=False, seed=0, callbacks=[watch], compile=compile
+        )
+        runs.append(watch.seen)
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-9)

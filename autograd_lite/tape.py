@@ -261,7 +261,9 @@ class _Operand:
         elif self.unique:
             self.gbuf[self.index] += contribution
         elif self.one is not None:  # every node's parent is the same value: its contributions summed
-            self.gbuf[self.one] += contribution.sum(axis=0) if np.ndim(contribution) else contribution * len(self.rows)
+            self.gbuf[self.one] += (
+                contribution.sum(axis=0) if np.ndim(contribution) else contribution * len(self.rows)
+            )
         else:
             np.add.at(self.gbuf, self.index, contribution)
 
@@ -387,6 +389,7 @@ class _MatrixSum(_Group):
         b_rows,
         layer: int,
         x_needed: bool,
+        own: tuple[bool, bool, bool] = (False, False, False),
     ):
         self.kind = LANES
         self.out = _index(out_rows)
@@ -395,6 +398,8 @@ class _MatrixSum(_Group):
         self.x = _Operand(LANES, x_rows, x_needed)
         self.b = None if b_rows is None else _Operand(PARAM, b_rows)
         self.layer = layer
+        self.own_w, self.own_x, self.own_b = own  # whether only this layer's sums use them: then their
+        # gradients are written, not added (nothing else adds to them; each replay starts from zero)
         self.saved: tuple = ()
         self.calls = 7 if b_rows is not None else 5
 
@@ -420,14 +425,22 @@ class _MatrixSum(_Group):
     def backward(self) -> None:
         W, X = self.saved
         G = self.gout
-        if self.gwview is not None:
-            self.gwview += G @ X.T  # d/dw_i = x_i, summed over the lanes
+        if self.gwview is not None and self.own_w:
+            np.matmul(G, X.T, out=self.gwview)  # d/dw_i = x_i, summed over the lanes
+        elif self.gwview is not None:
+            self.gwview += G @ X.T
         else:
             self.w.add((G @ X.T).reshape(-1))
         if self.b is not None:
-            self.b.add(G.sum(axis=1))  # d/db = 1
+            if self.own_b and self.b.gview is not None:
+                np.sum(G, axis=1, out=self.b.gview)  # d/db = 1
+            else:
+                self.b.add(G.sum(axis=1))
         if self.x.needed:  # not for the first layer: its inputs are data
-            self.x.add(W.T @ G)  # d/dx_i = w_i
+            if self.own_x and self.x.gview is not None:
+                np.matmul(W.T, G, out=self.x.gview)  # d/dx_i = w_i
+            else:
+                self.x.add(W.T @ G)
 
     def describe(self) -> str:
         n, k = self.size, self.fan_in
@@ -691,6 +704,10 @@ class Tape:
         for n in order:  # the nodes computed from the data (not from the parameters alone)
             if n.parents and any(p in dataful for p in n.parents):
                 dataful.add(n)
+        uses: dict[Value, int] = {}  # how many operand slots of the graph read each value
+        for n in order:
+            for p in n.parents:
+                uses[p] = uses.get(p, 0) + 1
         wants: set[Value] = set()  # the nodes that lead to a parameter: only they pass gradients back
         for n in order:
             if kinds[n] == PARAM or any(p in wants for p in n.parents):
@@ -813,8 +830,15 @@ class Tape:
                 w_rows = [[rows[w][1] for w in n.parents[0 : 2 * pairs : 2]] for n in nodes]
                 x_rows = [rows[x][1] for x in first.parents[1 : 2 * pairs : 2]]
                 b_rows = [rows[n.parents[-1]][1] for n in nodes] if len(first.parents) % 2 else None
-                x_needed = any(x in wants for x in first.parents[1 : 2 * pairs : 2])
-                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer, x_needed))
+                xs_ = first.parents[1 : 2 * pairs : 2]
+                x_needed = any(x in wants for x in xs_)
+                ws_ = [w for n in nodes for w in n.parents[0 : 2 * pairs : 2]]
+                own = (
+                    all(uses[w] == 1 for w in ws_),
+                    all(uses[x] == len(nodes) for x in xs_) and len(set(xs_)) == len(xs_),
+                    b_rows is not None and all(uses[n.parents[-1]] == 1 for n in nodes),
+                )
+                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer, x_needed, own))
             elif kind == "wsum":
                 pairs = 2 * (len(first.parents) // 2)
                 ws, xs = terms(nodes, 0, pairs), terms(nodes, 1, pairs)

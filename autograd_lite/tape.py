@@ -114,11 +114,15 @@ class _WatchedData:
 
     def __init__(self, slot, recorder: _Recorder):
         self.slot, self.recorder = slot, recorder
+        # the audited modules' globals, to tell their reads at a glance (the engine reads data a lot)
+        self.audited = {id(vars(m)) for name, m in list(sys.modules.items()) if name.startswith(_AUDITED)}
 
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
-        self.recorder.read(sys._getframe(1), "reading .data")
+        frame = sys._getframe(1)
+        if id(frame.f_globals) not in self.audited:
+            self.recorder.read(frame, "reading .data")
         return self.slot.__get__(obj, cls)
 
     def __set__(self, obj, value) -> None:
@@ -231,7 +235,20 @@ class _Operand:
     """One operand position of a group: which buffer, which rows. `bind` fixes the buffers; a
     slice of consecutive rows is then a view made once, read and added to with one call each."""
 
-    __slots__ = ("kind", "index", "unique", "rows", "column", "buf", "gbuf", "view", "gview", "needed", "one")
+    __slots__ = (
+        "kind",
+        "index",
+        "unique",
+        "rows",
+        "column",
+        "buf",
+        "gbuf",
+        "view",
+        "gview",
+        "needed",
+        "one",
+        "own",
+    )
 
     def __init__(self, kind: str, rows: list[int], needed: bool = True):
         self.kind, self.rows = kind, rows
@@ -239,6 +256,7 @@ class _Operand:
         self.index = _index(rows)
         self.unique = len(set(rows)) == len(rows)
         self.one = rows[0] if len(rows) > 1 and len(set(rows)) == 1 else None  # one parent shared by all
+        self.own = False  # whether these nodes are the only readers of these parents (set when compiled)
         self.view = self.gview = None
 
     def bind(self, bufs: dict, grads: dict, lanes_out: bool) -> None:
@@ -335,7 +353,14 @@ class _Elementwise(_Group):
         op = self.op
         locals_ = op.local(out, *xs) if self.arg is None else op.local(out, *xs, self.arg)
         for o, local in zip(self.operands, locals_):
-            if o.needed:
+            if not o.needed:
+                continue
+            if o.own and o.gview is not None and o.kind == LANES and self.lanes:
+                if type(local) is float and local == 1.0:
+                    o.gview[...] = g
+                else:
+                    np.multiply(local, g, out=o.gview)  # the only reader of these rows: written, not added
+            else:
                 o.add(_to_parent(local, g, o.kind, self.lanes))
 
     def describe(self) -> str:
@@ -437,7 +462,9 @@ class _MatrixSum(_Group):
             else:
                 self.b.add(G.sum(axis=1))
         if self.x.needed:  # not for the first layer: its inputs are data
-            if self.own_x and self.x.gview is not None:
+            if self.own_x and self.x.gview is not None and self.size == 1:
+                np.multiply(W.T, G, out=self.x.gview)  # d/dx_i = w_i: one neuron, an outer product
+            elif self.own_x and self.x.gview is not None:
                 np.matmul(W.T, G, out=self.x.gview)  # d/dx_i = w_i
             else:
                 self.x.add(W.T @ G)
@@ -765,7 +792,7 @@ class Tape:
         self._slot = slot
 
         # rows of the lanes block and the scalars
-        rows: dict[Value, tuple[str, int]] = {p: (PARAM, i) for p in order if p in slot for i in [slot[p]]}
+        rows: dict[Value, tuple[str, int]] = {p: (PARAM, i) for p, i in slot.items()}
         count = {LANES: 0, SCALAR: 0}
 
         def put(nodes: list[Value]) -> list[int]:
@@ -815,8 +842,11 @@ class Tape:
 
         def position(nodes: list[Value], k: int) -> _Operand:
             """Parent k of each node as one operand (the kind is the first node's: a group shares it)."""
-            needed = any(n.parents[k] in wants for n in nodes)
-            return _Operand(rows[nodes[0].parents[k]][0], [rows[n.parents[k]][1] for n in nodes], needed)
+            parents = [n.parents[k] for n in nodes]
+            needed = any(p in wants for p in parents)
+            o = _Operand(rows[parents[0]][0], [rows[p][1] for p in parents], needed)
+            o.own = o.unique and all(uses[p] == 1 for p in parents)
+            return o
 
         wanted: set[_Group] = set()  # the groups whose gradients reach a parameter
         for kind, nodes, out_rows in planned:

@@ -273,7 +273,13 @@ class Callback:
     nothing has trained yet), `epoch_done` after each epoch's numbers are in
     the History (return True to stop training), `finish` when training ends,
     `close` always, even when training raised.
+
+    `touches_model`: leave it True in a callback that reads or sets the model's weights or grads;
+    set it False in one that never does (a timer, a logger of the History): fit on the tape then
+    need not copy every weight and gradient into the model after each epoch.
     """
+
+    touches_model = True
 
     def start(self, run: Run) -> None:
         pass
@@ -671,8 +677,9 @@ def fit(
     params = opt.params
     # your callbacks may read or set weights and grads between epochs, early stopping and the
     # recorder read the model: with any of them the Values get the weights after every epoch
-    eager = bool(callbacks) or patience is not None or (record is not None and record is not False)
-    tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=bool(callbacks), eager=eager)
+    watched = any(getattr(c, "touches_model", True) for c in callbacks)
+    eager = watched or patience is not None or (record is not None and record is not False)
+    tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=watched, eager=eager)
     run = Run(model, X, y, t, task, opt, history, epochs, tape=tape)
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))

@@ -438,3 +438,26 @@ def test_callbacks_of_your_own_see_each_epochs_weights_and_grads_and_may_set_the
         )
         runs.append(watch.seen)
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-9)
+
+
+def test_a_callback_that_does_not_touch_the_model_leaves_the_weights_in_the_buffer_until_the_end():
+    X, y = data_for("binary", 40)
+
+    class Timer(nn.Callback):
+        touches_model = False
+
+        def __init__(self, model):
+            self.model, self.first = model, []
+
+        def epoch_done(self, run, epoch):
+            self.first.append(self.model.parameters()[0].data)
+            return False
+
+    model = nn.MLP(2, [4, 1], seed=0)
+    start = model.parameters()[0].data
+    timer = Timer(model)
+    nn.fit(model, X, y, epochs=3, batch_size=16, progress=False, seed=0, callbacks=[timer])
+    assert timer.first == [start] * 3  # it said it would not look: the Values waited
+    engine = nn.MLP(2, [4, 1], seed=0)
+    nn.fit(engine, X, y, epochs=3, batch_size=16, progress=False, seed=0, compile=False)
+    assert model.parameters()[0].data == pytest.approx(engine.parameters()[0].data, rel=1e-9)

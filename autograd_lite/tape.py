@@ -663,8 +663,17 @@ class Tape:
     same without copying to and from the Values (nn.fit keeps the parameters in the buffer).
     """
 
-    def __init__(self, fn: Callable, params: list[Value], feeds: tuple, check_every: int | None, share=None):
+    def __init__(
+        self,
+        fn: Callable,
+        params: list[Value],
+        feeds: tuple,
+        check_every: int | None,
+        share=None,
+        sign: bool = False,
+    ):
         self.fn = fn
+        self._sign = sign
         self.check_every = check_every
         self.replays = 0
         self.fallbacks = 0
@@ -701,7 +710,6 @@ class Tape:
         self.lanes = len(feeds[0])
         self.feed_shapes = tuple(f.shape for f in feeds)
         self.feed_dtypes = tuple(f.dtype for f in feeds)
-        self._root_value, self._watch = root, watch  # the engine's graph of the traced batch, for check()
         self._compile(root, watch, params, recorder, share)
         self.trace_seconds = time.perf_counter() - start
 
@@ -916,7 +924,7 @@ class Tape:
         ]
         self.nodes = len(order)
         self._forwarded = False  # whether the groups hold a forward pass that backward can use
-        self.signature = _signature(order, rec, slot, rows)
+        self.signature = _signature(order, rec, slot, rows) if self._sign else None
 
     def _plan(
         self, by_level: dict[int, list[Value]], kinds: dict[Value, str]
@@ -1236,7 +1244,15 @@ _SUPPORTED = {
 }  # fmt: skip
 
 
-def trace(fn: Callable, params, feeds, *, check_every: int | None = None, share: Tape | None = None) -> Tape:
+def trace(
+    fn: Callable,
+    params,
+    feeds,
+    *,
+    check_every: int | None = None,
+    share: Tape | None = None,
+    signature: bool = False,
+) -> Tape:
     """Trace `fn(*feeds)` (a loss: one Value) once and compile it into a Tape that replays it.
 
     params: the parameters whose gradients the tape computes (a Module's parameters(), or a list
@@ -1245,7 +1261,9 @@ def trace(fn: Callable, params, feeds, *, check_every: int | None = None, share:
     return `(loss, watch)`, watch a Value or a list of Values whose numbers `tape.watched()`
     gives after each replay. check_every: None checks nothing; 0 checks the first replay against
     the engine, k > 0 also every k-th (TapeMismatch on a difference). share: another tape of the
-    same model whose parameter buffer this one uses (one per batch size, one buffer).
+    same model whose parameter buffer this one uses (one per batch size, one buffer). signature:
+    also keep `tape.signature`, everything the replay took from the graph, to compare two traces
+    (nn.fit does, for a forward or loss of your own, to see that its graph does not change).
     Raises Unsupported for a graph the tape cannot replay exactly (the message says why).
     """
     if hasattr(params, "parameters") and callable(params.parameters):
@@ -1262,4 +1280,4 @@ def trace(fn: Callable, params, feeds, *, check_every: int | None = None, share:
         raise Unsupported(
             "detect_anomaly() is on: it checks each op of the engine, which the tape does not run"
         )
-    return Tape(fn, params, _feeds(feeds), check_every, share)
+    return Tape(fn, params, _feeds(feeds), check_every, share, signature)

@@ -83,7 +83,12 @@ class Compiled:
         tape: Tape | None
         try:
             tape = trace(
-                self.objective, self.opt.params, (X, t), check_every=self.check_every, share=self.main
+                self.objective,
+                self.opt.params,
+                (X, t),
+                check_every=self.check_every,
+                share=self.main,
+                signature=self.user and self.main is None,  # compared with the second trace's
             )
         except Unsupported as e:
             if self.main is None:
@@ -112,7 +117,7 @@ class Compiled:
         keep the tape only if the graph is the same (so it does not depend on them)."""
         self.verified = True
         assert self.main is not None
-        again = trace(self.objective, self.opt.params, (X, t), share=self.main)
+        again = trace(self.objective, self.opt.params, (X, t), share=self.main, signature=True)
         if again.signature != self.main.signature:
             self.give_up(
                 "the graph of your loss or forward changes with the data or the weights, "

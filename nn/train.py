@@ -262,7 +262,13 @@ class Run:
             self.tape.reload()
 
     def training_loss(self) -> float:
-        """The training loss of the current weights (no l2 penalty, no graph)."""
+        """The training loss of the current weights (no l2 penalty, no graph): a forward replay of the
+        tape while fit trains on it (the evaluation's tape, traced here if it is not yet)."""
+        if self.tape is not None:
+            with np.errstate(over="ignore", invalid="ignore"):
+                got = self.tape.evaluate(self.X, self.targets, {})
+            if got is not None:
+                return got[0]
         return _evaluate(self.model, self.X, self.targets, self.task, {})[0]
 
 

@@ -32,8 +32,22 @@ import numpy as np
 
 from .engine import NO_GRAD, NO_GRAPH, Value
 from .errors import counted
+from .groups import (
+    LANES,
+    PARAM,
+    SCALAR,
+    Constants,
+    Elementwise,
+    Group,
+    GuardFailed,
+    MatrixSum,
+    Operand,
+    Reduce,
+    Source,
+    WeightedSum,
+)
 from .modes import state
-from .ops import WSUM, OpError, fill
+from .ops import WSUM
 
 ndarray = np.ndarray
 
@@ -54,30 +68,10 @@ class TapeMismatch(AssertionError):
     depends on its data in a way `derived()`/`guard()` were not told about."""
 
 
-class _GuardFailed(Exception):
-    """A replay whose data makes a guard answer differently, or an op refuse its inputs."""
-
-
 # --- where the data of a leaf came from ------------------------------------------------------------
 
 
-class _Source:
-    """A 1-D view into feed `k`: `feed.reshape(-1)[start::step][:count]`, as traced."""
-
-    __slots__ = ("k", "start", "step", "count")
-
-    def __init__(self, k: int, start: int, step: int, count: int):
-        self.k, self.start, self.step, self.count = k, start, step, count
-
-    def __repr__(self) -> str:
-        return f"feed {self.k}[{self.start}::{self.step}][:{self.count}]"
-
-    def read(self, feeds: Sequence[ndarray]) -> ndarray:
-        flat = feeds[self.k].reshape(-1)
-        return flat[self.start : self.start + self.step * (self.count - 1) + 1 : self.step]
-
-
-def _locate(a, feeds: Sequence[ndarray]) -> _Source | None:
+def _locate(a, feeds: Sequence[ndarray]) -> Source | None:
     """Where in the feeds the 1-D array `a` is a view, or None."""
     if not isinstance(a, ndarray) or a.ndim != 1 or len(a) == 0:
         return None
@@ -88,7 +82,7 @@ def _locate(a, feeds: Sequence[ndarray]) -> _Source | None:
         offset = a.__array_interface__["data"][0] - f.__array_interface__["data"][0]
         if offset % size or a.strides[0] % size or a.strides[0] <= 0:
             continue
-        source = _Source(k, offset // size, a.strides[0] // size, len(a))
+        source = Source(k, offset // size, a.strides[0] // size, len(a))
         view = source.read(feeds)
         if len(view) == len(a) and view.__array_interface__["data"][0] == a.__array_interface__["data"][0]:
             return source
@@ -165,7 +159,7 @@ class _Recorder:
 
     def __init__(self, feeds: Sequence[ndarray]):
         self.feeds = feeds
-        self.sources: dict[Value, _Source] = {}
+        self.sources: dict[Value, Source] = {}
         self.recipes: dict[Value, tuple[Callable, tuple]] = {}
         self.guards: list[tuple[Callable, tuple, Any]] = []
         self.keep: list = []  # what the ids above refer to stays alive while tracing
@@ -203,384 +197,6 @@ class _Recorder:
     def guard(self, fn: Callable, sources: tuple, result) -> None:
         self.guards.append((fn, tuple(self._source(s) for s in sources), result))
         self.keep.extend(s for s in sources if isinstance(s, Value))
-
-
-def _same(a, b) -> bool:
-    """Whether a guard answered the same: numbers, bools, None, arrays, tuples of them."""
-    if isinstance(a, ndarray) or isinstance(b, ndarray):
-        return bool(np.shape(a) == np.shape(b) and np.array_equal(a, b))
-    if isinstance(a, tuple | list) and isinstance(b, tuple | list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-    try:
-        return bool(a == b) or (a != a and b != b)  # nan answers nan
-    except Exception:
-        return False
-
-
-# --- the buffers and the groups ---------------------------------------------------------------------
-
-# Where a node's number lives: "L" a row of the lanes block, "S" a slot of the scalars, "P" a slot of
-# the parameter buffer (which the optimizer steps in place).
-LANES, SCALAR, PARAM = "L", "S", "P"
-
-
-def _index(rows: list[int]):
-    """A slice when the rows are consecutive (numpy then makes a view, not a copy), else an array."""
-    if rows and rows == list(range(rows[0], rows[0] + len(rows))):
-        return slice(rows[0], rows[0] + len(rows))
-    return np.array(rows, dtype=np.intp)
-
-
-class _Operand:
-    """One operand position of a group: which buffer, which rows. `bind` fixes the buffers; a
-    slice of consecutive rows is then a view made once, read and added to with one call each."""
-
-    __slots__ = (
-        "kind",
-        "index",
-        "unique",
-        "rows",
-        "column",
-        "buf",
-        "gbuf",
-        "view",
-        "gview",
-        "needed",
-        "one",
-        "own",
-    )
-
-    def __init__(self, kind: str, rows: list[int], needed: bool = True):
-        self.kind, self.rows = kind, rows
-        self.needed = needed  # whether any of these parents leads to a parameter: else no gradient for it
-        self.index = _index(rows)
-        self.unique = len(set(rows)) == len(rows)
-        self.one = rows[0] if len(rows) > 1 and len(set(rows)) == 1 else None  # one parent shared by all
-        self.own = False  # whether these nodes are the only readers of these parents (set when compiled)
-        self.view = self.gview = None
-
-    def bind(self, bufs: dict, grads: dict, lanes_out: bool) -> None:
-        self.buf, self.gbuf = bufs[self.kind], grads[self.kind]
-        self.column = lanes_out and self.kind != LANES  # one number per node, met by lanes: a column
-        if isinstance(self.index, slice):
-            view = self.buf[self.index]
-            self.view = view[:, None] if self.column else view
-            self.gview = self.gbuf[self.index]
-
-    def read(self):
-        if self.view is not None:
-            return self.view
-        x = self.buf[self.index]
-        return x[:, None] if self.column else x
-
-    def add(self, contribution) -> None:
-        if self.gview is not None:
-            self.gview += contribution
-        elif self.unique:
-            self.gbuf[self.index] += contribution
-        elif self.one is not None:  # every node's parent is the same value: its contributions summed
-            self.gbuf[self.one] += (
-                contribution.sum(axis=0) if np.ndim(contribution) else contribution * len(self.rows)
-            )
-        else:
-            np.add.at(self.gbuf, self.index, contribution)
-
-
-def _to_parent(local, g, parent_kind: str, lanes_out: bool):
-    """local · g for each node of a group; summed over the lanes where the parent holds one number."""
-    if lanes_out and parent_kind != LANES:
-        if type(local) is ndarray and local.shape == g.shape:
-            return (local * g).sum(axis=1)
-        if type(local) is ndarray:
-            return (local * g).sum(axis=1)
-        return local * g.sum(axis=1)
-    if type(local) is float and local == 1.0:
-        return g
-    return local * g
-
-
-class _Group:
-    """Nodes of one level and one op whose numbers are computed by one call of the op's rules."""
-
-    kind: str  # where the outputs live
-    out: Any  # their rows
-    data_free = False  # computed from the parameters alone (an l2 penalty), not from the data
-    size: int
-    calls: int  # numpy calls per step, roughly, for the description
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        self.out_view = bufs[self.kind][self.out]
-        self.gout = grads[self.kind][self.out]
-
-    def forward(self) -> None: ...
-
-    def backward(self) -> None: ...
-
-    def describe(self) -> str:
-        return ""
-
-
-class _Elementwise(_Group):
-    """n nodes of one op (and constant), their operands gathered into n-row blocks."""
-
-    def __init__(self, op, arg, kind: str, out_rows: list[int], operands: list[_Operand]):
-        self.op, self.arg, self.kind = op, arg, kind
-        self.out = _index(out_rows)
-        self.size = len(out_rows)
-        self.operands = operands
-        self.lanes = kind == LANES
-        self.saved: tuple = ()
-        self.calls = 2 + 3 * len(operands)
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        super().bind(bufs, grads)
-        for o in self.operands:
-            o.bind(bufs, grads, self.lanes)
-
-    def forward(self) -> None:
-        xs = [o.read() for o in self.operands]
-        op = self.op
-        try:
-            out = op.forward(*xs) if self.arg is None else op.forward(*xs, self.arg)
-        except OpError:
-            raise _GuardFailed(f"{op} refused its inputs") from None
-        self.out_view[...] = out
-        self.saved = (self.out_view, xs)
-
-    def backward(self) -> None:
-        out, xs = self.saved
-        g = self.gout
-        op = self.op
-        locals_ = op.local(out, *xs) if self.arg is None else op.local(out, *xs, self.arg)
-        for o, local in zip(self.operands, locals_):
-            if not o.needed:
-                continue
-            if o.own and o.gview is not None and o.kind == LANES and self.lanes:
-                if type(local) is float and local == 1.0:
-                    o.gview[...] = g
-                else:
-                    np.multiply(local, g, out=o.gview)  # the only reader of these rows: written, not added
-            else:
-                o.add(_to_parent(local, g, o.kind, self.lanes))
-
-    def describe(self) -> str:
-        what = fill(self.op.expr, x="x", y="y", c=f"{self.arg:g}" if self.arg is not None else "c")
-        block = f"a {self.size}×lanes block" if self.lanes else f"{counted(self.size, 'number')}"
-        return f"{what}, ×{self.size} → one call on {block}"
-
-
-class _Reduce(_Group):
-    """sum / mean of lanes into one number, by the table's rules one node at a time (a graph has a few)."""
-
-    def __init__(self, op, out_rows: list[int], operands: list[_Operand]):
-        self.op, self.kind = op, SCALAR
-        self.out = _index(out_rows)
-        self.size = len(out_rows)
-        self.operand = operands[0]
-        self.saved: tuple = ()
-        self.calls = 4 * self.size
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        super().bind(bufs, grads)
-        self.operand.bind(bufs, grads, False)
-
-    def forward(self) -> None:
-        xs = self.operand.read()
-        outs = [self.op.forward(x) for x in xs]
-        self.out_view[...] = outs
-        self.saved = (outs, xs)
-
-    def backward(self) -> None:
-        outs, xs = self.saved
-        local = self.op.local
-        if self.size == 1:
-            self.operand.add(local(outs[0], xs[0])[0] * self.gout[0])
-            return
-        self.operand.add(np.stack([local(o, x)[0] * g for o, x, g in zip(outs, xs, self.gout)]))
-
-    def describe(self) -> str:
-        return f"{self.op}(x), ×{self.size} → lanes reduced to one number each"
-
-
-class _MatrixSum(_Group):
-    """A layer: n weighted sums over the same inputs, with parameters for weights (and biases):
-    one product W @ x + b, W (n × inputs) a view of the parameter buffer when its slots are in order."""
-
-    def __init__(
-        self,
-        out_rows: list[int],
-        w_rows: list[list[int]],
-        x_rows: list[int],
-        b_rows,
-        layer: int,
-        x_needed: bool,
-        own: tuple[bool, bool, bool] = (False, False, False),
-    ):
-        self.kind = LANES
-        self.out = _index(out_rows)
-        self.size, self.fan_in = len(out_rows), len(x_rows)
-        self.w = _Operand(PARAM, [r for row in w_rows for r in row])
-        self.x = _Operand(LANES, x_rows, x_needed)
-        self.b = None if b_rows is None else _Operand(PARAM, b_rows)
-        self.layer = layer
-        self.own_w, self.own_x, self.own_b = own  # whether only this layer's sums use them: then their
-        # gradients are written, not added (nothing else adds to them; each replay starts from zero)
-        self.saved: tuple = ()
-        self.calls = 7 if b_rows is not None else 5
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        super().bind(bufs, grads)
-        for o in (self.w, self.x, self.b):
-            if o is not None:
-                o.bind(bufs, grads, False)
-        self.shape = (self.size, self.fan_in)
-        self.wview = None if self.w.view is None else self.w.view.reshape(self.shape)
-        self.gwview = None if self.w.gview is None or not self.w.unique else self.w.gview.reshape(self.shape)
-        self.bcol = None if self.b is None or self.b.view is None else self.b.view[:, None]
-
-    def forward(self) -> None:
-        W = self.wview if self.wview is not None else self.w.read().reshape(self.shape)
-        X = self.x.read()
-        out = self.out_view
-        np.matmul(W, X, out=out)
-        if self.b is not None:
-            out += self.bcol if self.bcol is not None else self.b.read()[:, None]
-        self.saved = (W, X)
-
-    def backward(self) -> None:
-        W, X = self.saved
-        G = self.gout
-        if self.gwview is not None and self.own_w:
-            np.matmul(G, X.T, out=self.gwview)  # d/dw_i = x_i, summed over the lanes
-        elif self.gwview is not None:
-            self.gwview += G @ X.T
-        else:
-            self.w.add((G @ X.T).reshape(-1))
-        if self.b is not None:
-            if self.own_b and self.b.gview is not None:
-                np.sum(G, axis=1, out=self.b.gview)  # d/db = 1
-            else:
-                self.b.add(G.sum(axis=1))
-        if self.x.needed:  # not for the first layer: its inputs are data
-            if self.own_x and self.x.gview is not None and self.size == 1:
-                np.multiply(W.T, G, out=self.x.gview)  # d/dx_i = w_i: one neuron, an outer product
-            elif self.own_x and self.x.gview is not None:
-                np.matmul(W.T, G, out=self.x.gview)  # d/dx_i = w_i
-            else:
-                self.x.add(W.T @ G)
-
-    def describe(self) -> str:
-        n, k = self.size, self.fan_in
-        return (
-            f"layer {self.layer}: {counted(n, 'neuron')} × {counted(k, 'input')} → one {n}×{k} product "
-            f"W @ x{' + b' if self.b is not None else ''}"
-        )
-
-
-class _WeightedSum(_Group):
-    """Weighted sums that do not share their inputs (an l2 penalty Σ p·p, cross-entropy's one-hot
-    pick): Σ_i w_i·x_i + b for all nodes at once, the operands gathered into (nodes × terms) blocks."""
-
-    def __init__(self, kind: str, out_rows: list[int], w: _Operand, x: _Operand, b: _Operand | None):
-        self.kind = kind
-        self.out = _index(out_rows)
-        self.size, self.terms = len(out_rows), len(w.rows) // len(out_rows)
-        self.lanes = kind == LANES
-        self.w, self.x, self.b = w, x, b  # all weights of all nodes, node by node (nodes × terms), and inputs
-        self.saved: tuple = ()
-        self.calls = 8
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        super().bind(bufs, grads)
-        for o in (self.w, self.x, self.b):
-            if o is not None:
-                o.bind(bufs, grads, False)
-        if self.b is not None:
-            self.b.bind(bufs, grads, self.lanes)
-
-    def _block(self, o: _Operand) -> ndarray:
-        v = o.read()
-        if o.kind == LANES:
-            return v.reshape(self.size, self.terms, -1)
-        return v.reshape(self.size, self.terms, 1) if self.lanes else v.reshape(self.size, self.terms)
-
-    def forward(self) -> None:
-        W, X = self._block(self.w), self._block(self.x)
-        out = (W * X).sum(axis=1)
-        if self.b is not None:
-            out = out + self.b.read()
-        self.out_view[...] = out
-        self.saved = (W, X)
-
-    def backward(self) -> None:
-        W, X = self.saved
-        G = self.gout
-        G3 = G[:, None, :] if self.lanes else G[:, None]
-        for o, partner in ((self.w, X), (self.x, W)):  # d/dw_i = x_i, d/dx_i = w_i
-            if not o.needed:
-                continue
-            c = partner * G3
-            if self.lanes and o.kind != LANES:
-                c = c.sum(axis=2)
-            o.add(c.reshape(self.size * self.terms, -1) if o.kind == LANES else c.reshape(-1))
-        if self.b is not None and self.b.needed:
-            self.b.add(_to_parent(1.0, G, self.b.kind, self.lanes))  # d/db = 1
-
-    def describe(self) -> str:
-        return f"weighted sum ×{self.size} of {counted(self.terms, 'term')} each → one block product"
-
-
-class _Constants(_Group):
-    """Derived constants (see `engine.derived`) and guards, recomputed from the new data."""
-
-    def __init__(self, derived: list, guards: list, feeds: list):
-        self.kind, self.size = LANES, len(derived)
-        self.derived, self.guards = derived, guards  # [(kind, row, fn, sources)], [(fn, sources, result)]
-        self.feeds = feeds  # a one-item list the tape fills with the replay's feeds
-        self.calls = 2 * (len(derived) + len(guards))
-
-    def bind(self, bufs: dict, grads: dict) -> None:
-        self.bufs = bufs
-
-    def _data(self, sources):
-        out = []
-        for s in sources:
-            if isinstance(s, _Source):
-                out.append(s.read(self.feeds[0]))
-            elif isinstance(s, tuple):  # (kind, row) of a node of the graph
-                out.append(self.bufs[s[0]][s[1]])
-            else:
-                out.append(s)
-        return out
-
-    def forward(self) -> None:
-        for fn, sources, result in self.guards:
-            try:
-                answer = fn(*self._data(sources))
-            except Exception as e:
-                raise _GuardFailed(f"a check on the data failed: {e}") from None
-            if not _same(answer, result):
-                raise _GuardFailed("a choice made on the data went the other way")
-        bufs = self.bufs
-        for kind, row, fn, sources in self.derived:
-            value = fn(*self._data(sources))
-            if kind == LANES and np.shape(value) != bufs[LANES][row].shape:
-                raise _GuardFailed("a derived constant changed shape")
-            bufs[kind][row] = value
-
-    def backward(self) -> None:
-        pass  # constants pass no gradient on
-
-    def describe(self) -> str:
-        parts = []
-        if self.derived:
-            parts.append(f"{counted(len(self.derived), 'constant')} recomputed from the data")
-        if self.guards:
-            names = sorted(
-                {getattr(fn, "__name__", "a check").strip("_").replace("_", " ") for fn, _, _ in self.guards}
-            )
-            parts.append(f"{counted(len(self.guards), 'check')} on the data made again ({', '.join(names)})")
-        return ", ".join(parts)
 
 
 # --- tracing and compiling ---------------------------------------------------------------------------
@@ -823,7 +439,7 @@ class Tape:
         derived = [n for n in order if n in rec.recipes]
         put(derived)
         planned = [(kind, nodes, put(nodes)) for kind, nodes in plan]  # every node has its row now
-        groups: list[_Group] = []
+        groups: list[Group] = []
         constants_at: dict[int, tuple[list, list]] = {}
         for n in derived:
             fn, sources = rec.recipes[n]
@@ -836,31 +452,31 @@ class Tape:
             spec = tuple(rows[s] if isinstance(s, Value) else s for s in sources)
             constants_at.setdefault(lv, ([], []))[1].append((fn, spec, result))
         self._feeds_holder: list = [()]
-        self._early = _Constants(
+        self._early = Constants(
             *constants_at.pop(0, ([], [])), self._feeds_holder
         )  # on feeds alone: before anything
         layer = 0
         pending = dict(constants_at)
 
-        def terms(nodes: list[Value], start: int, stop: int) -> _Operand:
+        def terms(nodes: list[Value], start: int, stop: int) -> Operand:
             """Parents start, start + 2, ... (the weights or the inputs) of every node, node by node."""
             ps = [p for n in nodes for p in n.parents[start:stop:2]]
             needed = any(p in wants for p in ps)
-            return _Operand(rows[ps[0]][0], [rows[p][1] for p in ps], needed)
+            return Operand(rows[ps[0]][0], [rows[p][1] for p in ps], needed)
 
-        def position(nodes: list[Value], k: int) -> _Operand:
+        def position(nodes: list[Value], k: int) -> Operand:
             """Parent k of each node as one operand (the kind is the first node's: a group shares it)."""
             parents = [n.parents[k] for n in nodes]
             needed = any(p in wants for p in parents)
-            o = _Operand(rows[parents[0]][0], [rows[p][1] for p in parents], needed)
+            o = Operand(rows[parents[0]][0], [rows[p][1] for p in parents], needed)
             o.own = o.unique and all(uses[p] == 1 for p in parents)
             return o
 
-        wanted: set[_Group] = set()  # the groups whose gradients reach a parameter
+        wanted: set[Group] = set()  # the groups whose gradients reach a parameter
         for kind, nodes, out_rows in planned:
             lv = level[nodes[0]]
             for done in sorted(k for k in pending if k <= lv):
-                groups.append(_Constants(*pending.pop(done), self._feeds_holder))
+                groups.append(Constants(*pending.pop(done), self._feeds_holder))
             first = nodes[0]
             if kind == "matrix":
                 layer += 1
@@ -876,23 +492,23 @@ class Tape:
                     all(uses[x] == len(nodes) for x in xs_) and len(set(xs_)) == len(xs_),
                     b_rows is not None and all(uses[n.parents[-1]] == 1 for n in nodes),
                 )
-                groups.append(_MatrixSum(out_rows, w_rows, x_rows, b_rows, layer, x_needed, own))
+                groups.append(MatrixSum(out_rows, w_rows, x_rows, b_rows, layer, x_needed, own))
             elif kind == "wsum":
                 pairs = 2 * (len(first.parents) // 2)
                 ws, xs = terms(nodes, 0, pairs), terms(nodes, 1, pairs)
                 b = position(nodes, -1) if len(first.parents) % 2 else None
-                groups.append(_WeightedSum(kinds[first], out_rows, ws, xs, b))
+                groups.append(WeightedSum(kinds[first], out_rows, ws, xs, b))
             else:
                 operands = [position(nodes, k) for k in range(len(first.parents))]
                 if _key(first) in ("sum", "mean"):
-                    groups.append(_Reduce(first.op, out_rows, operands))
+                    groups.append(Reduce(first.op, out_rows, operands))
                 else:
-                    groups.append(_Elementwise(first.op, first.arg, kinds[first], out_rows, operands))
+                    groups.append(Elementwise(first.op, first.arg, kinds[first], out_rows, operands))
             if any(n in wants for n in nodes):
                 wanted.add(groups[-1])
             groups[-1].data_free = not any(n in dataful for n in nodes)
         for done in sorted(pending):
-            groups.append(_Constants(*pending.pop(done), self._feeds_holder))
+            groups.append(Constants(*pending.pop(done), self._feeds_holder))
         self.groups = groups
         self.root = rows[root]
         self._watched_rows = [rows[v] for v in watched]
@@ -920,7 +536,7 @@ class Tape:
             g.bind(self._bufs, self._grads)
         self._forwards = [g.forward for g in groups]
         self._backwards = [
-            g.backward for g in reversed(groups) if g in wanted and not isinstance(g, _Constants)
+            g.backward for g in reversed(groups) if g in wanted and not isinstance(g, Constants)
         ]
         self.nodes = len(order)
         self._forwarded = False  # whether the groups hold a forward pass that backward can use
@@ -1024,7 +640,7 @@ class Tape:
                 self._load(feeds)
                 for step in self._forwards:
                     step()
-            except _GuardFailed as e:
+            except GuardFailed as e:
                 self.fallbacks += 1
                 self.last_fallback = str(e)
                 return None
@@ -1152,7 +768,7 @@ class Tape:
         sets those weights in the buffer; `push()` hands them to the parameters."""
         out = []
         for g in self.groups:
-            if isinstance(g, _MatrixSum):
+            if isinstance(g, MatrixSum):
                 W = g.wview if g.wview is not None else None
                 dW = g.gwview
                 b = None if g.b is None else g.b.view

@@ -26,6 +26,7 @@ for rank, modules in enumerate(
             "autograd_lite.errors",
             "autograd_lite.engine",
             "autograd_lite.gradcheck",
+            "autograd_lite.groups",
             "autograd_lite.tape",
         ],
         # reading the graph: names, the stepper, pictures and text, expressions, ready-made graphs

@@ -723,6 +723,19 @@ def derived(fn: Callable, *sources) -> Value:
     return node
 
 
+def derived_data(fn: Callable, *sources):
+    """`fn(*datas)` of the sources (Values or arrays), left as data: an array computed from data
+    (a conversion of the targets to float64, say) that the code goes on to use as an operand.
+
+    The engine just returns it. Under `trace()` the tape remembers how it was made, so a constant
+    made from it later is recomputed from each new batch, as `derived()`'s are.
+    """
+    result = fn(*[s.data if isinstance(s, Value) else s for s in sources])
+    if state.tracing is not None:
+        state.tracing.derived_data(result, fn, sources)
+    return result
+
+
 def guard(fn: Callable, *sources):
     """`fn(*datas)` of the sources (Values or arrays), for a choice or a check made on data.
 

@@ -39,6 +39,21 @@ class Source:
         return flat[self.start : self.start + self.step * (self.count - 1) + 1 : self.step]
 
 
+class Made:
+    """An array the code computed from feeds with `engine.derived_data`: made again from each batch."""
+
+    __slots__ = ("fn", "sources")
+
+    def __init__(self, fn, sources: tuple):
+        self.fn, self.sources = fn, sources
+
+    def __repr__(self) -> str:
+        return f"{getattr(self.fn, '__name__', 'a function')}({', '.join(map(repr, self.sources))})"
+
+    def read(self, feeds: Sequence[ndarray]):
+        return self.fn(*[s.read(feeds) if isinstance(s, Source | Made) else s for s in self.sources])
+
+
 def same(a, b) -> bool:
     """Whether a guard answered the same: numbers, bools, None, arrays, tuples of them."""
     if isinstance(a, ndarray) or isinstance(b, ndarray):
@@ -379,7 +394,7 @@ class Constants(Group):
     def _data(self, sources):
         out = []
         for s in sources:
-            if isinstance(s, Source):
+            if isinstance(s, Source | Made):
                 out.append(s.read(self.feeds[0]))
             elif isinstance(s, tuple):  # (kind, row) of a node of the graph
                 out.append(self.bufs[s[0]][s[1]])

@@ -40,6 +40,7 @@ from .groups import (
     Elementwise,
     Group,
     GuardFailed,
+    Made,
     MatrixSum,
     Operand,
     Reduce,
@@ -100,6 +101,16 @@ _AUDITED = (
     "nn.compiled",
     "nn.train",
 )
+
+
+def _user_line() -> str:
+    """file:line (function) of the innermost caller outside autograd_lite and nn's own code."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(_AUDITED):
+        frame = frame.f_back
+    if frame is None:
+        return ""
+    return f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})"
 
 
 class _WatchedData:
@@ -164,6 +175,8 @@ class _Recorder:
         self.guards: list[tuple[Callable, tuple, Any]] = []
         self.keep: list = []  # what the ids above refer to stays alive while tracing
         self.reads: list[tuple[str, str]] = []  # (where, what) the user's code read numbers of Values
+        self.made: dict[int, tuple] = {}  # id of an array from derived_data -> (the array, its Made)
+        self.unknown: dict[Value, str] = {}  # lane constants of no known origin -> the line that made them
 
     def read(self, frame, what: str) -> None:
         module = frame.f_globals.get("__name__", "")
@@ -172,14 +185,26 @@ class _Recorder:
 
     def leaf(self, node: Value, original) -> None:
         if type(node.data) is ndarray:
+            made = self.made.get(id(original))
+            if made is not None and made[0] is original:  # made by derived_data: made again per batch
+                self.recipes[node] = (made[1].fn, made[1].sources)
+                return
             source = _locate(original, self.feeds)
             if source is not None:
                 self.sources[node] = source
-                self.keep.append(node)
+            else:
+                self.unknown[node] = _user_line()
+
+    def derived_data(self, result, fn: Callable, sources: tuple) -> None:
+        if isinstance(result, ndarray):
+            self.made[id(result)] = (result, Made(fn, tuple(self._source(s) for s in sources)))
 
     def _source(self, s):
         if isinstance(s, Value):
             return s
+        made = self.made.get(id(s)) if isinstance(s, ndarray) else None
+        if made is not None and made[0] is s:
+            return made[1]
         if isinstance(s, ndarray) and s.ndim >= 1:
             source = _locate(s, self.feeds)
             if source is None:
@@ -365,13 +390,14 @@ class Tape:
                 wants.add(n)
         for n in leaves:
             if kinds[n] == LANES and n not in rec.sources and n not in rec.recipes:
+                where = rec.unknown.get(n, "")
                 raise Unsupported(
-                    f"a constant of {len(n.data)} lanes ({n.name}) that is not one of the feeds nor "
-                    "made by derived(): arrays computed from the data must be feeds, or Values"
-                    + ("" if n.local_grads is NO_GRAPH else ", and lanes are data, not variables")
+                    f"an array of {len(n.data)} numbers{' made at ' + where if where else ''} is neither "
+                    "one of the feeds nor computed from them in a way the tape can redo (numpy on the "
+                    "inputs or targets, such as 2 * t - 1 or (x - mean) / std, is done once and "
+                    "would be baked in): write it with Values, prepare the data before fit, or make "
+                    "it with derived()"
                 )
-            if n in rec.sources and n.local_grads is not NO_GRAPH:
-                pass  # Value(x[:, j]): a feed the user wrapped; its grad is not read
         for n in order:
             if n.parents and n.op is None:
                 raise Unsupported(f"a node without an op ({n.name})")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from autograd_lite import Value, wsum
-from autograd_lite.engine import derived, guard
+from autograd_lite.engine import derived, derived_data, guard
 
 from .functional import log_softmax
 
@@ -50,20 +50,23 @@ def _target_data(t, what: str):
             arr = np.asarray(t)
             if arr.dtype.kind not in "biuf":
                 raise TypeError
-            arr = arr.astype(
-                np.float64, copy=False
-            )  # float64 targets stay the caller's array: a tape finds them
         except (TypeError, ValueError):
             raise TypeError(
                 f"{what}: the target must be a number or a numpy array of numbers, got {type(t).__name__}"
             ) from None
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = arr[:, 0]  # a column of targets, (n, 1), for a model with one output
+        if arr.dtype != np.float64:  # ints, bools: converted, and a tape told how (float64 stays as it is)
+            arr = derived_data(_as_float64, arr)
         if arr.ndim > 1:
             raise ValueError(f"{what}: expected a 1-D target (one number per example), got shape {arr.shape}")
         x = float(arr) if arr.ndim == 0 else arr
     guard(_finite_targets, x, what)  # made again on each replay of a tape
     return x
+
+
+def _as_float64(t):
+    return t.astype(np.float64)
 
 
 def _finite_targets(x, what: str) -> None:

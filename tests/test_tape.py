@@ -173,7 +173,9 @@ def test_derived_constants_outside_a_trace_are_plain_constants():
 def test_an_array_computed_from_a_feed_is_refused_with_the_reason():
     X, t = moons(20)
     model = nn.MLP(2, [4, 1], seed=0)
-    with pytest.raises(Unsupported, match="not one of the feeds"):
+    with pytest.raises(
+        Unsupported, match=r"array of 20 numbers made at .*test_tape.py:\d+ .* is neither one of the feeds"
+    ):
         trace(lambda X, t: losses.mse(model(X * 2.0), t), model.parameters(), (X, t))
 
 
@@ -330,7 +332,7 @@ def test_a_loss_the_tape_cannot_replay_trains_on_the_engine_with_a_note():
         return ((1.0 - out * (2 * t - 1)).relu() ** 2).mean()  # 2 * t - 1: numpy on the targets
 
     a, b = nn.MLP(2, [4, 1], seed=0), nn.MLP(2, [4, 1], seed=0)
-    with pytest.warns(CompileWarning, match="not one of the feeds.*training on the engine"):
+    with pytest.warns(CompileWarning, match="neither one of the feeds.*training on the engine"):
         ha = nn.fit(a, X, y, loss=squared_hinge, epochs=3, progress=False)
     hb = nn.fit(b, X, y, loss=squared_hinge, epochs=3, progress=False, compile=False)
     assert ha.loss == hb.loss and (ha.steps_on_tape, ha.steps_on_engine) == (0, 3)
@@ -461,3 +463,21 @@ def test_a_callback_that_does_not_touch_the_model_leaves_the_weights_in_the_buff
     engine = nn.MLP(2, [4, 1], seed=0)
     nn.fit(engine, X, y, epochs=3, batch_size=16, progress=False, seed=0, compile=False)
     assert model.parameters()[0].data == pytest.approx(engine.parameters()[0].data, rel=1e-9)
+
+
+def test_integer_and_bool_targets_are_converted_on_every_replay_not_baked_in():
+    X, y = nn.datasets.moons(n=60, seed=0)  # y: integers 0/1, as the datasets give them
+    model = nn.MLP(2, [4, 1], seed=0)
+    params = model.parameters()
+    for loss, labels in (
+        (losses.mse, y),
+        (losses.hinge, 2 * y - 1),
+        (losses.bce_with_logits, y.astype(bool)),
+    ):
+        tape = trace(lambda X, t: loss(model(X), t), params, (X, labels))  # noqa: B023
+        flipped = (1 - labels) if labels.dtype != bool else ~labels
+        if loss is losses.hinge:
+            flipped = -labels
+        expected, grads = engine_loss_and_grads(lambda X, t: loss(model(X), t), params, X, flipped)  # noqa: B023
+        assert tape.run(X, flipped) == pytest.approx(expected, rel=1e-12)
+        np.testing.assert_allclose([p.grad for p in params], grads, rtol=1e-10, atol=1e-15)

@@ -105,7 +105,7 @@ _AUDITED = (
 
 def _user_line() -> str:
     """file:line (function) of the innermost caller outside autograd_lite and nn's own code."""
-    frame = sys._getframe(2)
+    frame: Any = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__", "").startswith(_AUDITED):
         frame = frame.f_back
     if frame is None:
@@ -566,6 +566,7 @@ class Tape:
         ]
         self.nodes = len(order)
         self._forwarded = False  # whether the groups hold a forward pass that backward can use
+        self.force_check = False  # check the next replay against the engine, whatever check_every says
         self.signature = _signature(order, rec, slot, rows) if self._sign else None
 
     def _plan(
@@ -682,9 +683,11 @@ class Tape:
             for backward_ in self._backwards:
                 backward_()
         self.replays += 1
-        if self.check_every is not None and (
+        due = self.check_every is not None and (
             self.replays == 1 or (self.check_every and self.replays % self.check_every == 0)
-        ):
+        )
+        if due or self.force_check:
+            self.force_check = False
             self.check(feeds, loss, backward)
         return loss
 

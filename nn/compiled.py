@@ -68,6 +68,7 @@ class Compiled:
         self.off: str | None = None  # why the tape is not used at all
         self.ahead = False  # whether the buffer holds weights the Values do not have yet
         self.replayed = self.on_engine = 0  # steps taken by a replay, and by the engine for the tape
+        self.check_first = False
 
     def objective(self, X, t):
         """The loss fit trains on, and what the evaluation reads beside it: (loss, outputs)."""
@@ -93,6 +94,8 @@ class Compiled:
         except Unsupported as e:
             if self.main is None:
                 self.give_up(str(e))
+            tape = None
+        except MemoryError:  # too big a batch to trace (the evaluation's whole set): the engine does it
             tape = None
         if tape is not None and self.main is None:
             self.main = tape
@@ -127,6 +130,9 @@ class Compiled:
         return True
 
     def begin_epoch(self) -> None:
+        # your callbacks may have changed what your own forward or loss reads (an attribute, say):
+        # the epoch's first replay is checked against the engine, before anything trains on it
+        self.check_first = self.user and self.watched
         if self.main is not None and self.watched and self.off is None:
             before = self.main.data.copy()
             self.main.pull()  # a callback may have set weights between epochs
@@ -180,6 +186,9 @@ class Compiled:
             except Unsupported as e:
                 self.give_up(str(e))
                 return False
+        if self.check_first and tape is not None:
+            tape.force_check = True
+            self.check_first = False
         primed, self.primed = self.primed, None
         reuse = primed is not None and primed[0] is tape and primed[1] is X and primed[2] is t
         try:
@@ -213,7 +222,14 @@ class Compiled:
         if self.off is not None or self.main is None:
             return None
         tape = self.tape(X, t)
-        if tape is None or tape.replay((X, t), backward=False) is None:
+        try:
+            replayed = tape is not None and tape.replay((X, t), backward=False) is not None
+        except TapeMismatch as e:
+            if not self.user:
+                raise  # nn's own code and the tape disagree: a bug to report, never to hide
+            self.give_up(f"a replay differed from the engine: {e}")
+            replayed = False
+        if not replayed:
             self.sync()  # the engine evaluates: it reads the Values
             return None
         self.primed = (tape, X, t)  # the next step on this batch needs only the backward pass

@@ -481,3 +481,74 @@ def test_integer_and_bool_targets_are_converted_on_every_replay_not_baked_in():
         expected, grads = engine_loss_and_grads(lambda X, t: loss(model(X), t), params, X, flipped)  # noqa: B023
         assert tape.run(X, flipped) == pytest.approx(expected, rel=1e-12)
         np.testing.assert_allclose([p.grad for p in params], grads, rtol=1e-10, atol=1e-15)
+
+
+def test_state_a_callback_changes_in_a_forward_of_your_own_is_caught_before_a_step_trains_on_it():
+    X, y = nn.datasets.moons(n=100, seed=0)
+
+    class Temp(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1, self.fc2, self.T = nn.Linear(2, 8, seed=0), nn.Linear(8, 1, seed=1), 1.0
+
+        def forward(self, x):
+            return self.fc2(nn.functional.tanh(self.fc1(x))) * (1.0 / self.T)  # a number of the model's
+
+    class Anneal(nn.Callback):
+        def epoch_done(self, run, epoch):
+            run.model.T = 1.0 + epoch
+            return False
+
+    a, b = Temp(), Temp()
+    with pytest.warns(CompileWarning, match="a replay differed from the engine"):
+        ha = nn.fit(
+            a,
+            X,
+            y,
+            loss="hinge",
+            lr=0.05,
+            epochs=4,
+            batch_size=20,
+            seed=0,
+            callbacks=[Anneal()],
+            progress=False,
+        )
+    hb = nn.fit(
+        b,
+        X,
+        y,
+        loss="hinge",
+        lr=0.05,
+        epochs=4,
+        batch_size=20,
+        seed=0,
+        callbacks=[Anneal()],
+        progress=False,
+        compile=False,
+    )
+    assert_same_run(a, b, ha, hb)
+    assert ha.steps_on_tape == 5  # the first epoch; the second's first step was checked and found apart
+
+
+def test_a_batch_too_big_to_trace_is_evaluated_on_the_engine_and_training_stays_on_the_tape(monkeypatch):
+    import nn.module as module_
+
+    X, y = data_for("binary", 200)
+    real = module_._check_batch_size
+
+    def small_only(model, lanes, *args):  # as if the whole set were too big to trace (not to evaluate)
+        from autograd_lite.modes import state
+
+        if lanes > 50 and state.grad_enabled:
+            raise module_.TooBig("pretend: too big")
+        return real(model, lanes, *args)
+
+    monkeypatch.setattr(module_, "_check_batch_size", small_only)
+    a, b = nn.MLP(2, [4, 1], seed=0), nn.MLP(2, [4, 1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CompileWarning)
+        ha = nn.fit(a, X, y, epochs=2, batch_size=50, progress=False, seed=0)
+    monkeypatch.setattr(module_, "_check_batch_size", real)
+    hb = nn.fit(b, X, y, epochs=2, batch_size=50, progress=False, seed=0, compile=False)
+    assert ha.steps_on_tape == 8 and ha.steps_on_engine == 0
+    assert_same_run(a, b, ha, hb)

@@ -214,7 +214,8 @@ class Elementwise(Group):
 
     def describe(self) -> str:
         what = fill(self.op.expr, x="x", y="y", c=f"{self.arg:g}" if self.arg is not None else "c")
-        block = f"a {self.size}×lanes block" if self.lanes else f"{counted(self.size, 'number')}"
+        article = "an" if str(self.size)[0] == "8" or str(self.size) in ("11", "18") else "a"
+        block = f"{article} {self.size}×lanes block" if self.lanes else f"{counted(self.size, 'number')}"
         return f"{what}, ×{self.size} → one call on {block}"
 
 

@@ -234,7 +234,7 @@ def _as_feed(f, i: int) -> ndarray:
     if a.ndim not in (1, 2) or a.dtype.kind not in "biuf" or len(a) == 0:
         raise TypeError(
             f"feed {i} must be a non-empty 1-D or 2-D numpy array of numbers (one row per example), "
-            f"got {type(f).__name__} of shape {np.shape(f)}"
+            f"got {type(f).__name__} of shape {np.shape(f)} and dtype {a.dtype}"
         )
     return a
 
@@ -315,6 +315,7 @@ class Tape:
     ):
         self.fn = fn
         self._sign = sign
+        self._given = params
         self.check_every = check_every
         self.replays = 0
         self.fallbacks = 0
@@ -335,7 +336,7 @@ class Tape:
             where, what = recorder.reads[0]
             raise Unsupported(
                 f"{what} at {where}: a graph chosen by reading the numbers cannot be replayed on other "
-                "numbers; make the choice with autograd_lite.engine.guard() (or train with compile=False)"
+                "numbers; make the choice with autograd_lite.guard() (or train with compile=False)"
             )
         root, watch = (
             (result[0], result[1]) if isinstance(result, tuple) and len(result) == 2 else (result, None)
@@ -585,7 +586,13 @@ class Tape:
                     wk = {kinds[w] for w in ws}
                     xk = {kinds[x] for x in xs}
                     if len(wk) != 1 or len(xk) != 1:
-                        raise Unsupported("a weighted sum whose weights (or inputs) mix numbers and lanes")
+                        mixed = {PARAM, SCALAR} <= wk | xk
+                        raise Unsupported(
+                            "a weighted sum whose weights are partly parameters and partly not: pass all of "
+                            "the model's parameters (model.parameters())"
+                            if mixed
+                            else "a weighted sum whose weights (or inputs) mix numbers and lanes"
+                        )
                     bias = kinds[ps[-1]] if len(ps) % 2 else None
                     if wk == {PARAM} and xk == {LANES} and bias in (None, PARAM) and kinds[n] == LANES:
                         key: tuple = ("matrix", pairs, bias, tuple(x for x in xs))
@@ -647,9 +654,17 @@ class Tape:
         feeds = _feeds(feeds)
         shapes = tuple(f.shape for f in feeds)
         if shapes != self.feed_shapes:
+            if len(shapes) != len(self.feed_shapes):
+                raise ValueError(f"this tape takes {len(self.feed_shapes)} feeds, got {len(shapes)}")
+            k = next(i for i, (a, b) in enumerate(zip(shapes, self.feed_shapes)) if a != b)
+            other_size = all(a[1:] == b[1:] for a, b in zip(shapes, self.feed_shapes))
             raise ValueError(
                 f"this tape was traced for feeds of shapes {self.feed_shapes}, got {shapes}: "
-                "trace another tape for another batch size (nn.fit keeps one per size)"
+                + (
+                    "trace another tape for another batch size (nn.fit keeps one per size)"
+                    if other_size
+                    else f"feed {k} must be {self.feed_shapes[k][1:] or 'one number'} per example"
+                )
             )
         return tuple(f if f.dtype == d else f.astype(d) for f, d in zip(feeds, self.feed_dtypes))
 
@@ -730,6 +745,9 @@ class Tape:
             return self.engine(feeds_)
         for p, g in zip(self.params, self.grad.tolist()):
             p.grad = g
+        for p in self._given:
+            if p not in self._slot:  # not in the loss's graph: no gradient, as after zero_grad()
+                p.grad = NO_GRAD
         return loss
 
     def forward(self, *feeds) -> float:
@@ -821,7 +839,8 @@ class Tape:
         lines = [
             f"Tape: a loss over {self.lanes} lanes (examples), {counted(self.nodes, 'value')} of one "
             f"example's graph in {counted(len(self.groups), 'group')}, ~{self.calls} numpy calls a step",
-            f"  parameters: {len(self.params)} numbers in one buffer (each layer's W a view of it)",
+            f"  parameters: {len(self.params)} numbers in one buffer"
+            + (" (each layer's W a view of it)" if self.layers else ""),
             "  feeds: " + ", ".join(f"{'×'.join(map(str, s))}" for s in self.feed_shapes),
         ]
         if self._early.guards or self._early.derived:
@@ -923,6 +942,7 @@ def trace(
         raise ValueError(f"check_every must be None, 0 or a whole number of replays > 0, got {check_every!r}")
     if state.anomaly:
         raise Unsupported(
-            "detect_anomaly() is on: it checks each op of the engine, which the tape does not run"
+            "detect_anomaly() is on: it checks each op of the engine, which the tape does not run; trace "
+            "outside the `with detect_anomaly():` block, or train with compile=False to keep the checks"
         )
     return Tape(fn, params, _feeds(feeds), check_every, share, signature)

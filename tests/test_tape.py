@@ -552,3 +552,27 @@ def test_a_batch_too_big_to_trace_is_evaluated_on_the_engine_and_training_stays_
     hb = nn.fit(b, X, y, epochs=2, batch_size=50, progress=False, seed=0, compile=False)
     assert ha.steps_on_tape == 8 and ha.steps_on_engine == 0
     assert_same_run(a, b, ha, hb)
+
+
+def test_feeds_of_another_shape_say_which_feed_and_what_it_must_be():
+    X, t = moons(20)
+    model = nn.MLP(2, [4, 1], seed=0)
+    tape = trace(lambda X, t: losses.mse(model(X), t), model.parameters(), (X, t))
+    with pytest.raises(ValueError, match=r"feed 0 must be \(2,\) per example"):
+        tape.run(np.hstack([X, X[:, :1]]), t)
+    with pytest.raises(ValueError, match="feed 1 must be one number per example"):
+        tape.run(X, t[:, None])
+    with pytest.raises(ValueError, match="takes 2 feeds, got 1"):
+        tape.run(X)
+
+
+def test_a_parameter_left_out_of_params_is_named_and_one_outside_the_graph_gets_no_gradient():
+    X, t = moons(20)
+    model = nn.MLP(2, [4, 1], seed=0)
+    with pytest.raises(Unsupported, match=r"pass all of the model's parameters \(model.parameters\(\)\)"):
+        trace(lambda X, t: losses.mse(model(X), t), model.parameters()[:1], (X, t))  # one weight of a neuron
+    extra = Value(1.0)
+    extra.grad = 5.0
+    tape = trace(lambda X, t: losses.mse(model(X), t), [*model.parameters(), extra], (X, t))
+    tape.run(X, t)
+    assert extra.grad is NO_GRAD

@@ -229,7 +229,7 @@ class Compiled:
                 raise  # nn's own code and the tape disagree: a bug to report, never to hide
             self.give_up(f"a replay differed from the engine: {e}")
             replayed = False
-        if not replayed:
+        if not replayed or tape is None:
             self.sync()  # the engine evaluates: it reads the Values
             return None
         self.primed = (tape, X, t)  # the next step on this batch needs only the backward pass

@@ -8,6 +8,7 @@ refuses its inputs) that step runs on the engine; where it cannot replay the los
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +27,16 @@ USER_CODE_CHECK = 25
 
 class CompileWarning(UserWarning):
     """fit(compile=True) could not use the tape for this model and loss, and trains on the engine."""
+
+
+def _outside_level() -> int:
+    """The stacklevel of the first caller outside nn and autograd_lite (the user's fit line)."""
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith(
+        ("nn.", "autograd_lite")
+    ):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _own_code(model, loss) -> bool:
@@ -69,6 +80,7 @@ class Compiled:
         self.ahead = False  # whether the buffer holds weights the Values do not have yet
         self.replayed = self.on_engine = 0  # steps taken by a replay, and by the engine for the tape
         self.check_first = False
+        self.stepped: set = set()  # the tapes a training step has replayed (the weights moved since)
 
     def objective(self, X, t):
         """The loss fit trains on, and what the evaluation reads beside it: (loss, outputs)."""
@@ -82,6 +94,7 @@ class Compiled:
         if n in self.tapes:
             return self.tapes[n]
         tape: Tape | None
+        self.sync()  # a trace runs the model on its Values: they get the buffer's weights first
         try:
             tape = trace(
                 self.objective,
@@ -89,7 +102,7 @@ class Compiled:
                 (X, t),
                 check_every=self.check_every,
                 share=self.main,
-                signature=self.user and self.main is None,  # compared with the second trace's
+                signature=self.user,  # compared with a second trace's (verify)
             )
         except Unsupported as e:
             if self.main is None:
@@ -110,18 +123,18 @@ class Compiled:
             f"fit: the tape cannot replay this model and loss ({why}); training on the engine "
             "(pass compile=False to choose that and skip this note)",
             CompileWarning,
-            stacklevel=5,
+            stacklevel=_outside_level(),
         )
         self.close()
         self.off = why
 
-    def verify(self, X: np.ndarray, t) -> bool:
+    def verify(self, tape: Tape, X: np.ndarray, t) -> bool:
         """For a forward or loss of the user's own: trace again, on this step's data and weights, and
-        keep the tape only if the graph is the same (so it does not depend on them)."""
+        keep the tape only if the graph is the same as `tape`'s (so it does not depend on them)."""
         self.verified = True
-        assert self.main is not None
+        self.sync()  # traced on the weights as they are now, not as the Values last heard of them
         again = trace(self.objective, self.opt.params, (X, t), share=self.main, signature=True)
-        if again.signature != self.main.signature:
+        if again.signature != tape.signature:
             self.give_up(
                 "the graph of your loss or forward changes with the data or the weights, "
                 "e.g. a branch on .data or a number read from the targets"
@@ -179,9 +192,9 @@ class Compiled:
         main = self.main
         if main is None or self.off is not None:
             return False
-        if not self.verified and self.replayed and tape is main:
+        if not self.verified and tape is not None and tape in self.stepped:  # trained since it was traced
             try:
-                if not self.verify(X, t):
+                if not self.verify(tape, X, t):
                     return False
             except Unsupported as e:
                 self.give_up(str(e))
@@ -205,6 +218,8 @@ class Compiled:
         else:
             self.replayed += 1
         self.ahead = True
+        if tape is not None:
+            self.stepped.add(tape)
         if self.session is not None:
             self.session.step()
         else:  # an optimizer without a flat step: through the Values
@@ -222,6 +237,8 @@ class Compiled:
         if self.off is not None or self.main is None:
             return None
         tape = self.tape(X, t)
+        if not self.verified and tape is not None and tape in self.stepped and not self.verify(tape, X, t):
+            return None  # your own code's graph moved with the weights: the engine evaluates
         try:
             replayed = tape is not None and tape.replay((X, t), backward=False) is not None
         except TapeMismatch as e:

@@ -475,6 +475,15 @@ class Divergence(Callback):
         return True
 
 
+class _Trace(Callback):
+    """Traces the tape of the training set (the evaluation's) when training starts."""
+
+    touches_model = False
+
+    def start(self, run: Run) -> None:
+        run.tape.tape(run.X, run.targets)
+
+
 class EarlyStopping(Callback):
     """Stops after `patience` epochs without a lower validation loss (training loss without validation)
     and puts back the weights of the best epoch when training ends."""
@@ -676,7 +685,8 @@ def fit(
             raise RuntimeError("fit(record=...) needs nn.replay, which is not loaded: import nn first")
         hooks.append(_recorder(record))
     # watchers first, so they see every epoch, then the callbacks that may stop the run
-    hooks += [*callbacks, Progress(progress), Divergence()]
+    bar = Progress(progress)
+    hooks += [*callbacks, bar, Divergence()]
     if patience is not None:
         hooks.append(EarlyStopping(patience))
     opt = _optimizer(optimizer, model, lr)
@@ -687,6 +697,8 @@ def fit(
     eager = watched or patience is not None or (record is not None and record is not False)
     tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=watched, eager=eager)
     run = Run(model, X, y, t, task, opt, history, epochs, tape=tape)
+    if tape is not None and epochs:  # traced before the bar is drawn, so a note does not land on it
+        hooks.insert(hooks.index(bar), _Trace())
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))
     try:

@@ -458,10 +458,10 @@ def test_a_callback_that_does_not_touch_the_model_leaves_the_weights_in_the_buff
     model = nn.MLP(2, [4, 1], seed=0)
     start = model.parameters()[0].data
     timer = Timer(model)
-    nn.fit(model, X, y, epochs=3, batch_size=16, progress=False, seed=0, callbacks=[timer])
+    nn.fit(model, X, y, epochs=3, progress=False, seed=0, callbacks=[timer])
     assert timer.first == [start] * 3  # it said it would not look: the Values waited
     engine = nn.MLP(2, [4, 1], seed=0)
-    nn.fit(engine, X, y, epochs=3, batch_size=16, progress=False, seed=0, compile=False)
+    nn.fit(engine, X, y, epochs=3, progress=False, seed=0, compile=False)
     assert model.parameters()[0].data == pytest.approx(engine.parameters()[0].data, rel=1e-9)
 
 
@@ -576,3 +576,21 @@ def test_a_parameter_left_out_of_params_is_named_and_one_outside_the_graph_gets_
     tape = trace(lambda X, t: losses.mse(model(X), t), [*model.parameters(), extra], (X, t))
     tape.run(X, t)
     assert extra.grad is NO_GRAD
+
+
+def test_a_forward_that_takes_a_number_from_its_weights_is_caught_with_a_full_batch_too():
+    X, y = data_for("binary", 40)
+
+    class Scaled(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(2, 1, seed=0)
+
+        def forward(self, x):
+            return self.fc(x) * float(1.0 + abs(self.fc.weight).sum())  # numpy on the weights: a number
+
+    a, b = Scaled(), Scaled()
+    with pytest.warns(CompileWarning, match="changes with the data or the weights"):
+        ha = nn.fit(a, X, y, loss="hinge", lr=0.05, epochs=5, progress=False)
+    hb = nn.fit(b, X, y, loss="hinge", lr=0.05, epochs=5, progress=False, compile=False)
+    assert_same_run(a, b, ha, hb)

@@ -2,7 +2,18 @@
 
 from . import display as _display  # noqa: F401  (registers how Values and steppers show in Jupyter)
 from . import html as _html  # noqa: F401  (the pages register the stepper's to_html writer on import)
-from .engine import NO_GRAD, Parameter, Value, derived, guard, has_grad, topological_order, wsum, zero_grad
+from .engine import (
+    NO_GRAD,
+    Parameter,
+    Value,
+    derived,
+    derived_data,
+    guard,
+    has_grad,
+    topological_order,
+    wsum,
+    zero_grad,
+)
 from .gradcheck import GradcheckReport, gradcheck, numerical_grad
 from .modes import detect_anomaly, no_grad
 from .ops import OPS, Op
@@ -30,6 +41,7 @@ __all__ = [
     "Unsupported",
     "Value",
     "derived",
+    "derived_data",
     "detect_anomaly",
     "gradcheck",
     "guard",

@@ -199,6 +199,8 @@ def test_flat_steps_are_the_per_parameter_steps_bit_for_bit(kind, data):
     run_both(cls, kw, data.draw(runs()))
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # inf - inf, on purpose
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
 @pytest.mark.parametrize("kind", OPTIMIZERS)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())

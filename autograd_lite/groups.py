@@ -422,12 +422,16 @@ class Constants(Group):
         pass  # constants pass no gradient on
 
     def describe(self) -> str:
+        def names(fns) -> str:
+            return ", ".join(
+                sorted({getattr(fn, "__name__", "?").strip("_").replace("_", " ") for fn in fns})
+            )
+
         parts = []
         if self.derived:
-            parts.append(f"{counted(len(self.derived), 'constant')} recomputed from the data")
+            made = names(fn for _, _, fn, _ in self.derived)
+            parts.append(f"{counted(len(self.derived), 'constant')} recomputed from the data ({made})")
         if self.guards:
-            names = sorted(
-                {getattr(fn, "__name__", "a check").strip("_").replace("_", " ") for fn, _, _ in self.guards}
-            )
-            parts.append(f"{counted(len(self.guards), 'check')} on the data made again ({', '.join(names)})")
+            checks = names(g[0] for g in self.guards)
+            parts.append(f"{counted(len(self.guards), 'check')} on the data made again ({checks})")
         return ", ".join(parts)

@@ -844,7 +844,7 @@ class Tape:
             "  feeds: " + ", ".join(f"{'×'.join(map(str, s))}" for s in self.feed_shapes),
         ]
         if self._early.guards or self._early.derived:
-            lines.append(f"  first: {self._early.describe()}")
+            lines.append(f"  before the first layer: {self._early.describe()}")
         lines += [f"  {g.describe()}" for g in self.groups if not g.data_free]
         apart = [f"    {g.describe()}" for g in self.groups if g.data_free]
         if apart:

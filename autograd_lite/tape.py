@@ -271,6 +271,10 @@ def _order(root: Value, recipes: dict, watched: list[Value]) -> list[Value]:
             recipe = recipes.get(node)
             if recipe is not None:
                 before += [s for s in recipe[1] if isinstance(s, Value)]
+            for p in before:  # a plain leaf is done when found: no trip through the stack
+                if p not in seen and not p.parents and p not in recipes:
+                    seen.add(p)
+                    order.append(p)
             for p in reversed(before):
                 if p not in seen:
                     stack.append((p, False))
@@ -363,53 +367,64 @@ class Tape:
         given = {p: p for p in params}
         level: dict[Value, int] = {}
         kinds: dict[Value, str] = {}
-        for node in order:  # levels: a leaf 0, a node one more than its deepest parent or source
-            before = list(node.parents)
-            recipe = rec.recipes.get(node)
-            if recipe is not None:
-                before += [s for s in recipe[1] if isinstance(s, Value)]
-            level[node] = 1 + max((level[p] for p in before), default=-1)
-            lanes = type(node.data) is ndarray
-            if lanes and len(node.data) != self.lanes:
-                raise Unsupported(f"a value of {len(node.data)} lanes in a graph of {self.lanes}")
-            if not node.parents and node in given and not lanes:
-                kinds[node] = PARAM
-            else:
-                kinds[node] = LANES if lanes else SCALAR
-        leaves = [n for n in order if not n.parents]
-        dataful = {n for n in leaves if n in rec.sources or n in rec.recipes}
-        for n in order:  # the nodes computed from the data (not from the parameters alone)
-            if n.parents and any(p in dataful for p in n.parents):
-                dataful.add(n)
-        uses: dict[Value, int] = {}  # how many operand slots of the graph read each value
-        for n in order:
-            for p in n.parents:
-                uses[p] = uses.get(p, 0) + 1
+        lanes_of = self.lanes
+        recipes, sources = rec.recipes, rec.sources
+        leaves: list[Value] = []
+        interior: list[Value] = []
+        dataful: set[Value] = set()  # the nodes computed from the data (not from the parameters alone)
         wants: set[Value] = set()  # the nodes that lead to a parameter: only they pass gradients back
-        for n in order:
-            if kinds[n] == PARAM or any(p in wants for p in n.parents):
-                wants.add(n)
-        for n in leaves:
-            if kinds[n] == LANES and n not in rec.sources and n not in rec.recipes:
-                where = rec.unknown.get(n, "")
-                raise Unsupported(
-                    f"an array of {len(n.data)} numbers{' made at ' + where if where else ''} is neither "
-                    "one of the feeds nor computed from them in a way the tape can redo (numpy on the "
-                    "inputs or targets, such as 2 * t - 1 or (x - mean) / std, is done once and "
-                    "would be baked in): write it with Values, prepare the data before fit, or make "
-                    "it with derived()"
-                )
-        for n in order:
-            if n.parents and n.op is None:
-                raise Unsupported(f"a node without an op ({n.name})")
-            if n.parents and _key(n) not in _SUPPORTED:
-                raise Unsupported(f"the op {n.op} ({_key(n)})")
+        uses: dict[Value, int] = {}  # how many operand slots of the graph read each value
+        by_level: dict[int, list[Value]] = {}
+        for node in order:  # levels: a leaf 0, a node one more than its deepest parent or source
+            ps = node.parents
+            lanes = type(node.data) is ndarray
+            if lanes and len(node.data) != lanes_of:
+                raise Unsupported(f"a value of {len(node.data)} lanes in a graph of {lanes_of}")
+            if not ps:  # a leaf (most of them: the weights), or a derived constant
+                leaves.append(node)
+                kind = LANES if lanes else PARAM if node in given and node not in recipes else SCALAR
+                kinds[node] = kind
+                if kind == PARAM:
+                    wants.add(node)
+                recipe = recipes.get(node)
+                if recipe is None:
+                    level[node] = 0
+                    if node in sources:
+                        dataful.add(node)
+                    elif lanes:
+                        where = rec.unknown.get(node, "")
+                        raise Unsupported(
+                            f"an array of {len(node.data)} numbers{' made at ' + where if where else ''} is "
+                            "neither one of the feeds nor computed from them in a way the tape can redo "
+                            "(numpy on the inputs or targets, such as 2 * t - 1 or (x - mean) / std, is "
+                            "done once and would be baked in): write it with Values, prepare the data "
+                            "before fit, or make it with derived()"
+                        )
+                    continue
+                dataful.add(node)
+                srcs = [x for x in recipe[1] if isinstance(x, Value)]
+                level[node] = 1 + max((level[x] for x in srcs), default=-1)
+                continue
+            if node.op is None:
+                raise Unsupported(f"a node without an op ({node.name})")
+            if _key(node) not in _SUPPORTED:
+                raise Unsupported(f"the op {node.op} ({_key(node)})")
+            interior.append(node)
+            kinds[node] = LANES if lanes else SCALAR
+            top = -1
+            for x in ps:
+                uses[x] = uses.get(x, 0) + 1
+                lx = level[x]
+                if lx > top:
+                    top = lx
+            level[node] = top + 1
+            by_level.setdefault(top + 1, []).append(node)
+            if any(x in dataful for x in ps):
+                dataful.add(node)
+            if any(x in wants for x in ps):
+                wants.add(node)
 
         # the parameter buffer: each layer's weights neuron by neuron, then its biases, then the rest
-        by_level: dict[int, list[Value]] = {}
-        for n in order:
-            if n.parents:
-                by_level.setdefault(level[n], []).append(n)
         plan = self._plan(by_level, kinds)
         if share is not None:
             slot = dict(share._slot)
@@ -421,22 +436,19 @@ class Tape:
             slot: dict[Value, int] = {}  # type: ignore[no-redef]
             ordered: list[Value] = []
 
-            def place(p: Value) -> None:
-                if p not in slot:
-                    slot[p] = len(ordered)
-                    ordered.append(p)
+            def place(ps) -> None:
+                for p in ps:
+                    if p not in slot:
+                        slot[p] = len(ordered)
+                        ordered.append(p)
 
             for kind, nodes in plan:
                 if kind == "matrix":
                     for n in nodes:
-                        for w in n.parents[0:-1:2] if len(n.parents) % 2 else n.parents[0::2]:
-                            place(w)
-                    for n in nodes:
-                        if len(n.parents) % 2:
-                            place(n.parents[-1])
-            for p in params:
-                if kinds.get(p) == PARAM:
-                    place(p)
+                        ps = n.parents
+                        place(ps[0:-1:2] if len(ps) % 2 else ps[0::2])
+                    place([n.parents[-1] for n in nodes if len(n.parents) % 2])
+            place([p for p in params if kinds.get(p) == PARAM])
             self.params = ordered
             self.data = np.array([p.data for p in ordered], dtype=np.float64)
             self.grad = np.zeros(len(ordered))

@@ -481,14 +481,14 @@ class Tape:
         groups: list[Group] = []
         constants_at: dict[int, tuple[list, list]] = {}
         for n in derived:
-            fn, sources = rec.recipes[n]
-            spec = tuple(rows[s] if isinstance(s, Value) else s for s in sources)
+            fn, made_from = rec.recipes[n]
+            spec = tuple(rows[s] if isinstance(s, Value) else s for s in made_from)
             constants_at.setdefault(level[n], ([], []))[0].append((rows[n][0], rows[n][1], fn, spec))
-        for fn, sources, result in rec.guards:
-            lv = 1 + max((level[s] for s in sources if isinstance(s, Value) and s in level), default=-1)
-            if any(isinstance(s, Value) and s not in level for s in sources):
+        for fn, read, result in rec.guards:
+            lv = 1 + max((level[s] for s in read if isinstance(s, Value) and s in level), default=-1)
+            if any(isinstance(s, Value) and s not in level for s in read):
                 raise Unsupported("a guard() on a value that is not part of the loss's graph")
-            spec = tuple(rows[s] if isinstance(s, Value) else s for s in sources)
+            spec = tuple(rows[s] if isinstance(s, Value) else s for s in read)
             constants_at.setdefault(lv, ([], []))[1].append((fn, spec, result))
         self._feeds_holder: list = [()]
         self._early = Constants(

@@ -163,3 +163,49 @@ def standardize(X, stats: tuple | None = None):
     else:
         mean, std = stats
     return (X - mean) / std, (mean, std)
+
+
+#: The feature crosses TensorFlow Playground offers, by the names `features` takes: each a function
+#: of the input columns x1, x2 (a table, never evaluated text).
+FEATURES: dict[str, tuple[int, object]] = {
+    "x1": (1, lambda x1, x2: x1),
+    "x2": (2, lambda x1, x2: x2),
+    "x1^2": (1, lambda x1, x2: x1 * x1),
+    "x2^2": (2, lambda x1, x2: x2 * x2),
+    "x1*x2": (2, lambda x1, x2: x1 * x2),
+    "sin(x1)": (1, lambda x1, x2: np.sin(x1)),
+    "sin(x2)": (2, lambda x1, x2: np.sin(x2)),
+}
+
+
+def features(X, names):
+    """The columns `names` computed from the inputs of X (one or two columns, x1 and x2), as the
+    Playground's feature crosses: e.g. features(X, ["x1", "x2", "x1*x2", "sin(x1)"]) -> (n, 4).
+
+    Names are from FEATURES; an unknown name, a repeated one, or one that needs x2 for a
+    one-column X is refused with the list of accepted names.
+    """
+    X = np.asarray(X, dtype=float)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[1] not in (1, 2):
+        raise ValueError(f"features needs X with one or two columns (x1, x2), got shape {np.shape(X)}")
+    if isinstance(names, str) or not hasattr(names, "__iter__"):
+        raise TypeError(f"features takes a list of names, e.g. ['x1', 'x2', 'x1*x2']; got {names!r}")
+    names = list(names)
+    if not names:
+        raise ValueError(f"features needs at least one name, from: {', '.join(FEATURES)}")
+    inputs = X.shape[1]
+    accepted = [k for k, (needs, _) in FEATURES.items() if needs <= inputs]
+    columns = []
+    for name in names:
+        if name not in FEATURES or FEATURES[name][0] > inputs:
+            why = "needs a second input column" if name in FEATURES else "is not a feature"
+            raise ValueError(f"{name!r} {why}; choose from: {', '.join(accepted)}")
+        columns.append(name)
+    if len(set(columns)) != len(columns):
+        twice = next(c for c in columns if columns.count(c) > 1)
+        raise ValueError(f"features: {twice!r} is named twice")
+    x1 = X[:, 0]
+    x2 = X[:, 1] if inputs == 2 else np.zeros(len(X))
+    return np.stack([FEATURES[name][1](x1, x2) for name in columns], axis=1)  # type: ignore[operator]

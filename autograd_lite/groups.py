@@ -138,11 +138,7 @@ class Operand:
 def to_parent(local, g, parent_kind: str, lanes_out: bool):
     """local · g for each node of a group; summed over the lanes where the parent holds one number."""
     if lanes_out and parent_kind != LANES:
-        if type(local) is ndarray and local.shape == g.shape:
-            return (local * g).sum(axis=1)
-        if type(local) is ndarray:
-            return (local * g).sum(axis=1)
-        return local * g.sum(axis=1)
+        return (local * g).sum(axis=1) if type(local) is ndarray else local * g.sum(axis=1)
     if type(local) is float and local == 1.0:
         return g
     return local * g

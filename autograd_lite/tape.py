@@ -173,7 +173,6 @@ class _Recorder:
         self.sources: dict[Value, Source] = {}
         self.recipes: dict[Value, tuple[Callable, tuple]] = {}
         self.guards: list[tuple[Callable, tuple, Any]] = []
-        self.keep: list = []  # what the ids above refer to stays alive while tracing
         self.reads: list[tuple[str, str]] = []  # (where, what) the user's code read numbers of Values
         self.made: dict[int, tuple] = {}  # id of an array from derived_data -> (the array, its Made)
         self.unknown: dict[Value, str] = {}  # lane constants of no known origin -> the line that made them
@@ -217,11 +216,9 @@ class _Recorder:
 
     def derived(self, node: Value, fn: Callable, sources: tuple) -> None:
         self.recipes[node] = (fn, tuple(self._source(s) for s in sources))
-        self.keep.append(node)
 
     def guard(self, fn: Callable, sources: tuple, result) -> None:
         self.guards.append((fn, tuple(self._source(s) for s in sources), result))
-        self.keep.extend(s for s in sources if isinstance(s, Value))
 
 
 # --- tracing and compiling ---------------------------------------------------------------------------

@@ -131,6 +131,8 @@ class History:
     steps_on_tape: int = 0
     steps_on_engine: int = 0
     replay: Any = field(default=None, repr=False, compare=False)  # an nn.replay.Replay after fit(record=...)
+    #: fit(features=...)'s names: the model's inputs are these columns of nn.datasets.features(X, names)
+    features: tuple[str, ...] | None = None
 
     @property
     def epochs(self) -> int:
@@ -246,6 +248,10 @@ class Run:
     epochs: int  # planned
     step_error: str | None = None  # why the last optimizer step could not be taken
     tape: Any = None  # fit's nn.compiled.Compiled while it trains on the tape (the weights in its buffer)
+    #: fit(features=...): the names of the feature columns the model sees, and the 1- or 2-column
+    #: inputs they were computed from (the plane a replay draws its maps over); else None
+    features: tuple[str, ...] | None = None
+    plane: np.ndarray | None = None
 
     def weights(self):
         """The numbers of the optimizer's parameters now, in its order (read from the tape's buffer
@@ -292,6 +298,10 @@ class Callback:
 
     def epoch_done(self, run: Run, epoch: int) -> bool:
         return False
+
+    def before_last_step(self, run: Run, epoch: int) -> None:
+        """Called just before the optimizer's last step of each epoch (only for a callback that
+        defines it): the weights (run.weights()) and optimizer state are those that step starts from."""
 
     def finish(self, run: Run) -> None:
         pass
@@ -535,6 +545,15 @@ def _postfix(history: History) -> str:
 # --- fit ---------------------------------------------------------------------------------
 
 
+def _with_features(X, names) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+    """(the plane: X as 1 or 2 float columns, the feature columns computed from it, the names)."""
+    from .datasets import features as feature_columns
+
+    columns = feature_columns(X, names)  # checks X and the names, with the accepted list
+    plane = np.asarray(X, dtype=float)
+    return (plane[:, None] if plane.ndim == 1 else plane), columns, tuple(names)
+
+
 def batches(X: np.ndarray, t, size: int, shuffle: bool, rng: np.random.Generator):
     """One epoch's mini-batches (X_batch, t_batch) of `size` rows; shuffled (by rng) when there are
     several and `shuffle` is on; the whole set, uncopied, when size covers it."""
@@ -616,6 +635,7 @@ def fit(
     callbacks: Sequence[Callback] = (),
     compile: bool = True,
     check_every: int | None = None,
+    features: Sequence[str] | None = None,
 ) -> History:
     """Train `model` on (X, y) and return the per-epoch History.
 
@@ -653,7 +673,16 @@ def fit(
     check_every: run the engine beside the tape on the first step and every k steps after, and
     raise TapeMismatch on a difference (None: no check for nn's own models and losses, whose tests
     run every step checked; every 25 steps when the model's forward or the loss is your own code).
+    features: names from nn.datasets.FEATURES (["x1", "x2", "x1*x2", "sin(x1)"]): the model sees
+    those columns computed from X (one or two columns; validation's X alike), and a recorded
+    replay still draws its maps over X's plane; `history.features` keeps the names.
     """
+    plane: np.ndarray | None = None
+    names: tuple[str, ...] = ()
+    if features is not None:
+        plane, X, names = _with_features(X, features)
+        if isinstance(validation, tuple | list) and len(validation) == 2:
+            validation = (_with_features(validation[0], names)[1], validation[1])
     X = check_X(model, X)
     y = plain_labels(y)
     if isinstance(validation, tuple | list) and len(validation) == 2:
@@ -676,6 +705,8 @@ def fit(
     l2 = checks.number("l2", l2)
     metric_fns = _metric_fns(metrics, task)
     history = History(task.name)
+    if plane is not None:
+        history.features = names
     history.metrics = {name: [] for name in metric_fns}
     if validation is not None:
         history.val_metrics = {name: [] for name in metric_fns}
@@ -697,10 +728,15 @@ def fit(
     eager = watched or patience is not None or (record is not None and record is not False)
     tape = _compiled(compile, model, task, l2, opt, check_every, loss, watched=watched, eager=eager)
     run = Run(model, X, y, t, task, opt, history, epochs, tape=tape)
+    if plane is not None:
+        run.features, run.plane = names, plane
     if tape is not None and epochs:  # traced before the bar is drawn, so a note does not land on it
         hooks.insert(hooks.index(bar), _Trace())
     rng = make_rng(seed)
     size = len(X) if batch_size is None else min(batch_size, len(X))
+    last_batch = math.ceil(len(X) / size) - 1 if len(X) else 0
+    # the callbacks that watch each epoch's last step (the recorder: the numbers it starts from)
+    watch_step = [h for h in hooks if type(h).before_last_step is not Callback.before_last_step]
     try:
         for hook in hooks:
             hook.start(run)  # the recorder checks its arguments here, before anything changes
@@ -712,7 +748,10 @@ def fit(
             if tape is not None:
                 tape.begin_epoch()
             with np.errstate(over="ignore", invalid="ignore"):
-                for Xb, tb in batches(X, t, size, shuffle, rng):
+                for b, (Xb, tb) in enumerate(batches(X, t, size, shuffle, rng)):
+                    if watch_step and b == last_batch:
+                        for hook in watch_step:
+                            hook.before_last_step(run, epoch)
                     try:
                         if tape is not None and tape.step(Xb, tb):
                             continue  # counted by the tape

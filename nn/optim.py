@@ -16,14 +16,24 @@ A flat session (`opt.flat(params, data, grad)`) steps parameters kept in one
 float64 array, as the tape keeps them, in a few numpy calls: each rule below
 is written once for floats and arrays, so its numbers are step()'s bit for
 bit, and on `close()` opt.state holds what step() would have left.
+
+`opt.explain(p)` describes the one step step() would take for p (from its
+data, grad and state, or numbers given, say a recorded epoch's) without
+taking it: the rule in symbols, the rule with the numbers filled in, w before
+and after, the state before and after. Its numbers come from the same rules
+(which report their intermediate terms into a dict when asked), so `after`
+is step()'s result bit for bit; pages show its text and compute nothing.
 """
 
 from __future__ import annotations
 
+import copy
 import math
+import numbers
 import sys
 import types
 from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -187,10 +197,11 @@ def _maximum(a: Num, b: Num) -> Num:
 # --- the update rules, once for floats and arrays ---------------------------------------
 
 
-def _sgd_rule(theta: Num, g: Num, buf: Num, first, lr: float, mu: float, dampening: float,
-              wd: float, nesterov: bool, whack: Num) -> tuple[Num, Num]:  # fmt: skip
+def _sgd_rule(theta: Num, g: Num, buf: Num, first, lr: float, mu: float, dampening: float, wd: float,
+              nesterov: bool, whack: Num, *, notes: dict | None = None) -> tuple[Num, Num]:  # fmt: skip
     """One SGD step: (θ, momentum buffer). `first`: True where there is no buffer yet (a mask in a
-    flat session), and the buffer starts at the gradient."""
+    flat session), and the buffer starts at the gradient. `notes` (explain()'s) receives g with
+    weight decay ("g") and the direction stepped along ("d")."""
     if wd:
         g = g + wd * theta
     if mu:
@@ -199,8 +210,12 @@ def _sgd_rule(theta: Num, g: Num, buf: Num, first, lr: float, mu: float, dampeni
         else:
             new = mu * buf + (1 - dampening) * g
             buf = new if first is False else np.where(first, g, new)
-        g = g + mu * buf if nesterov else buf
-    return theta - lr * g + whack, buf
+        d = g + mu * buf if nesterov else buf
+    else:
+        d = g
+    if notes is not None:
+        notes.update(g=g, d=d)
+    return theta - lr * d + whack, buf
 
 
 def _rmsprop_average(theta: Num, g: Num, v: Num, ga: Num, a: float, wd: float,
@@ -243,9 +258,10 @@ def _step_size(lr: float, b1: float, t: int) -> float:
 
 def _adam_rule(theta: Num, g: Num, m: Num, v: Num, vmax: Num, lr: float, b1: float, b2: float,
                eps: float, wd: float, decoupled: bool, amsgrad: bool, step_size: Num,
-               root2: Num) -> tuple[Num, Num, Num, Num]:  # fmt: skip
+               root2: Num, *, notes: dict | None = None) -> tuple[Num, Num, Num, Num]:  # fmt: skip
     """One Adam/AdamW step: (θ, exp_avg, exp_avg_sq, max_exp_avg_sq); step_size = lr/(1 - β1^t),
-    root2 = √(1 - β2^t)."""
+    root2 = √(1 - β2^t). `notes` (explain()'s) receives g with the L2 term ("g") and θ after
+    AdamW's decay ("theta")."""
     if wd:
         if decoupled:
             theta = theta * (1 - lr * wd)  # AdamW: shrink the weight, apart from the gradient
@@ -258,29 +274,81 @@ def _adam_rule(theta: Num, g: Num, m: Num, v: Num, vmax: Num, lr: float, b1: flo
         denom = _sqrt(vmax) / root2 + eps
     else:
         denom = _sqrt(v) / root2 + eps
+    if notes is not None:
+        notes.update(g=g, theta=theta)
     return theta + _div(-step_size * m, denom), m, v, vmax
 
 
 def _adamax_rule(theta: Num, g: Num, m: Num, u: Num, b1: float, b2: float, eps: float, wd: float,
-                 step_size: Num) -> tuple[Num, Num, Num]:  # fmt: skip
-    """One Adamax step: (θ, exp_avg, exp_inf); step_size = lr/(1 - β1^t)."""
+                 step_size: Num, *, notes: dict | None = None) -> tuple[Num, Num, Num]:  # fmt: skip
+    """One Adamax step: (θ, exp_avg, exp_inf); step_size = lr/(1 - β1^t). `notes` (explain()'s)
+    receives g with weight decay ("g")."""
     if wd:
         g = g + wd * theta
+    if notes is not None:
+        notes["g"] = g
     m = _lerp(m, g, 1 - b1)
     u = _maximum(u * b2, abs(g) + eps)
     return theta + _div(-step_size * m, u), m, u
+
+
+# --- one step explained ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One optimizer step of one parameter (`Optimizer.explain`): the rule in symbols, the rule
+    with this step's numbers (one line per quantity, 4 significant digits), w before and after
+    (after is step()'s result, bit for bit) and the state before and after the step."""
+
+    rule: str
+    lines: tuple[str, ...]
+    before: float
+    after: float
+    state: dict[str, float]
+    state_before: dict[str, float]
+
+    @property
+    def text(self) -> str:
+        """The rule and the lines, one per line."""
+        return "\n".join((self.rule, *self.lines))
+
+    def __str__(self) -> str:
+        state = ", ".join(f"{k} = {_n(v)}" for k, v in self.state.items()) or "none"
+        return "\n".join((self.rule, *(f"  {line}" for line in self.lines), f"  state after: {state}"))
+
+
+def _n(x: float) -> str:
+    """A number as explain() shows it: 4 significant digits, a real minus sign; a whole count whole."""
+    s = str(x) if isinstance(x, int) else f"{x:.4g}"
+    return "−" + s[1:] if s.startswith("-") else s
+
+
+def _o(x: float) -> str:
+    """A number after an operator (or squared): in parentheses when negative, 0.5 − 0.1 · (−0.3)."""
+    s = _n(x)
+    return f"({s})" if s.startswith("−") else s
+
+
+def _real(name: str, x) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"explain: {name} must be a number, got {x!r}")
+    return float(x)
 
 
 # --- the optimizers ---------------------------------------------------------------
 
 
 class Optimizer:
-    """Holds the parameters, the learning rate and per-parameter state; subclasses define `step`."""
+    """Holds the parameters, the learning rate and per-parameter state; subclasses define `step`
+    (and `_rule`/`_explain`, from which `explain()` describes one step)."""
 
     #: The open flat session (see `flat`), if any.
     _flat_session: Flat | None = None
     #: Whether the state counts each parameter's steps ("step"), as RMSProp and the Adams do.
     _counts_steps = True
+    #: Each parameter's index in params, made by explain() on first use.
+    _index: dict[Value, int] | None = None
 
     def __init__(self, params, lr: float):
         self.params: list[Value] = _parameters(params)
@@ -320,6 +388,68 @@ class Optimizer:
 
     def step(self) -> None:
         """Update every parameter that has a grad from it; those without one are left alone."""
+        raise NotImplementedError
+
+    def explain(self, p: Value, data: float | None = None, grad: float | None = None,
+                state: dict | None = None) -> Explanation:  # fmt: skip
+        """The one step `step()` would take for parameter p, explained: its rule in symbols, one line
+        per quantity with the numbers filled in, w before and after (step()'s result, bit for bit) and
+        the state the step starts from and leaves. Nothing is changed.
+
+        The step starts from `data` (default p.data), `grad` (default p.grad; NO_GRAD: step() leaves
+        p alone) and `state` (default opt.state.get(p), the state before the step; {}: none yet, a
+        first step). While a flat session holding p is open, the defaults are the session's numbers.
+        SGD's noise is the draw the next step() will make. Centered RMSProp's negative variance is
+        explained (step() would raise and change nothing); a zero divisor raises as step() does.
+        """
+        i = self._index_of(p)
+        owner = next((c for c in type(self).__mro__ if "_explain" in vars(c)), Optimizer)
+        if owner is Optimizer or type(self).step is not vars(owner)["step"]:
+            raise NotImplementedError(
+                f"{type(self).__name__} defines its own step(); explain() knows only nn.optim's rules"
+            )
+        f = self._flat_session
+        k = f._slot(p) if f is not None else None
+        if data is None:
+            data = p.data if f is None or k is None else float(f.data[k])
+        if grad is None:
+            grad = p.grad if f is None or k is None else float(f.grad[k])
+        if state is None:
+            if f is not None:
+                f._sync()  # the session's state, as opt.state reads it (which would mark it stale)
+            state = self._state.get(p)
+        w = _real("data", data)
+        g = grad if grad is NO_GRAD else _real("grad", grad)
+        before = dict(state) if state else {}
+        rule = ";  ".join(self._rule())
+        if g is NO_GRAD:
+            line = (
+                f"{_who(i, p)} has no gradient (no backward() reached it since zero_grad()): "
+                f"step() leaves it and its state alone, w = {_n(w)}"
+            )
+            return Explanation(rule, (line,), w, w, dict(before), before)
+        lines, after, new = self._explain(i, p, w, g, dict(before))
+        return Explanation(rule, tuple(lines), w, float(after), new, before)
+
+    def _index_of(self, p: Value) -> int:
+        """p's index in params, or a ValueError naming p."""
+        i = self._index.get(p) if self._index is not None and isinstance(p, Value) else None
+        if i is None or i >= len(self.params) or self.params[i] is not p:  # params changed: index anew
+            self._index = {q: j for j, q in enumerate(self.params)}
+            i = self._index.get(p) if isinstance(p, Value) else None
+        if i is None:
+            what = f"{p.name!r}" if isinstance(p, Value) else f"a {type(p).__name__}"
+            raise ValueError(
+                f"explain: {what} is not one of this {type(self).__name__}'s {len(self.params)} parameters"
+            )
+        return i
+
+    def _rule(self) -> list[str]:
+        """The update rule in symbols for the current hyperparameters, one assignment per item."""
+        raise NotImplementedError
+
+    def _explain(self, i: int, p: Value, w: float, g: float, s: dict) -> tuple[list[str], float, dict]:
+        """(lines, w after, state after) of p's step from w, g and state s ({}: none), by the rule."""
         raise NotImplementedError
 
     def flat(self, params: list[Value], data: np.ndarray, grad: np.ndarray) -> Flat | None:
@@ -505,6 +635,13 @@ class Flat:
         self.pos = pos  # each parameter's index in optimizer.params: the noise it draws, how errors name it
         self._order = np.argsort(pos, kind="stable").tolist()  # the optimizer's order, for state written back
         self.closed = False
+        self._slots: dict[Value, int] | None = None
+
+    def _slot(self, p: Value) -> int | None:
+        """p's index in the session, None if it is not in it."""
+        if self._slots is None:
+            self._slots = {q: k for k, q in enumerate(self.params)}
+        return self._slots.get(p)
 
     def _load(self) -> bool:
         """Take the parameters' state from the optimizer (zeros where there is none yet); False if it
@@ -618,6 +755,7 @@ class SGD(Optimizer):
     b ← μ·b + (1 - τ)·g, and g ← g + μ·b (Nesterov) or g ← b;  θ ← θ - lr·g.
     `noise` > 0 adds N(0, noise²) to every update ("give it a whack" to leave a
     local minimum); it is not part of PyTorch's rule and is off by default.
+    `explain(p)` shows one step with its numbers (with noise, the next step()'s draw).
     """
 
     _counts_steps = False
@@ -687,6 +825,41 @@ class SGD(Optimizer):
             return
         f._commit(theta, {"momentum_buffer": buf.copy() if buf is f.grad else buf})
 
+    def _rule(self) -> list[str]:
+        rule = ["g ← g + λ·w"] if self.weight_decay else []
+        d = "g"
+        if self.momentum:
+            rule.append("b ← μ·b + (1 − τ)·g" if self.dampening else "b ← μ·b + g")
+            rule += ["g ← g + μ·b"] if self.nesterov else []
+            d = "g" if self.nesterov else "b"
+        return [*rule, f"w ← w − lr·{d}" + (" + ζ, ζ ~ N(0, noise²)" if self.noise else "")]
+
+    def _explain(self, i: int, p: Value, w: float, g: float, s: dict) -> tuple[list[str], float, dict]:
+        lr, mu, tau, wd, nesterov = self.lr, self.momentum, self.dampening, self.weight_decay, self.nesterov
+        if self.noise:  # the next step()'s draw, from a copy of the generator
+            whack = copy.deepcopy(self.rng).normal(0.0, self.noise, size=len(self.params))[i]
+        else:  # -0.0 where step() takes its plain path (w - lr·g): adding it changes no bit
+            whack = 0.0 if mu or wd else -0.0
+        buf = s["momentum_buffer"] if mu and s else None
+        notes: dict = {}
+        after, buf = _sgd_rule(w, g, buf, not s, lr, mu, tau, wd, nesterov, whack, notes=notes)
+        lines = [f"g ← {_n(g)} + {_o(wd)} · {_o(w)} = {_n(notes['g'])}"] if wd else []
+        if mu:
+            if not s:
+                lines.append(f"b ← g = {_n(buf)}  (the first step starts the buffer at the gradient)")
+            else:
+                damped = f"{_o(1 - tau)} · {_o(notes['g'])}" if tau else _o(notes["g"])
+                lines.append(f"b ← {_n(mu)} · {_o(s['momentum_buffer'])} + {damped} = {_n(buf)}")
+            if nesterov:
+                lines.append(f"g ← {_n(notes['g'])} + {_n(mu)} · {_o(buf)} = {_n(notes['d'])}")
+            s = {**s, "momentum_buffer": buf}
+        noise = ""
+        if self.noise:
+            lines.append(f"ζ = {_n(whack)}  (the next step()'s draw from N(0, {_n(self.noise)}²))")
+            noise = f" + {_o(whack)}"
+        lines.append(f"w ← {_n(w)} − {_o(lr)} · {_o(notes['d'])}{noise} = {_n(after)}")
+        return lines, after, s
+
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "momentum": self.momentum, "weight_decay": self.weight_decay}
         if self.dampening:
@@ -708,7 +881,7 @@ class RMSProp(Optimizer):
     constant it is 0 up to rounding, so steps grow to lr·g/ε. Should rounding
     take it below 0, PyTorch's sqrt gives nan and the weight is lost; here
     `step()` raises a FloatingPointError naming the parameter and changes
-    nothing instead.
+    nothing instead; `explain(p)` shows one step with its numbers, and says so there.
     """
 
     def __init__(
@@ -777,6 +950,43 @@ class RMSProp(Optimizer):
             new["momentum_buffer"] = buf
         f._commit(theta, new)
 
+    def _rule(self) -> list[str]:
+        rule = ["g ← g + λ·w"] if self.weight_decay else []
+        rule.append("v ← α·v + (1 − α)·g²")
+        rule += ["g̅ ← α·g̅ + (1 − α)·g", "ṽ = v − g̅²"] if self.centered else []
+        root = "√ṽ" if self.centered else "√v"
+        if self.momentum > 0:
+            return [*rule, f"b ← μ·b + g/({root} + ε)", "w ← w − lr·b"]
+        return [*rule, f"w ← w − lr·g/({root} + ε)"]
+
+    def _explain(self, i: int, p: Value, w: float, g: float, s: dict) -> tuple[list[str], float, dict]:
+        lr, a, eps, wd = self.lr, self.alpha, self.eps, self.weight_decay
+        mu, centered = self.momentum, self.centered
+        t = s["step"] + 1 if s else 1
+        v0 = s["square_avg"] if s else 0.0
+        ga0 = s["grad_avg"] if s and centered else 0.0
+        gd, v, ga, var = _rmsprop_average(w, g, v0, ga0 if centered else None, a, wd, centered)
+        lines = [f"g ← {_n(g)} + {_o(wd)} · {_o(w)} = {_n(gd)}"] if wd else []
+        lines.append(f"v ← {_n(a)} · {_o(v0)} + {_o(1 - a)} · {_o(gd)}² = {_n(v)}")
+        new = {"step": t, "square_avg": v}
+        if centered:
+            lines.append(f"g̅ ← {_n(a)} · {_o(ga0)} + {_o(1 - a)} · {_o(gd)} = {_n(ga)}")
+            lines.append(f"ṽ = v − g̅² = {_n(v)} − {_o(ga)}² = {_n(var)}")
+            new["grad_avg"] = ga
+            if var < 0:  # step() refuses: nothing changes, for this parameter or any other
+                error = _negative_variance(t, _who(i, p), var, gd)
+                return [*lines, f"step() raises FloatingPointError and changes nothing: {error}"], w, s
+        d = f"√{_o(var)} + {_o(eps)}"
+        buf0 = s["momentum_buffer"] if s and mu > 0 else 0.0
+        after, buf = _rmsprop_move(w, gd, var, buf0 if mu > 0 else None, lr, eps, mu)
+        if mu > 0:
+            lines.append(f"b ← {_n(mu)} · {_o(buf0)} + {_o(gd)}/({d}) = {_n(buf)}")
+            lines.append(f"w ← {_n(w)} − {_o(lr)} · {_o(buf)} = {_n(after)}")
+            new["momentum_buffer"] = buf
+        else:
+            lines.append(f"w ← {_n(w)} − {_o(lr)} · {_o(gd)}/({d}) = {_n(after)}")
+        return lines, after, {**s, **new}
+
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay}
         h.update(momentum=self.momentum, centered=self.centered)
@@ -793,6 +1003,7 @@ class Adam(Optimizer):
     m̂ = m/(1 - β1^t);  v̂ = v/(1 - β2^t) (amsgrad: the running max of v, then corrected);
     θ ← θ - lr·m̂/(√v̂ + ε), arranged as PyTorch does: θ - (lr/(1 - β1^t))·m / (√v/√(1 - β2^t) + ε).
     t counts this parameter's own steps (a step that skips it does not count).
+    `explain(p)` shows one step with its numbers, in PyTorch's arrangement.
     """
 
     decoupled = False
@@ -855,6 +1066,49 @@ class Adam(Optimizer):
             theta, {"exp_avg": m, "exp_avg_sq": v, **({"max_exp_avg_sq": vmax} if self.amsgrad else {})}
         )
 
+    def _rule(self) -> list[str]:
+        rule = []
+        if self.weight_decay:
+            rule.append("w ← w·(1 − lr·λ)" if self.decoupled else "g ← g + λ·w")
+        rule += ["m ← β1·m + (1 − β1)·g", "v ← β2·v + (1 − β2)·g²"]
+        rule += ["vmax ← max(vmax, v)"] if self.amsgrad else []
+        return [*rule, "w ← w − lr·m̂/(√v̂ + ε)"]
+
+    def _explain(self, i: int, p: Value, w: float, g: float, s: dict) -> tuple[list[str], float, dict]:
+        lr, (b1, b2), eps, wd, amsgrad = self.lr, self.betas, self.eps, self.weight_decay, self.amsgrad
+        if not s:  # as step() makes it
+            s = {"step": 0, "exp_avg": 0.0, "exp_avg_sq": 0.0, **({"max_exp_avg_sq": 0.0} if amsgrad else {})}
+        t = s["step"] + 1
+        step_size, root2 = self._bias(t)
+        m0, v0, vmax0 = s["exp_avg"], s["exp_avg_sq"], s["max_exp_avg_sq"] if amsgrad else 0.0
+        notes: dict = {}
+        after, m, v, vmax = _adam_rule(
+            w, g, m0, v0, vmax0 if amsgrad else None, lr, b1, b2, eps, wd, self.decoupled, amsgrad,
+            step_size, root2, notes=notes,
+        )  # fmt: skip
+        lines = [f"t = {t}"]
+        if wd and self.decoupled:
+            lines.append(f"w ← {_n(w)} · (1 − {_o(lr)} · {_o(wd)}) = {_n(notes['theta'])}")
+        elif wd:
+            lines.append(f"g ← {_n(g)} + {_o(wd)} · {_o(w)} = {_n(notes['g'])}")
+        gd = notes["g"]
+        lines.append(f"m ← {_n(b1)} · {_o(m0)} + {_o(1 - b1)} · {_o(gd)} = {_n(m)}")
+        lines.append(f"v ← {_n(b2)} · {_o(v0)} + {_o(1 - b2)} · {_o(gd)}² = {_n(v)}")
+        new = {**s, "step": t, "exp_avg": m, "exp_avg_sq": v}
+        if amsgrad:
+            lines.append(f"vmax ← max({_n(vmax0)}, {_n(v)}) = {_n(vmax)}")
+            new["max_exp_avg_sq"] = vmax
+        vhat = "vmax" if amsgrad else "v"
+        lines.append(
+            f"lr/(1 − β1^t) = {_n(lr)}/(1 − {_o(b1)}^{t}) = {_n(step_size)}  (lr·m̂ = {_n(step_size)}·m)"
+        )
+        lines.append(f"√(1 − β2^t) = √(1 − {_o(b2)}^{t}) = {_n(root2)}  (√v̂ = √{vhat}/{_n(root2)})")
+        lines.append(
+            f"w ← {_n(notes['theta'])} − {_o(step_size)} · {_o(m)}/(√{_o(vmax if amsgrad else v)}/{_o(root2)}"
+            f" + {_o(eps)}) = {_n(after)}"
+        )
+        return lines, after, new
+
     def _hyper(self) -> dict:
         h = {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}
         if self.amsgrad:
@@ -867,6 +1121,7 @@ class AdamW(Adam):
 
     θ ← θ·(1 - lr·λ) first, then the Adam step with the raw gradient
     (m and v never see the decay). Default λ = 0.01, as in PyTorch.
+    `explain(p)` shows one step with its numbers, the decay first.
     """
 
     decoupled = True
@@ -888,6 +1143,7 @@ class Adamax(Optimizer):
 
     g ← grad + λ·θ;  m ← β1·m + (1 - β1)·g;  u ← max(β2·u, |g| + ε);
     θ ← θ - lr·m/((1 - β1^t)·u), arranged as PyTorch does: θ - (lr/(1 - β1^t))·m / u.
+    `explain(p)` shows one step with its numbers.
     """
 
     def __init__(
@@ -932,6 +1188,27 @@ class Adamax(Optimizer):
         theta, m, u = _adamax_rule(f.data, f.grad, f.arrays["exp_avg"], f.arrays["exp_inf"], b1, b2, eps, wd,
                                    step_size)  # fmt: skip
         f._commit(theta, {"exp_avg": m, "exp_inf": u})
+
+    def _rule(self) -> list[str]:
+        rule = ["g ← g + λ·w"] if self.weight_decay else []
+        return [*rule, "m ← β1·m + (1 − β1)·g", "u ← max(β2·u, |g| + ε)", "w ← w − lr·m/((1 − β1^t)·u)"]
+
+    def _explain(self, i: int, p: Value, w: float, g: float, s: dict) -> tuple[list[str], float, dict]:
+        lr, (b1, b2), eps, wd = self.lr, self.betas, self.eps, self.weight_decay
+        if not s:  # as step() makes it
+            s = {"step": 0, "exp_avg": 0.0, "exp_inf": 0.0}
+        t = s["step"] + 1
+        (step_size,) = self._bias(t)
+        m0, u0 = s["exp_avg"], s["exp_inf"]
+        notes: dict = {}
+        after, m, u = _adamax_rule(w, g, m0, u0, b1, b2, eps, wd, step_size, notes=notes)
+        gd = notes["g"]
+        lines = [f"t = {t}"] + ([f"g ← {_n(g)} + {_o(wd)} · {_o(w)} = {_n(gd)}"] if wd else [])
+        lines.append(f"m ← {_n(b1)} · {_o(m0)} + {_o(1 - b1)} · {_o(gd)} = {_n(m)}")
+        lines.append(f"u ← max({_n(b2)} · {_o(u0)}, |{_n(gd)}| + {_o(eps)}) = {_n(u)}")
+        lines.append(f"lr/(1 − β1^t) = {_n(lr)}/(1 − {_o(b1)}^{t}) = {_n(step_size)}")
+        lines.append(f"w ← {_n(w)} − {_o(step_size)} · {_o(m)}/{_o(u)} = {_n(after)}")
+        return lines, after, {**s, "step": t, "exp_avg": m, "exp_inf": u}
 
     def _hyper(self) -> dict:
         return {"lr": self.lr, "betas": self.betas, "eps": self.eps, "weight_decay": self.weight_decay}

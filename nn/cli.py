@@ -12,22 +12,37 @@ import os
 import sys
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from autograd_lite.errors import counted
 
 from . import checks
 
 DATASETS = {
-    # name: (kind, default loss)
-    "xor": ("classes", "hinge"),
-    "moons": ("classes", "hinge"),
-    "circles": ("classes", "hinge"),
-    "spirals": ("classes", "cross_entropy"),
-    "blobs": ("classes", "cross_entropy"),
-    "line": ("regression", "mse"),
-    "sine": ("regression", "mse"),
+    # name: (kind, default loss, inputs per point)
+    "xor": ("classes", "hinge", 2),
+    "moons": ("classes", "hinge", 2),
+    "circles": ("classes", "hinge", 2),
+    "spirals": ("classes", "cross_entropy", 2),
+    "blobs": ("classes", "cross_entropy", 2),
+    "line": ("regression", "mse", 1),
+    "sine": ("regression", "mse", 1),
+    # TensorFlow Playground's, on its scale; --noise is its slider as a fraction
+    "circle": ("classes", "hinge", 2),
+    "quadrants": ("classes", "hinge", 2),
+    "gaussians": ("classes", "hinge", 2),
+    "spiral": ("classes", "hinge", 2),
+    "plane": ("regression", "mse", 2),
+    "multi_gaussian": ("regression", "mse", 2),
 }
 
+#: The Playground's own names that differ from ours ("xor" is ours too: the four-point table).
+PLAYGROUND_NAMES = {"xor": "quadrants", "gauss": "gaussians", "multi-gauss": "multi_gaussian"}
+
+
+#: --csv: a target of whole numbers is read as classes, up to this many unless --loss says so (a
+#: column of counts 0..30 is more likely a number to predict than 31 classes).
+GUESSED_CLASSES = 10
 
 #: Learning-rate schedules by the names --schedule accepts: what each does over E epochs, and the
 #: nn.optim schedule that does it.
@@ -51,6 +66,7 @@ SECONDS_PER_PARAMETER_EXAMPLE = 4e-8
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the `train` subcommand to the `autograd-lite` parser."""
+    from .datasets import FEATURES
     from .functional import ACTIVATIONS
     from .module import INITS
     from .optim import OPTIMIZERS
@@ -63,16 +79,53 @@ def register(commands: argparse._SubParsersAction) -> None:
         "and write plots and the model.\n\n"
         "examples:\n"
         "  autograd-lite train moons --plot moons.png --save m.json\n"
+        "  autograd-lite train circle --features x1^2,x2^2 --hidden 2 --train-ratio 0.5   the Playground's\n"
+        "  autograd-lite train --csv points.csv --target label --html run.html       your own table\n"
         "  autograd-lite train moons --load m.json --epochs 0      evaluate a saved model\n"
         "  autograd-lite train moons --load m.json --schedule cosine   continue training it",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("dataset", metavar="DATASET", help=f"one of: {', '.join(DATASETS)}")
+    parser.add_argument(
+        "dataset",
+        metavar="DATASET",
+        nargs="?",
+        help=f"one of: {', '.join(DATASETS)} (circle to multi_gaussian are TensorFlow Playground's); "
+        "or none, with --csv",
+    )
     parser.add_argument("--n", metavar="N", help=f"number of points (default: {_dataset_defaults('n')})")
     parser.add_argument(
         "--noise",
         metavar="X",
-        help=f"noise of the points; the spread for blobs (default: {_dataset_defaults('noise')})",
+        help="noise of the points; the spread for blobs; for the Playground's sets its noise slider as a "
+        f"fraction, 0 to 1 (0.25 for 25%%) (default: {_dataset_defaults('noise')})",
+    )
+    parser.add_argument(
+        "--train-ratio",
+        metavar="R",
+        help="train on this fraction of the points, 0.1 to 0.9 (the Playground's ratio of training to test "
+        "data: 0.5 is its 50%%), and report the accuracy (or mse) on the rest (default: train on all)",
+    )
+    parser.add_argument(
+        "--features",
+        metavar="NAMES",
+        help=f"the model's inputs, computed from x1, x2 (comma-separated, quoted): {', '.join(FEATURES)} "
+        "(default: x1,x2 as they are)",
+    )
+    parser.add_argument(
+        "--csv",
+        metavar="FILE",
+        help="train on your own table instead of a DATASET: a CSV file with a header row; whole-number "
+        "targets are classes (0..K-1 or -1/+1), others regression (default: none)",
+    )
+    parser.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="with --csv: the column to predict (default: none; required with --csv)",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="A,B",
+        help="with --csv: the one or two input columns, in order (default: every column but --target)",
     )
     parser.add_argument("--hidden", metavar="SIZE", nargs="+", help="hidden layer sizes (default: 16 16)")
     parser.add_argument(
@@ -323,8 +376,141 @@ def _given(args, *options: str) -> list[str]:
     return [f"--{o.replace('_', '-')}" for o in options if getattr(args, o) is not None]
 
 
+def _names(text: str) -> list[str]:
+    """'x1, x2,x1^2' -> ['x1', 'x2', 'x1^2']: a list typed with commas, spaces and empty pieces dropped."""
+    return [piece.strip() for piece in text.split(",") if piece.strip()]
+
+
+def _unknown_dataset(typed: str):
+    """The CLIError for a DATASET that is not one: the Playground's name for it, or the closest name."""
+    import difflib
+
+    from autograd_lite.cli import CLIError
+
+    key = typed.lower()
+    if key in PLAYGROUND_NAMES:
+        hint = f" (the Playground's {key!r} is {PLAYGROUND_NAMES[key]} here)"
+    else:
+        near = difflib.get_close_matches(key.replace("-", "_"), DATASETS, n=1)
+        hint = f" (did you mean {near[0]}?)" if near else ""
+    return CLIError(f"unknown dataset {typed!r}{hint}; choose one of: {', '.join(DATASETS)}")
+
+
+@dataclass
+class _Data:
+    """Where the points come from: a dataset of nn.datasets or the user's table, before any is made."""
+
+    name: str  # for messages and titles: the dataset's name or the file's
+    kind: str  # classes | regression (for a table: by its target, or by --loss)
+    default_loss: str
+    inputs: int  # columns per point: x1 (and x2), the plane the pictures draw
+    classes: int  # expected (0 for regression)
+    n: int
+    table: tuple | None = None  # (X, y) read from --csv
+    about: str = ""  # for a table: "x1, x2 -> label", its columns
+
+
+def _dataset(args, signature) -> _Data:
+    """The built-in dataset DATASET names, with its --n."""
+    name = args.dataset.lower().replace("-", "_")
+    kind, default_loss, inputs = DATASETS[name]
+    count = signature.get("classes") or signature.get("centers")
+    classes = 0 if kind == "regression" else int(count.default) if count is not None else 2
+    n = _int("--n", args.n, 1) if args.n is not None else int(signature["n"].default)
+    return _Data(name, kind, default_loss, inputs, classes, n)
+
+
+def _table(args) -> _Data:
+    """--csv FILE --target COLUMN [--columns A,B]: the user's table, read and its target checked."""
+    import numpy as np
+
+    from autograd_lite.cli import CLIError
+
+    from . import datasets
+    from .train import LOSSES
+
+    if args.dataset is not None:
+        raise CLIError(
+            f"--csv {args.csv} trains on your table, so give no DATASET ({args.dataset!r}): drop one of them"
+        )
+    if args.target is None:
+        with _library_errors("--csv "):
+            names = datasets.csv_columns(args.csv)
+        raise CLIError(
+            f"--csv {args.csv} needs --target COLUMN, the column to predict; its header names: "
+            + ", ".join(names)
+        )
+    made = _given(args, "n", "noise")
+    if made:
+        raise CLIError(
+            f"{' and '.join(made)} {'shape' if len(made) > 1 else 'shapes'} a built-in dataset; "
+            f"--csv {args.csv} trains on your table as it is"
+        )
+    columns = None if args.columns is None else _names(args.columns)
+    with _library_errors("--csv "):
+        X, y = datasets.load_csv(
+            args.csv, args.target, columns, _options={"columns": "--columns A,B", "max_rows": ""}
+        )
+    name = os.path.basename(args.csv)
+    picked = columns or [c for c in datasets.csv_columns(args.csv) if c != args.target]
+    about = f"{', '.join(picked)} -> {args.target}"
+    what = f"column {args.target!r} of {args.csv}"
+    regression = args.loss in LOSSES and LOSSES[args.loss][1] == "regression"
+    if args.loss is None:  # whole numbers are classes, anything else a number to predict
+        regression = not bool(np.all(y == np.round(y)))
+    if regression:
+        return _Data(name, "regression", "mse", X.shape[1], 0, len(X), (X, y), about)
+    try:
+        labels = datasets.check_labels(y, what)
+    except ValueError as e:
+        raise CLIError(str(e).replace("a regression loss (mse)", "a regression loss: --loss mse")) from None
+    classes = int(labels.max()) + 1
+    if args.loss is None and classes > GUESSED_CLASSES:
+        raise CLIError(
+            f"{what} holds the whole numbers 0 to {classes - 1}: as classes that is {classes} of them; "
+            "say which you mean: --loss cross_entropy for classes, --loss mse for a number to predict"
+        )
+    default_loss = "hinge" if classes == 2 else "cross_entropy"
+    return _Data(name, "classes", default_loss, X.shape[1], classes, len(X), (X, labels), about)
+
+
+def _train_ratio(text) -> float | None:
+    """--train-ratio as a fraction from 0.1 to 0.9 (the Playground's slider), or None if not given."""
+    from autograd_lite.cli import CLIError
+
+    if text is None:
+        return None
+    value = _number_text(text)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.1 <= value <= 0.9:
+        raise CLIError(
+            "--train-ratio must be a number from 0.1 to 0.9 (the Playground's ratio of training to test "
+            f"data, 10% to 90%), got {value!r}"
+        )
+    return float(value)
+
+
+class _OnPlane:
+    """The model as the pictures see it with --features: X's one or two columns in, the feature
+    columns computed from them (nn.datasets.features), the model's outputs out."""
+
+    def __init__(self, model, names: list[str], inputs: int):
+        self.model, self.names, self.nin = model, names, inputs
+        self.nout = getattr(model, "nout", 1)
+        self.output_activation = getattr(model, "output_activation", None)
+
+    def __call__(self, X):
+        from .datasets import features
+
+        return self.model(features(X, self.names))
+
+    def describe(self) -> str:
+        return f"{self.model.describe()} on {', '.join(self.names)}"
+
+
 def run(args: argparse.Namespace) -> int:
     import inspect
+
+    import numpy as np
 
     from autograd_lite.cli import CLIError
 
@@ -334,14 +520,32 @@ def run(args: argparse.Namespace) -> int:
     from .module import INITS, MLP, parameter_count
     from .train import LOSSES, accuracy, fit, predict
 
-    name = args.dataset.lower()
-    if name not in DATASETS:
-        raise CLIError(f"unknown dataset {args.dataset!r}; choose one of: {', '.join(DATASETS)}")
-    kind, default_loss = DATASETS[name]
-    signature = inspect.signature(getattr(datasets, name)).parameters
-    nin = 1 if kind == "regression" else 2
-    count = signature.get("classes") or signature.get("centers")
-    expected_classes = 0 if kind == "regression" else int(count.default) if count is not None else 2
+    # where the points come from: a dataset, or --csv with --target (and --columns)
+    if args.csv is None:
+        alone = _given(args, "target", "columns")
+        if alone:
+            what = "names a column" if alone == ["--target"] else "name columns"
+            raise CLIError(f"{' and '.join(alone)} {what} of your table: give --csv FILE too")
+        if args.dataset is None:
+            raise CLIError(f"give a DATASET (one of: {', '.join(DATASETS)}) or --csv FILE --target COLUMN")
+        key = args.dataset.lower().replace("-", "_")
+        if key not in DATASETS:
+            raise _unknown_dataset(args.dataset)
+        data = _dataset(args, inspect.signature(getattr(datasets, key)).parameters)
+    else:
+        if args.loss is not None and args.loss not in LOSSES:
+            raise CLIError(f"unknown loss {args.loss!r}; choose one of: {', '.join(LOSSES)}")
+        data = _table(args)
+    name, kind, default_loss, expected_classes = data.name, data.kind, data.default_loss, data.classes
+    names: list[str] = []
+    if args.features is not None:
+        names = _names(args.features)
+        if not names:
+            raise CLIError(f"--features needs at least one name, from: {', '.join(datasets.FEATURES)}")
+        with _library_errors("--features: "):
+            datasets.features(np.zeros((1, data.inputs)), names)  # the names, checked for these inputs
+    nin = len(names) if names else data.inputs
+    ratio = _train_ratio(args.train_ratio)
 
     # the options, each checked on its own
     loaded = None
@@ -381,7 +585,7 @@ def run(args: argparse.Namespace) -> int:
     val = _float("--val", args.val, 0.0, 1.0)
     patience = None if args.early_stopping is None else _int("--early-stopping", args.early_stopping, 1)
     seed = _int("--seed", args.seed, 0)
-    n = _int("--n", args.n, 1) if args.n is not None else int(signature["n"].default)
+    n = data.n
     noise = None if args.noise is None else _float("--noise", args.noise)
     _writable("--plot", args.plot, (".png", ".svg"))
     _writable("--history-plot", args.history_plot, (".png", ".svg"))
@@ -394,15 +598,29 @@ def run(args: argparse.Namespace) -> int:
     if epochs == 0 and (args.html or args.history_plot):
         option = "--html" if args.html else "--history-plot"
         raise CLIError(f"{option} shows the epochs of a run, and --epochs 0 trains none")
+    pictures = [o for o in ("--plot", "--html") if getattr(args, o[2:])]
+    if kind == "classes" and data.inputs != 2 and pictures:
+        raise CLIError(
+            f"{' and '.join(pictures)} {'draw' if len(pictures) > 1 else 'draws'} the plane of two input "
+            f"columns, and {name} gives one: "
+            "add a second with --columns A,B"
+        )
+    if kind == "regression" and data.inputs != 1 and args.plot:
+        raise CLIError(
+            f"--plot draws a regression's curve over one input, and {name} has {data.inputs}: "
+            "drop --plot (its --history-plot draws the loss)"
+        )
 
     # the model's shape: from --load, or from the options and the dataset
     if loaded is not None:
         nouts, output_activation = _nouts(loaded), loaded.output_activation
         if loaded.nin != nin:
-            raise CLIError(
-                f"--load {args.load}: the model takes {counted(loaded.nin, 'input')}, "
-                f"but {name} has {counted(nin, 'feature')} per point"
+            given = (
+                f"--features gives {counted(nin, 'input')} ({', '.join(names)})"
+                if names
+                else f"{name} has {counted(nin, 'feature')} per point"
             )
+            raise CLIError(f"--load {args.load}: the model takes {counted(loaded.nin, 'input')}, but {given}")
         if args.loss is None:  # what the model's outputs were made for
             outs = nouts[-1]
             loss = "cross_entropy" if outs > 1 else "bce" if output_activation == "sigmoid" else default_loss
@@ -414,10 +632,9 @@ def run(args: argparse.Namespace) -> int:
         if output_activation is None and loss in ("bce", "binary_cross_entropy"):
             output_activation = "sigmoid"
     regression = LOSSES[loss][1] == "regression"
+    what_data = "a regression dataset" if data.table is None else "a regression target"
     if kind == "regression" and not regression:
-        raise CLIError(
-            f"--loss {loss} needs class labels, but {name} is a regression dataset: use --loss mse"
-        )
+        raise CLIError(f"--loss {loss} needs class labels, but {name} is {what_data}: use --loss mse")
     if kind == "classes" and regression:
         raise CLIError(f"--loss {loss} is for regression; {name} has classes: use --loss {default_loss}")
     if expected_classes > 2 and loss != "cross_entropy":
@@ -445,18 +662,33 @@ def run(args: argparse.Namespace) -> int:
     _check_memory(n, nin, nouts, batch)
     _check_time(epochs, n, batch, parameter_count(nin, nouts))
 
-    options: dict[str, float | int] = {"seed": seed, "n": n}
-    if noise is not None:
-        options[("spread" if name == "blobs" else "noise")] = noise
-    with _library_errors(f"{name}: ", (ValueError,)):
-        X, y = getattr(datasets, name)(**options)
-    classes = int(y.max()) + 1 if kind == "classes" else 0
+    test = None
+    playground = {make.__name__: key for key, make in datasets.PLAYGROUND.items()}
+    if data.table is not None:
+        X, y = data.table
+    elif ratio is not None and name in playground:  # made and split as the Playground does
+        with _library_errors(f"{name}: ", (ValueError,)):
+            X, y, *test = datasets.playground(
+                playground[name], n, 0.0 if noise is None else noise, ratio, seed
+            )
+    else:
+        options: dict[str, float | int] = {"seed": seed, "n": n}
+        if noise is not None:
+            options[("spread" if name == "blobs" else "noise")] = noise
+        with _library_errors(f"{name}: ", (ValueError,)):
+            X, y = getattr(datasets, name)(**options)
+    if ratio is not None and not test:
+        with _library_errors(f"--train-ratio {args.train_ratio}: ", (ValueError,)):
+            X, X_test, y, y_test = _split(name, X, y, ratio, seed)
+        test = [X_test, y_test]
+    classes = max(expected_classes, int(y.max()) + 1) if kind == "classes" else 0  # a split may miss one
     if loaded is not None:
         model = loaded
     else:
         model = MLP(
             nin, nouts, activation=activation, output_activation=output_activation, init=init, seed=seed
         )
+    seen = _OnPlane(model, names, data.inputs) if names else model  # the model over X's columns
     opt = optim.make(
         optimizer, model.parameters(), lr, **({} if momentum is None else {"momentum": momentum})
     )
@@ -470,11 +702,17 @@ def run(args: argparse.Namespace) -> int:
         print("note: --early-stopping without --val watches the training loss", file=sys.stderr)
 
     what = f"{classes} classes" if classes else "regression"
+    notes = [data.about] if data.about else []
+    if test is not None:
+        notes.append(f"{len(X)} to train, {len(test[0])} to test")
+    points = f"{len(X) + (len(test[0]) if test else 0)} {'rows' if data.table is not None else 'points'}"
+    points += f" ({'; '.join(notes)})" if notes else ""
     source = f" from {args.load}" if loaded is not None else ""
     how = f"{optimizer} lr {lr:g}" + (f" momentum {momentum:g}" if momentum else "")
     how += f", {schedule} schedule" if schedule != "none" else ""
     shown = repr(model) if hasattr(model, "nouts") else model.describe()  # a Sequential's repr is a table
-    print(f"{name}: {len(X)} points, {what}; {shown}{source}; loss {loss}; {how}")
+    fed = f" on features {', '.join(names)}" if names else ""
+    print(f"{name}: {points}, {what}; {shown}{source}{fed}; loss {loss}; {how}")
     try:
         with _library_errors(), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # a divergence is reported below, in one line
@@ -495,6 +733,7 @@ def run(args: argparse.Namespace) -> int:
                 schedule=_schedule(schedule, epochs),
                 record=True if args.html else None,
                 compile=not args.engine,
+                features=names or None,
             )
     except MemoryError:
         raise CLIError(
@@ -519,15 +758,28 @@ def run(args: argparse.Namespace) -> int:
             f"try a smaller --lr than {lr:g}; nothing was written"
         )
     if classes:
-        acc = accuracy(model, X_train, y_train)
+        acc = accuracy(seen, X_train, y_train)
         print(f"final train accuracy: {acc:.1%} ({round(acc * len(X_train))} of {len(X_train)})")
         if validation is not None:
-            print(f"final validation accuracy: {accuracy(model, *validation):.1%}")
+            print(f"final validation accuracy: {accuracy(seen, *validation):.1%}")
+        if test is not None:
+            acc = accuracy(seen, test[0], test[1])
+            print(f"final test accuracy: {acc:.1%} ({round(acc * len(test[0]))} of {len(test[0])})")
     else:
-        mse = float(((predict(model, X_train) - y_train) ** 2).mean())
+        mse = float(((predict(seen, X_train) - y_train) ** 2).mean())
         print(f"final train mse: {mse:.4g}")
-    _outputs(args, model, X, y, history, classes)
+        if test is not None:
+            print(f"final test mse: {float(((predict(seen, test[0]) - test[1]) ** 2).mean()):.4g}")
+    _outputs(args, seen, model, X, y, history, classes, name)
     return 0
+
+
+def _split(name: str, X, y, ratio: float, seed: int):
+    """X_train, X_test, y_train, y_test for --train-ratio on a set that is not the Playground's (those
+    are split by nn.datasets.playground, as the Playground splits): shuffled, then split."""
+    from . import datasets
+
+    return datasets.train_test_split(X, y, test_size=1 - ratio, seed=seed)
 
 
 def _where(history) -> str:
@@ -538,8 +790,8 @@ def _where(history) -> str:
     return "on the tape" if not engine else f"on the tape ({counted(engine, 'step')} on the engine)"
 
 
-def _outputs(args, model, X, y, history, classes: int) -> None:
-    """Write the plots and the model, each named on stdout."""
+def _outputs(args, seen, model, X, y, history, classes: int, name: str) -> None:
+    """Write the plots (of `seen`, the model over X's columns) and the model, each named on stdout."""
     from autograd_lite.cli import CLIError
 
     def write(path: str, save) -> None:
@@ -554,11 +806,11 @@ def _outputs(args, model, X, y, history, classes: int) -> None:
 
         if args.plot:
             draw = plot.decision_boundary if classes else plot.regression
-            write(args.plot, lambda path: draw(model, X, y, path))
+            write(args.plot, lambda path: draw(seen, X, y, path))
         if args.history_plot:
             write(args.history_plot, lambda path: plot.history(history, path))
     if args.save:
         write(args.save, model.save)
     if args.html:
-        title = f"Training replay: {args.dataset.lower()}"
+        title = f"Training replay: {name}"
         write(args.html, lambda path: history.to_html(path, title=title))

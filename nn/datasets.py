@@ -576,7 +576,7 @@ def features(X, names):
         columns.append(name)
     if len(set(columns)) != len(columns):
         twice = next(c for c in columns if columns.count(c) > 1)
-        raise ValueError(f"features: {twice!r} is named twice")
+        raise ValueError(f"{twice!r} is named twice; name each feature once")
     x1 = X[:, 0]
     x2 = X[:, 1] if inputs == 2 else np.zeros(len(X))
     return np.stack([FEATURES[name][1](x1, x2) for name in columns], axis=1)  # type: ignore[operator]

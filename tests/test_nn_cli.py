@@ -46,7 +46,7 @@ def test_train_moons_writes_plots_and_a_model_that_loads(tmp_path):
 @pytest.mark.parametrize(
     "args, words",
     [
-        (["blorp"], "unknown dataset 'blorp'; choose one of: xor, moons"),
+        (["blorp"], "unknown dataset 'blorp' (did you mean blobs?); choose one of: xor, moons"),
         (["moons", "--epochs", "-3"], "--epochs must be >= 0, got -3"),
         (["moons", "--plot", "missing/dir/out.png"], "the folder"),
     ],
@@ -425,3 +425,211 @@ def test_train_says_where_it_trained_and_engine_gives_the_same_numbers(capsys):
         if "; final " in line
     ]
     assert final[0] == final[1]  # the same loss, printed to 4 digits
+
+
+# --- TensorFlow Playground's datasets, --train-ratio and --features ---------------------------------
+
+
+def _accuracy(out: str, which: str) -> float:
+    return float(re.search(rf"final {which} accuracy: ([\d.]+)%", out).group(1)) / 100
+
+
+def test_a_playground_set_split_by_the_train_ratio_as_the_playground_splits(tmp_path, capsys):
+    path = tmp_path / "m.json"
+    args = ["circle", "--noise", "0.2", "--train-ratio", "0.3", "--epochs", "20", "--save", str(path)]
+    assert main(["train", *args, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("circle: 500 points (150 to train, 350 to test), 2 classes;")
+    model = nn.MLP.load(path)  # the test points are the ones nn.datasets.playground holds out
+    X_train, y_train, X_test, y_test = nn.datasets.playground("circle", noise=0.2, train=0.3, seed=0)
+    assert _accuracy(out, "train") == pytest.approx(nn.accuracy(model, X_train, y_train), abs=0.001)
+    assert _accuracy(out, "test") == pytest.approx(nn.accuracy(model, X_test, y_test), abs=0.001)
+    assert f"({round(_accuracy(out, 'test') * 350)} of 350)" in out
+
+
+def test_train_ratio_on_other_sets_and_regression_reports_the_test_set(capsys):
+    assert main(["train", "moons", "--train-ratio", "0.8", "--epochs", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "moons: 100 points (80 to train, 20 to test)" in out and "final test accuracy" in out
+    assert main(["train", "plane", "--train-ratio", "0.5", "--n", "100", "--epochs", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "plane: 100 points (50 to train, 50 to test), regression" in out and "final test mse" in out
+
+
+@pytest.mark.parametrize("name", ["quadrants", "gaussians", "spiral", "multi_gaussian", "multi-gaussian"])
+def test_every_playground_set_trains_from_the_shell(capsys, name):
+    assert main(["train", name, "--n", "60", "--epochs", "2", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith(f"{name.replace('-', '_')}: 60 points")
+
+
+def test_features_feed_the_crosses_and_the_model_takes_that_many_inputs(tmp_path, capsys):
+    path = tmp_path / "m.json"
+    args = ["quadrants", "--features", "x1*x2", "--hidden", "4", "--epochs", "60", "--save", str(path)]
+    assert main(["train", *args, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "MLP(1-4-1" in out and "on features x1*x2;" in out
+    model = nn.MLP.load(path)
+    assert model.nin == 1  # one cross in, and the sign of x1·x2 is all XOR needs
+    X, y = nn.datasets.quadrants(seed=0)
+    accuracy = nn.accuracy(model, nn.datasets.features(X, ["x1*x2"]), y)
+    assert _accuracy(out, "train") == pytest.approx(accuracy, abs=0.001) and accuracy > 0.97
+
+
+def test_features_with_the_replay_and_the_plots_draw_over_the_plane(tmp_path, capsys):
+    html, plot = tmp_path / "r.html", tmp_path / "b.png"
+    args = ["circle", "--n", "80", "--features", "x1, x2, x1^2", "--epochs", "4", "--html", str(html)]
+    assert main(["train", *args, "--plot", str(plot), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "MLP(3-16-16-1" in out and f"wrote {html}" in out and f"wrote {plot}" in out
+    assert html.stat().st_size > 0 and plot.stat().st_size > 0
+    curve = tmp_path / "s.png"  # a 1-D regression's curve through its own crosses
+    assert main(["train", "sine", "--features", "x1,sin(x1)", "--epochs", "2", "--plot", str(curve)]) == 0
+    assert curve.stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["circle", "--features", "x3"],
+         "--features: 'x3' is not a feature; choose from: x1, x2, x1^2, x2^2, x1*x2, sin(x1), sin(x2)"),
+        (["circle", "--features", "x1,X2"], "--features: 'X2' is not a feature"),
+        (["circle", "--features", "x1,x1"], "--features: 'x1' is named twice"),
+        (["sine", "--features", "x1,x1*x2"],
+         "--features: 'x1*x2' needs a second input column; choose from: x1, x1^2, sin(x1)"),
+        (["circle", "--features", ","], "--features needs at least one name, from: x1, x2"),
+        (["circle", "--noise", "30"], "noise slider as a fraction (0.25 for its 25%, at most 1), got 30"),
+        (["circle", "--train-ratio", "0.95"], "--train-ratio must be a number from 0.1 to 0.9 (the "
+         "Playground's ratio of training to test data, 10% to 90%), got 0.95"),
+        (["circle", "--train-ratio", "half"], "--train-ratio must be a number from 0.1 to 0.9"),
+        (["gauss"], "unknown dataset 'gauss' (the Playground's 'gauss' is gaussians here); choose one of:"),
+        (["multi-gauss"], "(the Playground's 'multi-gauss' is multi_gaussian here)"),
+        (["moon"], "unknown dataset 'moon' (did you mean moons?)"),
+        (["plane", "--html", "r.html"], "--html replays decision regions, which needs classes"),
+        (["plane", "--plot", "p.png"], "--plot draws a regression's curve over one input, and plane has 2"),
+        ([], "give a DATASET (one of: xor, moons"),
+    ],
+)  # fmt: skip
+def test_playground_and_feature_mistakes_exit_2_in_one_line(capsys, args, words):
+    assert main(["train", *args, "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("autograd-lite train: error: ") and captured.err.count("\n") == 1
+    assert words in captured.err and captured.out == ""
+
+
+def test_a_loaded_model_must_take_the_features_given(tmp_path, capsys):
+    path = tmp_path / "m.json"
+    nn.MLP(2, [4, 1]).save(path)
+    assert main(["train", "circle", "--load", str(path), "--features", "x1,x2,x1^2", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "the model takes 2 inputs, but --features gives 3 inputs (x1, x2, x1^2)" in err
+
+
+# --- --csv FILE --target COLUMN: your own table ---------------------------------------------------------
+
+
+def _table(tmp_path, X, y, name="points.csv", header="name,a,b,label") -> Path:
+    path = tmp_path / name
+    rows = "".join(f"p{i},{float(a)!r},{float(b)!r},{t}\n" for i, ((a, b), t) in enumerate(zip(X, y)))
+    path.write_text(header + "\n" + rows)
+    return path
+
+
+def test_a_csv_table_trains_like_the_arrays_in_it(tmp_path, capsys):
+    X, y = nn.datasets.moons(n=80, noise=0.1, seed=1)
+    path, model_file, html = _table(tmp_path, X, y), tmp_path / "m.json", tmp_path / "r.html"
+    args = ["--csv", str(path), "--target", "label", "--columns", "a,b", "--epochs", "5"]
+    assert main(["train", *args, "--save", str(model_file), "--html", str(html), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("points.csv: 80 rows (a, b -> label), 2 classes;") and "loss hinge" in out
+    twin = nn.MLP(2, [16, 16, 1], seed=0)  # what the table holds, trained in Python
+    nn.fit(twin, X, y, loss="hinge", epochs=5, batch_size=32, seed=0, progress=False)
+    assert nn.MLP.load(model_file).state_dict() == pytest.approx(twin.state_dict(), abs=1e-12)
+    assert html.stat().st_size > 0
+
+
+def test_a_csv_target_of_other_numbers_is_regression_and_minus_one_plus_one_are_classes(tmp_path, capsys):
+    path = tmp_path / "curve.csv"
+    path.write_text("x,y\n" + "".join(f"{i / 10},{(i / 10) ** 2}\n" for i in range(-10, 11)))
+    assert main(["train", "--csv", str(path), "--target", "y", "--epochs", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "curve.csv: 21 rows (x -> y), regression;" in out and "MLP(1-16-16-1" in out
+    signs = tmp_path / "signs.csv"
+    signs.write_text("x1,x2,y\n1,1,1\n-1,-1,-1\n2,2,1\n-2,-2,-1\n")  # -1/+1: classes 0/1
+    args = ["--csv", str(signs), "--target", "y", "--features", "x1,x2,x1*x2", "--train-ratio", "0.5"]
+    assert main(["train", *args, "--epochs", "3", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "signs.csv: 4 rows (x1, x2 -> y; 2 to train, 2 to test), 2 classes" in out and "MLP(3-" in out
+
+
+@pytest.mark.parametrize(
+    "text, args, words",
+    [
+        ("x,y,label\n1,2,0\n", [], "--csv {path} needs --target COLUMN, the column to predict; its header "
+         "names: x, y, label"),
+        ("x,y,label\n1,2,0\n", ["moons", "--target", "label"], "--csv {path} trains on your table, so give "
+         "no DATASET ('moons')"),
+        ("x,y,label\n1,2,0\n", ["--target", "label", "--n", "5"], "--n shapes a built-in dataset"),
+        ("x,y,label\n1,2,0\n", ["--target", "label", "--noise", "0.1"], "--noise shapes a built-in dataset"),
+        ("x,y,label\n1,2,0\n", ["--target", "lable"], "--csv {path}: target 'lable' is not a column (did you "
+         "mean 'label'?); the header names: 'x', 'y', 'label'"),
+        ("x,y,z,label\n1,2,3,0\n", ["--target", "label"], "3 columns besides the target 'label' ('x', 'y', "
+         "'z'); the inputs are one or two columns (x1, x2: the plane the pictures draw), so pick them with "
+         "--columns A,B"),
+        ("x,y,label\n1,2,0\n3,?,1\n", ["--target", "label"], "--csv {path}, line 3, column 'y': '?' is not "
+         "a number"),
+        ("x,y,label\n1,2,1\n3,4,1\n", ["--target", "label"],
+         "only one class (1) in column 'label' of {path}: nothing to separate"),
+        ("x,y,label\n1,2,0.5\n3,4,1\n", ["--target", "label", "--loss", "hinge"], "not whole (such as 0.5), "
+         "so not class labels: for a number to predict, use a regression loss: --loss mse"),
+        ("x,y,label\n1,2,1\n3,4,2\n", ["--target", "label"], "holds the labels 1, 2: classes are numbered "
+         "0..K-1 (or -1/+1 for two), so renumber them; for a number to predict, use a regression loss: "
+         "--loss mse"),
+        ("x,n\n" + "".join(f"{i},{i}\n" for i in range(12)), ["--target", "n"],
+         "holds the whole numbers 0 to 11: as classes that is 12 of them; say which you mean: "
+         "--loss cross_entropy for classes, --loss mse"),
+        ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--columns", "x", "--html", "r.html"], "--html "
+         "draws the plane of two input columns, and data.csv gives one: add a second with --columns A,B"),
+        ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--loss", "mse", "--html", "r.html"], "--html "
+         "replays decision regions, which needs classes; data.csv is a regression dataset"),
+        ("x,y,t\n1,2,0.5\n3,4,1.5\n", ["--target", "t", "--loss", "hinge"], "not class labels"),
+        ("x,y,t\n1,2,0.5\n3,4,1.5\n", ["--target", "t", "--columns", "x", "--loss", "bce"],
+         "not class labels"),
+        ("", ["--target", "t"], "--csv {path}: the file is empty"),
+    ],
+)  # fmt: skip
+def test_csv_mistakes_exit_2_in_one_line_naming_the_file(tmp_path, capsys, text, args, words):
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    assert main(["train", "--csv", str(path), *args, "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("autograd-lite train: error: ") and captured.err.count("\n") == 1
+    assert words.format(path=path) in captured.err and captured.out == ""
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--target", "label"], "--target names a column of your table: give --csv FILE too"),
+        (["moons", "--columns", "a,b"], "--columns name columns of your table: give --csv FILE too"),
+        (["--csv", "missing.csv", "--target", "y"], "--csv missing.csv: no such file (looked in"),
+    ],
+)
+def test_csv_options_out_of_place_exit_2(tmp_path, capsys, args, words, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["train", *args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert words in err and err.count("\n") == 1
+
+
+def test_the_installed_command_reads_a_table_and_reports_its_mistakes_without_a_traceback(tmp_path):
+    (tmp_path / "t.csv").write_text("x1,x2,label\n0,0,0\n0,1,1\n1,0,1\n1,1,0\n")
+    result = train("--csv", "t.csv", "--target", "label", "--epochs", "2", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0 and "t.csv: 4 rows (x1, x2 -> label), 2 classes" in result.stdout
+    for args, words in [
+        (["--csv", "t.csv", "--target", "Label"], "did you mean 'label'?"),
+        (["--csv", "t.csv", "--target", "label", "--features", "x1,x9"], "'x9' is not a feature"),
+        (["circle", "--train-ratio", "2"], "--train-ratio must be a number from 0.1 to 0.9"),
+    ]:
+        result = train(*args, cwd=tmp_path)
+        assert result.returncode == 2 and "Traceback" not in result.stderr and words in result.stderr
+        assert result.stderr.count("\n") == 1 and result.stdout == ""

@@ -1,6 +1,7 @@
 """nn: modules, losses, optimizers, datasets, a training loop and plots on top of autograd_lite."""
 
 from . import datasets, functional, losses, optim, replay
+from .compare import Comparison, compare  # noqa: F401 -- runs side by side; to go in __all__
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
 from .module import (
     MLP,

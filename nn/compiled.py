@@ -162,13 +162,29 @@ class Compiled:
         params = self.opt.params
         if self.main is None or not self.ahead:
             return np.array([p.data for p in params])
-        slot = getattr(self, "_slots", None)
-        if slot is None:
-            where = self.main._slot
-            slot = self._slots = np.array([where.get(p, -1) for p in params], dtype=np.intp)
+        slot = self._slot_index()
         out = self.main.data[np.maximum(slot, 0)]
         for i in np.flatnonzero(slot < 0).tolist():  # parameters outside the loss's graph
             out[i] = params[i].data
+        return out
+
+    def _slot_index(self) -> np.ndarray:
+        """Each of the optimizer's parameters' place in the buffer (-1: outside the loss's graph)."""
+        slot = getattr(self, "_slots", None)
+        if slot is None:
+            assert self.main is not None
+            where = self.main._slot
+            slot = self._slots = np.array([where.get(p, -1) for p in self.opt.params], dtype=np.intp)
+        return slot
+
+    def grads(self) -> np.ndarray | None:
+        """The last step's gradients in the optimizer's order, from the buffer while the tape holds
+        them (None when the engine took the steps: the Values have them)."""
+        if self.main is None or self.off is not None:
+            return None
+        slot = self._slot_index()
+        out = self.main.grad[np.maximum(slot, 0)]
+        out[slot < 0] = np.nan
         return out
 
     def sync(self) -> None:

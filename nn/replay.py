@@ -43,6 +43,19 @@ from autograd_lite.html import (
 )
 from autograd_lite.palette import OKABE_ITO
 
+from .network_view import (
+    MAP_RES,
+    MAX_DRAWN_PARAMETERS,
+    MAX_MAP_NEURONS,
+    Network,
+    activations,
+    backprop,
+    grid,
+    layout,
+    model_inputs,
+    network,
+    pieces,
+)
 from .tasks import class_indices, decide, describe
 from .train import Callback, History, Run, predict
 
@@ -75,6 +88,23 @@ class Replay:
     images: list[bytes] = field(default_factory=list)  # PNG files, one per recorded epoch
     #: Whether each image has a boundary line in it (a model that predicts one class everywhere has none).
     boundaries: list[bool] = field(default_factory=list)
+    #: Inside the network (nn.network_view): its layers of neurons, or None for a model it cannot read
+    net: Network | None = None
+    #: why the page has no hidden neurons' maps, if it has none (a model too wide, or unreadable)
+    maps_note: str | None = None
+    features: tuple[str, ...] | None = None  # fit(features=...)'s names: the inputs are these columns
+    input_maps: np.ndarray | None = None  # (inputs, MAP_RES, MAP_RES): each input over the plane
+    #: per recorded epoch: every hidden neuron's output over the plane, (hidden, MAP_RES, MAP_RES)
+    maps: list[np.ndarray] = field(default_factory=list)
+    weights: list[np.ndarray] = field(default_factory=list)  # per recorded epoch, named_parameters() order
+    grads: list[np.ndarray | None] = field(default_factory=list)  # the epoch's last step's (None: epoch 0)
+    #: per recorded epoch: the optimizer's last step for each parameter (nn.optim.Explanation), if seen
+    steps: list[list | None] = field(default_factory=list)
+    optimizer: str = ""  # e.g. "Adam(lr=0.02, betas=(0.9, 0.999), ...)"
+    #: per epoch (1, 2, ...): the mean |grad| of each layer's weights at the epoch's last step
+    layer_grads: list[list[float]] = field(default_factory=list)
+    #: per recorded epoch: one training example's backward pass (nn.network_view.backprop)
+    backprops: list[dict | None] = field(default_factory=list)
 
     @property
     def frames(self) -> int:
@@ -111,10 +141,12 @@ class Recorder(Callback):
             )
 
     def start(self, run: Run) -> None:
-        X, task = run.X, run.task
+        task = run.task
+        X = run.plane if run.plane is not None else run.X  # with features: the plane they came from
         if X.shape[1] != 2:
             raise ValueError(
                 f"record= replays decision regions in the plane, so X needs 2 features; it has {X.shape[1]}"
+                + ("" if run.plane is None else " (before fit's features=)")
             )
         if not task.classifies:
             raise ValueError(
@@ -123,20 +155,44 @@ class Recorder(Callback):
             )
         self.model = run.model
         self.task = task
+        self.run = run
+        self.features = run.features
         labels = class_indices(run.y)
-        out = predict(self.model, X[:1])
+        out = predict(self.model, model_inputs(X[:1], self.features))
         classes = max(int(labels.max()) + 1, out.shape[1] if out.ndim == 2 else 2)
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
         extent = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
-        gx = np.linspace(extent[0], extent[1], RESOLUTION)
-        gy = np.linspace(extent[3], extent[2], RESOLUTION)  # top row first: the image's top is y max
-        mx, my = np.meshgrid(gx, gy)
-        self.grid = np.column_stack([mx.ravel(), my.ravel()])
+        self.grid = model_inputs(grid(extent, RESOLUTION), self.features)  # top row first: y max
         self.palette = _palette(classes)
-        self.replay = Replay(
+        self.replay = rp = Replay(
             X.copy(), labels, classes, extent, describe(self.model), run.epochs, every(run.epochs)
         )
+        rp.features = self.features
+        rp.optimizer = f"{type(run.optimizer).__name__}, lr = {run.optimizer.lr:g}"
+        inputs = list(self.features) if self.features is not None else ["x1", "x2"]
+        rp.net = net = network(self.model, inputs)
+        self.small = model_inputs(grid(extent, MAP_RES), self.features)
+        self.params = [p for _, p in self.model.named_parameters()] if net is not None else []
+        order = {id(p): i for i, p in enumerate(run.optimizer.params)}
+        # each named parameter's place among the optimizer's (whose order run.weights() gives)
+        self.place = np.array([order.get(id(p), -1) for p in self.params], dtype=np.intp)
+        self.before: tuple | None = None
+        if net is None:
+            rp.maps_note = (
+                f"the replay draws the neurons of an MLP or a Sequential of Linear layers; this model is a "
+                f"{type(self.model).__name__}, so it shows the output alone"
+            )
+        elif net.hidden > MAX_MAP_NEURONS or len(net.names) > MAX_DRAWN_PARAMETERS:
+            rp.maps_note = (
+                f"this network has {net.hidden} hidden neurons and {len(net.names)} parameters; the page "
+                f"draws a network of up to {MAX_MAP_NEURONS} and {MAX_DRAWN_PARAMETERS} (a picture per "
+                "neuron and a line per weight at every frame), so it shows the output alone"
+            )
+            rp.net = net = None
+            self.params = []
+        else:
+            rp.input_maps = self.small.T.reshape(-1, MAP_RES, MAP_RES).astype(np.float32)
         self.snapshot(0)  # the initial weights
 
     def snapshot(self, epoch: int) -> None:
@@ -151,11 +207,63 @@ class Recorder(Callback):
         edge[:, 1:] |= cls[:, 1:] != cls[:, :-1]
         edge[1:, :] |= cls[1:, :] != cls[:-1, :]
         cells[edge] = len(self.palette) - 1
-        self.replay.frame_epochs.append(epoch)
-        self.replay.images.append(png(cells.astype(np.uint8), self.palette))
-        self.replay.boundaries.append(bool(edge.any()))
+        rp = self.replay
+        rp.frame_epochs.append(epoch)
+        rp.images.append(png(cells.astype(np.uint8), self.palette))
+        rp.boundaries.append(bool(edge.any()))
+        net = rp.net
+        if net is None:
+            return
+        if net.hidden:
+            hidden = activations(net, self.small)[:-1]
+            with np.errstate(over="ignore", invalid="ignore"):  # a diverged run's neurons: inf, drawn deepest
+                rp.maps.append(np.concatenate(hidden).reshape(-1, MAP_RES, MAP_RES).astype(np.float32))
+        run = self.run
+        weights, grads = self._named(run.weights()), (self._named(run.grads()) if epoch else None)
+        rp.weights.append(weights)
+        rp.grads.append(grads)
+        rp.steps.append(self._explain(epoch, grads))
+        run_X = run.X
+        rp.backprops.append(backprop(net, self.params, run_X[0], run.targets[0], self.task.fn))
+
+    def _named(self, values) -> np.ndarray:
+        """Numbers in the optimizer's order, put in named_parameters() order (nan: not the optimizer's)."""
+        values = np.asarray(values, dtype=np.float64)
+        out = values[np.maximum(self.place, 0)]
+        out[self.place < 0] = np.nan
+        return out
+
+    def before_last_step(self, run: Run, epoch: int) -> None:
+        """Keep the numbers the epoch's last step starts from, at an epoch the replay records."""
+        if self.replay.net is None or not (epoch % self.replay.every == 0 or epoch == run.epochs):
+            return
+        state = run.optimizer.state
+        self.before = (epoch, self._named(run.weights()), [_copy(state.get(p)) for p in self.params])
+
+    def _explain(self, epoch: int, grads: np.ndarray | None) -> list | None:
+        """The optimizer's last step of `epoch` for every parameter, from the numbers it started from."""
+        if grads is None or self.before is None or self.before[0] != epoch:
+            return None
+        _, data, states = self.before
+        opt = self.run.optimizer
+        explain = getattr(opt, "explain", None)
+        if explain is None:
+            return None
+        out = []
+        for p, d, g, s in zip(self.params, data.tolist(), grads.tolist(), states):
+            out.append(None if g != g else explain(p, data=d, grad=g, state=s))
+        return out
 
     def epoch_done(self, run: Run, epoch: int) -> bool:
+        net = self.replay.net
+        if net is not None:
+            g = np.abs(self._named(run.grads()))
+            self.replay.layer_grads.append(
+                [
+                    float(np.nanmean(g[idx])) if idx and not np.isnan(g[idx]).all() else math.nan
+                    for idx in net.weight_layers()
+                ]  # fmt: skip
+            )
         if epoch % self.replay.every == 0:
             self.snapshot(epoch)
         return False
@@ -168,6 +276,15 @@ class Recorder(Callback):
         history.replay = self.replay
         if self.path is not None:
             self.replay.page(history, self.path)
+
+
+def _copy(state: dict | None) -> dict | None:
+    """A parameter's optimizer state, its numbers copied (None: no state yet)."""
+    return (
+        None
+        if state is None
+        else {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
+    )
 
 
 def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:
@@ -330,6 +447,11 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
                 "boundary": line,
             }
         )
+    inside = None
+    if rp.net is not None and len(rp.weights) == len(frames):
+        inside = pieces(rp, frames, png)
+        if rp.layer_grads:
+            chart_svgs.append(_grad_chart(rp.layer_grads, frames, xmax))
     final = frames[-1]
     points = _points(rp)
     legend = "".join(
@@ -365,6 +487,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
         + (", stopped early" if history.stopped_early else "")
         + (", diverged" if history.diverged else "")
         + f". {rp.frames} frames: epoch 0, then every {rp.every} epoch{'s' if rp.every > 1 else ''}."
+        + (f" Not drawn: {rp.maps_note}." if rp.maps_note else "")
     )
     x0, x1, y0, y1 = rp.extent
     body = f"""<header>
@@ -377,8 +500,10 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
  aria-label="Shown epoch">
 <span class="where" id="r-epoch-nav" aria-hidden="true"></span>
 </nav>
-<main class="replay">
+<main class="replay{" inside" if inside is not None else ""}">
+{inside.network if inside is not None else ""}
 <figure class="boundary">
+{inside.showing if inside is not None else ""}
 <svg class="plot" viewBox="0 0 {PLOT + PAD + 12} {PLOT + PAD + 12}" role="img"
  aria-label="the plane coloured by the class the model predicts, with the training points">
 <image id="frame" href="{final["png"]}" x="{PAD}" y="12" width="{PLOT}" height="{PLOT}"
@@ -389,22 +514,104 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 </svg>
 <ul class="legend">{legend}{boundary_item}
 <li>paler shade: the model is less sure</li></ul>
+{inside.scale_legend if inside is not None else ""}
 </figure>
 <div class="side">
 <div class="readout panel"><p class="epoch" id="r-epoch">{escape(text["epoch"])}</p>
 {readouts}</div>
 {"".join(chart_svgs)}
 </div>
+{inside.backprop if inside is not None else ""}
 </main>
 <footer><p>Drag the slider or press <kbd>&#8592;</kbd> <kbd>&#8594;</kbd>; <kbd>Space</kbd> plays and pauses,
 <kbd>Home</kbd> / <kbd>End</kbd> jump. <span class="address">Link to an epoch with <code>#epoch-40</code> at
 the end of this page's address.</span> Made with autograd_lite; works offline.</p></footer>
-{json_script("replay-data", {"frames": frames, "delay": 180})}"""
+{json_script("replay-data", {"frames": frames, "delay": 180, **(inside.data if inside else {})})}"""
     legend_items = [f"class {c}" for c in range(rp.classes)] + (["decision boundary"] if any(drawn) else [])
     captions = [(chart.label, bool(chart.val)) for chart in charts]
     longest = max((f["text"]["epoch"] for f in frames), key=len)
-    height = _frame_height(title, detail, legend_items, longest, len(rows), captions)
+    if inside is None:
+        height = _frame_height(title, detail, legend_items, longest, len(rows), captions)
+    else:
+        assert rp.net is not None
+        at = layout(rp.net)
+        layers = len(rp.layer_grads[0]) if rp.layer_grads else 0
+        height = _inside_height(
+            title, detail, legend_items, len(rows), captions, layers, at.height / at.width
+        )
     return document(title, body, script=REPLAY_JS, css=REPLAY_CSS), height
+
+
+def _inside_height(
+    title: str, detail: str, legend: list[str], rows: int, captions, layers: int, aspect: float
+) -> FrameHeight:
+    """The height in a frame of a replay page with the network (see web/replay.css, html[data-framed]):
+    the network beside the map (one column below 541px), the readout and charts in a grid below
+    (as many 13rem columns as fit), then the backward pass; its CSS lengths at 14px text, each
+    frame width's height the larger of its own and the next width's (the page grows with it)."""
+
+    def at(frame: float) -> float:
+        content = min(frame, FRAME_MAX) - 2 * FRAME_SIDE
+        two = frame > 540
+        net_col = (content - GAP) * 1.1 / 2.1 if two else content
+        map_col = (content - GAP) / 2.1 if two else content
+        top = 7 + 22.68 * wrapped_lines(title, content, 18.9, "bold") + 2.8
+        top += 20.3 * wrapped_lines(detail, content, 14) + 7 + 53.3
+        inner = net_col - 27.6
+        cap = "The network click a neuron for its map, point at a weight for its numbers"
+        legend_net = [
+            "weight > 0",
+            "weight < 0",
+            "thicker: larger |w| (thickest from 0.0000)",
+            "bias, on its neuron",
+        ]
+        net_leg = flex_lines([22.4 + len(t) * 12.6 * EM["sans"] + 14 for t in legend_net], inner, 0)
+        net = (
+            20.3 * wrapped_lines(cap, inner, 14) + inner * aspect + 18.27 * net_leg + 4.2 * (net_leg - 1) + 26
+        )
+        marks = [12.6 * 1.4 + len(t) * 12.6 * EM["sans"] + 14 for t in legend]
+        marks.append(len("paler shade: the model is less sure") * 12.6 * EM["sans"])
+        lines = flex_lines(marks, map_col, 0)
+        showing = 20.3 * wrapped_lines(
+            "Neuron 10.10 (sigmoid): its output over the plane", map_col, 14, "bold"
+        )
+        fig = showing + 32 + map_col + 18.27 * lines + 4.2 * (lines - 1) + 9.8 + 24  # 24: a neuron's scale
+        main = max(net, fig) if two else net + GAP + fig
+        n = max(1, int((content + 16.8) // (182 + 16.8)))
+        width = (content - 16.8 * (n - 1)) / n
+        items = [83.2 + 22.7 * (rows - 1)]
+        for label, val in captions:
+            words = [len(label) * 14 * EM["bold"], 11 * 14 * EM["sans"]] + (
+                [13 * 14 * EM["sans"]] if val else []
+            )
+            items.append(20.3 * flex_lines(words, width, 14) + width * CHART_HEIGHT / CHART_WIDTH + 0.4)
+        if layers:
+            words = [len("Mean |grad| per layer") * 14 * EM["bold"], 24 * 14 * EM["sans"]]
+            words += [10 * 14 * EM["sans"]] * layers
+            items.append(20.3 * flex_lines(words, width, 14) + width * CHART_HEIGHT / CHART_WIDTH + 0.4)
+        side = sum(max(items[k : k + n]) for k in range(0, len(items), n))
+        about = (
+            "The chain rule that moved the weights: the engine's backward pass (autograd_lite's stepper) "
+            "for the first training example, at this epoch's weights. Each step passes a node's grad to "
+            "its parents; the neuron it belongs to is marked in the network."
+        )
+        bp = 22.3 + 20.3 + 20.3 * wrapped_lines(about, content - 28, 14) + 55.2 + 12.6 * 10.5 + 20
+        keys = (  # in a frame the page's address is the notebook's: the footer leaves it out
+            "Drag the slider or press ← →; Space plays and pauses, Home / End jump. "
+            "Made with autograd_lite; works offline."
+        )
+        bottom = 4.2 + 17.26 * wrapped_lines(keys, content, 11.9) + 11.2
+        return top + main + GAP + side + GAP + bp + bottom + 4
+
+    # the part that grows with the width as a slope, the rest as steps 10px apart (the charts' row
+    # wraps at widths of its own): each step the most the page needs up to the next, every 2px
+    slope = 0.6
+    widths = list(range(FRAME_WIDTHS[0], FRAME_MAX + 1, 10))
+    steps = []
+    for k, w in enumerate(widths):
+        nxt = widths[k + 1] if k + 1 < len(widths) else w + 1
+        steps.append((w, max(at(x) - slope * min(x, FRAME_MAX) for x in range(w, nxt, 2))))
+    return FrameHeight(tuple(steps), slope=slope, cap=slope * FRAME_MAX)
 
 
 # The page in a frame (web/replay.css, html[data-framed]): the regions' square in a column 1.1/2.1 of
@@ -644,3 +851,82 @@ def _finite_runs(values: list[float]) -> list[list[tuple[int, float]]]:
     if run:
         runs.append(run)
     return runs
+
+
+GRAD_COLOURS = [OKABE_ITO[c] for c in ("blue", "vermillion", "green", "purple", "orange", "sky")]
+GRAD_DASHES = ["", ' stroke-dasharray="7 4"', ' stroke-dasharray="2 3"', ' stroke-dasharray="10 3 2 3"']
+
+
+def _grad_chart(layer_grads: list[list[float]], frames: list[dict], xmax: int) -> str:
+    """Mean |grad| of each layer's weights per epoch on a log scale (vanishing gradients show as a
+    layer's line far below the others); each frame gets its dots' y (frame["gy"])."""
+    layers = len(layer_grads[0])
+    finite = [v for row in layer_grads for v in row if math.isfinite(v) and v > 0]
+    if finite:
+        lo, hi = math.floor(math.log10(min(finite))), math.ceil(math.log10(max(finite)))
+    else:
+        lo, hi = -3, 0
+    if hi - lo < 2:
+        lo = hi - 2
+    floor = 10.0**lo
+
+    def y(v: float | None) -> float | None:
+        if v is None or not math.isfinite(v):
+            return None
+        t = (math.log10(max(v, floor)) - lo) / (hi - lo)
+        return round(CHART_BOTTOM - t * (CHART_BOTTOM - CHART_TOP), 2)
+
+    names = "".join(
+        f'<span style="color:{GRAD_COLOURS[k % 6]}">{"━━" if k % 4 == 0 else "┅┅"} layer {k + 1}</span>'
+        for k in range(layers)
+    )
+    parts = [
+        '<figure class="chart" id="grad-chart"><figcaption><b>Mean |grad| per layer</b> '
+        f"(its weights; log scale) {names}</figcaption>",
+        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" role="img" '
+        'aria-label="mean absolute gradient of each layer\'s weights per epoch, log scale">',
+        f'<rect x="{CHART_LEFT}" y="{CHART_TOP}" width="{CHART_RIGHT - CHART_LEFT}" '
+        f'height="{CHART_BOTTOM - CHART_TOP}" fill="#fff" stroke="#999"/>',
+    ]
+    step = max(1, math.ceil((hi - lo) / 4))
+    for e in range(lo, hi + 1, step):
+        yy = y(10.0**e) or 0.0
+        parts.append(f'<line x1="{CHART_LEFT}" y1="{yy}" x2="{CHART_RIGHT}" y2="{yy}" stroke="#e3e3e3"/>')
+        label = f"1e{e}" if e not in (-1, 0, 1) else f"{10.0**e:g}"
+        parts.append(f'<text x="{CHART_LEFT - 6}" y="{yy + 5}" text-anchor="end">{label}</text>')
+    for v in _nice_ticks(0, xmax, 5):
+        parts.append(
+            f'<text x="{_cx(v, xmax):.1f}" y="{CHART_BOTTOM + 20}" text-anchor="middle">'
+            f"{_tick_text(v)}</text>"
+        )
+    parts.append(
+        f'<text x="{(CHART_LEFT + CHART_RIGHT) / 2}" y="{CHART_HEIGHT - 4}" text-anchor="middle">epoch</text>'
+    )
+    for k in range(layers):
+        values = [row[k] for row in layer_grads]
+        for run in _finite_runs(values):
+            pts = " ".join(f"{_cx(e, xmax):.1f},{y(v)}" for e, v in run)
+            parts.append(
+                f'<polyline points="{pts}" fill="none" stroke="{GRAD_COLOURS[k % 6]}" stroke-width="2.5"'
+                f"{GRAD_DASHES[k % 4]}/>"
+            )
+    final_x = _cx(xmax, xmax)
+    parts.append(
+        f'<line class="marker" x1="{final_x:.1f}" y1="{CHART_TOP}" x2="{final_x:.1f}" y2="{CHART_BOTTOM}" '
+        f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2"/>'
+    )
+    for f in frames:
+        e = f["epoch"]
+        row = layer_grads[e - 1] if 1 <= e <= len(layer_grads) else [None] * layers
+        for k in range(layers):
+            f["y"][f"grad{k}"] = y(row[k])
+    last = frames[-1]["y"]
+    for k in range(layers):
+        dot = last.get(f"grad{k}")
+        parts.append(
+            f'<circle class="dot" data-series="grad{k}" cx="{final_x:.1f}" cy="{dot or 0}" r="5" '
+            f'fill="{GRAD_COLOURS[k % 6]}" stroke="#111" '
+            f'visibility="{"hidden" if dot is None else "visible"}"/>'
+        )
+    parts.append("</svg></figure>")
+    return "\n".join(parts)

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd_lite import Value, no_grad
+from autograd_lite.engine import NO_GRAD
 from autograd_lite.errors import counted
 
 from . import checks, losses, optim, tasks
@@ -259,6 +260,14 @@ class Run:
         if self.tape is not None:
             return self.tape.weights()
         return [p.data for p in self.optimizer.params]
+
+    def grads(self) -> np.ndarray:
+        """The gradients of the last optimizer step, in its order (nan where a parameter had none)."""
+        if self.tape is not None:
+            got = self.tape.grads()
+            if got is not None:
+                return got
+        return np.array([math.nan if p.grad is NO_GRAD else float(p.grad) for p in self.optimizer.params])
 
     def set_weights(self, weights) -> None:
         """Put these numbers (in the optimizer's order) into the parameters, and into the tape's buffer."""

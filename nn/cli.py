@@ -79,10 +79,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "and write plots and the model.\n\n"
         "examples:\n"
         "  autograd-lite train moons --plot moons.png --save m.json\n"
-        "  autograd-lite train circle --features x1^2,x2^2 --hidden 2 --train-ratio 0.5   the Playground's\n"
-        "  autograd-lite train --csv points.csv --target label --html run.html       your own table\n"
-        "  autograd-lite train moons --load m.json --epochs 0      evaluate a saved model\n"
-        "  autograd-lite train moons --load m.json --schedule cosine   continue training it",
+        "  autograd-lite train moons --load m.json --epochs 0                   evaluate a saved model\n"
+        "  autograd-lite train moons --load m.json --schedule cosine            continue training it\n"
+        "  autograd-lite train circle --features x1^2 x2^2 --hidden 1 --activation linear\n"
+        "                                                                       the circle, made linear\n"
+        "  autograd-lite train --csv points.csv --target label --html run.html  your own table",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -107,9 +108,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--features",
-        metavar="NAMES",
-        help=f"the model's inputs, computed from x1, x2 (comma-separated, quoted): {', '.join(FEATURES)} "
-        "(default: x1,x2 as they are)",
+        metavar="NAME",
+        nargs="+",
+        help="the model's inputs, computed from x1, x2, by name (spaces or commas between; quote "
+        f"'sin(x1)' and 'x1*x2' for the shell): {', '.join(FEATURES)} (default: x1 x2 as they are)",
     )
     parser.add_argument(
         "--csv",
@@ -124,7 +126,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--columns",
-        metavar="A,B",
+        metavar="NAME",
+        nargs="+",
         help="with --csv: the one or two input columns, in order (default: every column but --target)",
     )
     parser.add_argument("--hidden", metavar="SIZE", nargs="+", help="hidden layer sizes (default: 16 16)")
@@ -376,9 +379,9 @@ def _given(args, *options: str) -> list[str]:
     return [f"--{o.replace('_', '-')}" for o in options if getattr(args, o) is not None]
 
 
-def _names(text: str) -> list[str]:
-    """'x1, x2,x1^2' -> ['x1', 'x2', 'x1^2']: a list typed with commas, spaces and empty pieces dropped."""
-    return [piece.strip() for piece in text.split(",") if piece.strip()]
+def _names(typed: list[str]) -> list[str]:
+    """['x1,', 'x2, x1^2'] -> ['x1', 'x2', 'x1^2']: names typed with spaces or commas between."""
+    return [piece.strip() for text in typed for piece in text.split(",") if piece.strip()]
 
 
 def _unknown_dataset(typed: str):
@@ -421,7 +424,7 @@ def _dataset(args, signature) -> _Data:
 
 
 def _table(args) -> _Data:
-    """--csv FILE --target COLUMN [--columns A,B]: the user's table, read and its target checked."""
+    """--csv FILE --target COLUMN [--columns A B]: the user's table, read and its target checked."""
     import numpy as np
 
     from autograd_lite.cli import CLIError
@@ -449,7 +452,7 @@ def _table(args) -> _Data:
     columns = None if args.columns is None else _names(args.columns)
     with _library_errors("--csv "):
         X, y = datasets.load_csv(
-            args.csv, args.target, columns, _options={"columns": "--columns A,B", "max_rows": ""}
+            args.csv, args.target, columns, _options={"columns": "--columns A B", "max_rows": ""}
         )
     name = os.path.basename(args.csv)
     picked = columns or [c for c in datasets.csv_columns(args.csv) if c != args.target]
@@ -482,9 +485,14 @@ def _train_ratio(text) -> float | None:
         return None
     value = _number_text(text)
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.1 <= value <= 0.9:
+        percent = (
+            f": for {value:g}% write {value / 100:g}"
+            if isinstance(value, int | float) and 10 <= value <= 90
+            else ""
+        )
         raise CLIError(
             "--train-ratio must be a number from 0.1 to 0.9 (the Playground's ratio of training to test "
-            f"data, 10% to 90%), got {value!r}"
+            f"data, 10% to 90%), got {value!r}{percent}"
         )
     return float(value)
 
@@ -521,6 +529,12 @@ def run(args: argparse.Namespace) -> int:
     from .train import LOSSES, accuracy, fit, predict
 
     # where the points come from: a dataset, or --csv with --target (and --columns)
+    eaten = [n for n in _names(args.features or []) if n.lower() in DATASETS]
+    if eaten and args.dataset is None and args.csv is None:  # `train --features x1 x2 circle`
+        raise CLIError(
+            f"--features {' '.join(args.features)}: {eaten[0]!r} is a dataset, not a feature: give "
+            f"DATASET first (autograd-lite train {eaten[0]} --features ...)"
+        )
     if args.csv is None:
         alone = _given(args, "target", "columns")
         if alone:
@@ -603,7 +617,7 @@ def run(args: argparse.Namespace) -> int:
         raise CLIError(
             f"{' and '.join(pictures)} {'draw' if len(pictures) > 1 else 'draws'} the plane of two input "
             f"columns, and {name} gives one: "
-            "add a second with --columns A,B"
+            "add a second with --columns A B"
         )
     if kind == "regression" and data.inputs != 1 and args.plot:
         raise CLIError(

@@ -549,6 +549,15 @@ FEATURES: dict[str, tuple[int, object]] = {
 }
 
 
+def _closest(name: str, names: list[str]) -> list[str]:
+    """The name in `names` closest to `name` (difflib's, ignoring case), if any is close."""
+    lower = {n.lower(): n for n in names}
+    typed = name.lower().replace(" ", "").replace("**", "^")  # x1**2 is Python's x1^2
+    if typed in lower:
+        return [lower[typed]]
+    return [lower[n] for n in difflib.get_close_matches(typed, list(lower), n=1)]
+
+
 def features(X, names):
     """The columns `names` computed from the inputs of X (one or two columns, x1 and x2), as the
     Playground's feature crosses: e.g. features(X, ["x1", "x2", "x1*x2", "sin(x1)"]) -> (n, 4).
@@ -572,7 +581,9 @@ def features(X, names):
     for name in names:
         if name not in FEATURES or FEATURES[name][0] > inputs:
             why = "needs a second input column" if name in FEATURES else "is not a feature"
-            raise ValueError(f"{name!r} {why}; choose from: {', '.join(accepted)}")
+            near = [] if name in FEATURES else _closest(str(name), accepted)
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            raise ValueError(f"{name!r} {why}{hint}; choose from: {', '.join(accepted)}")
         columns.append(name)
     if len(set(columns)) != len(columns):
         twice = next(c for c in columns if columns.count(c) > 1)

@@ -501,6 +501,11 @@ def test_features_with_the_replay_and_the_plots_draw_over_the_plane(tmp_path, ca
         (["circle", "--train-ratio", "0.95"], "--train-ratio must be a number from 0.1 to 0.9 (the "
          "Playground's ratio of training to test data, 10% to 90%), got 0.95"),
         (["circle", "--train-ratio", "half"], "--train-ratio must be a number from 0.1 to 0.9"),
+        (["circle", "--train-ratio", "50"], "10% to 90%), got 50: for 50% write 0.5"),
+        (["--features", "x1", "x2", "circle"], "--features x1 x2 circle: 'circle' is a dataset, not a "
+         "feature: give DATASET first (autograd-lite train circle --features ...)"),
+        (["circle", "--features", "x1", "x1x2"],
+         "--features: 'x1x2' is not a feature (did you mean 'x1*x2'?)"),
         (["gauss"], "unknown dataset 'gauss' (the Playground's 'gauss' is gaussians here); choose one of:"),
         (["multi-gauss"], "(the Playground's 'multi-gauss' is multi_gaussian here)"),
         (["moon"], "unknown dataset 'moon' (did you mean moons?)"),
@@ -514,6 +519,18 @@ def test_playground_and_feature_mistakes_exit_2_in_one_line(capsys, args, words)
     captured = capsys.readouterr()
     assert captured.err.startswith("autograd-lite train: error: ") and captured.err.count("\n") == 1
     assert words in captured.err and captured.out == ""
+
+
+def test_features_and_columns_take_spaces_or_commas_between_names(tmp_path, capsys):
+    assert (
+        main(["train", "circle", "--n", "20", "--features", "x1,", "x2", "x1^2, x2^2", "--epochs", "1"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "MLP(4-16-16-1" in out and "on features x1, x2, x1^2, x2^2;" in out
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n")
+    assert main(["train", "--csv", str(path), "--target", "y", "--columns", "c", "a", "--epochs", "1"]) == 0
+    assert "t.csv: 2 rows (c, a -> y), 2 classes" in capsys.readouterr().out
 
 
 def test_a_loaded_model_must_take_the_features_given(tmp_path, capsys):
@@ -574,7 +591,7 @@ def test_a_csv_target_of_other_numbers_is_regression_and_minus_one_plus_one_are_
          "mean 'label'?); the header names: 'x', 'y', 'label'"),
         ("x,y,z,label\n1,2,3,0\n", ["--target", "label"], "3 columns besides the target 'label' ('x', 'y', "
          "'z'); the inputs are one or two columns (x1, x2: the plane the pictures draw), so pick them with "
-         "--columns A,B"),
+         "--columns A B"),
         ("x,y,label\n1,2,0\n3,?,1\n", ["--target", "label"], "--csv {path}, line 3, column 'y': '?' is not "
          "a number"),
         ("x,y,label\n1,2,1\n3,4,1\n", ["--target", "label"],
@@ -588,7 +605,7 @@ def test_a_csv_target_of_other_numbers_is_regression_and_minus_one_plus_one_are_
          "holds the whole numbers 0 to 11: as classes that is 12 of them; say which you mean: "
          "--loss cross_entropy for classes, --loss mse"),
         ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--columns", "x", "--html", "r.html"], "--html "
-         "draws the plane of two input columns, and data.csv gives one: add a second with --columns A,B"),
+         "draws the plane of two input columns, and data.csv gives one: add a second with --columns A B"),
         ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--loss", "mse", "--html", "r.html"], "--html "
          "replays decision regions, which needs classes; data.csv is a regression dataset"),
         ("x,y,t\n1,2,0.5\n3,4,1.5\n", ["--target", "t", "--loss", "hinge"], "not class labels"),

@@ -35,6 +35,9 @@ def test_one_input_column_takes_the_x1_features_only():
         ([], ValueError, "at least one name"),
         ("x1", TypeError, "a list of names"),
         (["__import__('os')"], ValueError, "is not a feature"),  # a name, never evaluated
+        (["x1x2"], ValueError, r"'x1x2' is not a feature \(did you mean 'x1\*x2'\?\); choose from"),
+        (["x1**2"], ValueError, r"did you mean 'x1\^2'\?"),  # Python's power, the Playground's x1^2
+        (["SIN(X1)"], ValueError, r"did you mean 'sin\(x1\)'\?"),
     ],
 )
 def test_bad_names_are_refused_with_what_is_accepted(names, error, match):

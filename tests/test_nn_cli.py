@@ -650,3 +650,21 @@ def test_the_installed_command_reads_a_table_and_reports_its_mistakes_without_a_
         result = train(*args, cwd=tmp_path)
         assert result.returncode == 2 and "Traceback" not in result.stderr and words in result.stderr
         assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+def test_the_mistakes_shown_in_docs_cli_md_give_those_lines(tmp_path, capsys, monkeypatch):
+    import shlex
+
+    lines = (Path(__file__).parent.parent / "docs" / "cli.md").read_text().splitlines()
+    shown = [
+        (shlex.split(line[2:])[2:], answer)
+        for line, answer in zip(lines, lines[1:])
+        if line.startswith("$ autograd-lite train ") and answer.startswith("autograd-lite train: error: ")
+    ]
+    assert len(shown) >= 8
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "points.csv").write_text("name,x,y,label\np0,0.9444,0.0996,0\np1,0.7115,-0.5168,1\n")
+    for args, answer in shown:
+        assert main(["train", *args]) == 2, args
+        err = re.sub(r"\(looked in [^)]*\)", "(looked in ...)", capsys.readouterr().err)
+        assert err == re.sub(r"\(looked in [^)]*\)", "(looked in ...)", answer) + "\n"

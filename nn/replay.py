@@ -278,13 +278,9 @@ class Recorder(Callback):
             self.replay.page(history, self.path)
 
 
-def _copy(state: dict | None) -> dict | None:
-    """A parameter's optimizer state, its numbers copied (None: no state yet)."""
-    return (
-        None
-        if state is None
-        else {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
-    )
+def _copy(state: dict | None) -> dict:
+    """A parameter's optimizer state, its numbers copied ({}: none yet, so a first step)."""
+    return {} if state is None else {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
 
 
 def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:

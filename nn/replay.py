@@ -280,7 +280,9 @@ class Recorder(Callback):
 
 def _copy(state: dict | None) -> dict:
     """A parameter's optimizer state, its numbers copied ({}: none yet, so a first step)."""
-    return {} if state is None else {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
+    if state is None:
+        return {}
+    return {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in state.items()}
 
 
 def _regions(out: np.ndarray, task) -> tuple[np.ndarray, np.ndarray]:

@@ -180,7 +180,10 @@ def test_the_backward_pass_of_one_example_ends_on_its_losss_slopes(run):
     assert [p.data for p in model.parameters()] == saved
 
 
-@given(st.lists(st.lists(st.sampled_from(["a ", "x1 ", "−0.5", "(−2e-05)", "3.25", " = ", "nan", "·", "z2.3"]),
+WORDS = ["a ", "x1 ", "−0.5", "(−2e-05)", "3.25", " = ", "nan", "·", "z2.3"]
+
+
+@given(st.lists(st.lists(st.sampled_from(WORDS),
                          min_size=1, max_size=8).map("".join), min_size=1, max_size=4))  # fmt: skip
 def test_packing_lines_gives_them_back(lines):
     series = [lines, [line.replace("3.25", "7") for line in lines], None, lines[:1]]

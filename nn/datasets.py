@@ -11,6 +11,7 @@ import difflib
 import inspect
 import math
 import os
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -366,7 +367,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def csv_columns(path) -> list[str]:
+def csv_columns(path: str | os.PathLike) -> list[str]:
     """The names in the header row of the CSV file at `path` (see load_csv)."""
     with _open_csv(path) as file:
         return _header(path, _rows(path, file))
@@ -388,7 +389,14 @@ def _column(path, names: list[str], name, role: str) -> int:
     return names.index(name)
 
 
-def load_csv(path, target: str, columns=None, *, max_rows: int = MAX_ROWS, _options=None):
+def load_csv(
+    path: str | os.PathLike,
+    target: str,
+    columns: Sequence[str] | None = None,
+    *,
+    max_rows: int = MAX_ROWS,
+    _options: dict[str, str] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Your own table: (X, y) as float arrays from a CSV file with a header row, read by the csv
     module (text, never evaluated).
 

@@ -6,6 +6,7 @@ a line of text and a box in a picture can be matched by eye.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .engine import Value, fmt, has_grad, topological_order
@@ -92,8 +93,13 @@ def rule_text(node: Value, k: int, names: dict[Value, str]) -> str:
     template = op.rule(roles, k)
     if node.arg is not None:
         template = fill(template, c=_number(node.arg))
-    slots = {role: _atom(names[p]) for role, p in zip(roles, node.parents)}
-    return fill(tidy(template), out=_atom(names[node]), c="c", **slots)
+    text = tidy(template)
+    wanted = set(_PLACEHOLDER.findall(text))  # only the roles this rule names (a wsum's names one or two)
+    slots = {role: _atom(names[p]) for role, p in zip(roles, node.parents) if role in wanted}
+    return fill(text, out=_atom(names[node]), c="c", **slots)
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 _NUM = r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
@@ -108,11 +114,13 @@ def _number(x) -> str:
     return str(int(x)) if x.is_integer() and abs(x) < 1e15 else fmt(x)
 
 
+@functools.lru_cache(maxsize=4096)
 def _atom(name: str) -> str:
     """A name as it goes into a formula: bracketed if it is not one word (`(my w)²`)."""
     return name if re.fullmatch(r"[\w'.]+", name) else f"({name})"
 
 
+@functools.lru_cache(maxsize=1024)
 def tidy(template: str) -> str:
     """A rule template (placeholders such as `{x}` kept, constants filled in) as a person writes it.
 

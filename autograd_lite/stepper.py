@@ -176,6 +176,10 @@ class BackwardStepper:
         if self.done:
             raise StopIteration
         self.check()
+        return self._advance()
+
+    def _advance(self) -> BackwardStep:
+        """One step, the grads already checked."""
         node = self.queue[self.position]
         before = [p.grad for p in node.parents]
         contributions = propagate(node)
@@ -208,8 +212,12 @@ class BackwardStepper:
         return step
 
     def run(self) -> list[BackwardStep]:
-        """Perform every remaining step; returns them."""
-        return list(self)
+        """Perform every remaining step; returns them. The grads are checked once, before the first:
+        nothing else runs between the steps of one call."""
+        if self.done:
+            return []
+        self.check()
+        return [self._advance() for _ in range(self.total - self.position)]
 
     def grad_state(self) -> dict[Value, str]:
         """Each node's grad: "done" (final, and passed on to its parents), "final" (no child

@@ -118,6 +118,35 @@ figure = common.save(fig, OUT, "activations")
 fig
 
 # %% [markdown]
+# ## Watching it while it trains: the replay's gradient chart
+#
+# One backward pass is a snapshot. Train a smaller deep net (5 hidden layers
+# of 8, so the replay can draw every neuron) with sigmoid and with ReLU,
+# recording both. Each replay page has a chart of the mean |grad| of every
+# layer's weights per epoch, on a log scale, beside the training: with
+# sigmoid, layer 1's line stays far below the output layer's for the whole
+# run. `nn.compare` puts the two runs side by side on one slider.
+
+# %%
+TRAIN_HIDDEN = [8] * 5  # small enough for the replay to draw (at most 64 hidden neurons)
+TRAIN_EPOCHS = 30 if QUICK else 150
+
+runs = {}
+for name in ("sigmoid", "relu"):
+    model = nn.MLP(2, [*TRAIN_HIDDEN, 1], activation=name, init=INIT, seed=SEED)
+    runs[name] = nn.fit(model, X, y, loss="bce_with_logits", epochs=TRAIN_EPOCHS, lr=0.02, record=True,
+                        progress=False, seed=0)  # fmt: skip
+    runs[name].to_html(OUT / f"{name}-replay.html", title=f"A deep {name} net trains: watch |grad| per layer")
+comparison = nn.compare(runs, OUT / "sigmoid-vs-relu.html", title="Sigmoid and ReLU, 5 hidden layers of 8")
+spread = {name: [g[-1] / g[0] for g in h.replay.layer_grads] for name, h in runs.items()}
+for name, h in runs.items():
+    print(f"{name:8s} final loss {h.loss[-1]:.3g}, accuracy {h.accuracy[-1]:.0%}; "
+          f"output layer / layer 1 mean |grad|: median {np.median(spread[name]):.0f}x over the epochs")  # fmt: skip
+print(f"\nThe replays: {OUT / 'sigmoid-replay.html'} and {OUT / 'relu-replay.html'}")
+print(f"Side by side: {OUT / 'sigmoid-vs-relu.html'}")
+comparison
+
+# %% [markdown]
 # **Try next:** `HIDDEN = [16] * 3`: with fewer sigmoid layers to shrink
 # through, its first layer keeps far more of the gradient. Or
 # `INIT = "uniform"` (micrograd's weights, in [-1, 1]): the starting weights
@@ -126,4 +155,10 @@ fig
 
 # %%
 # What this lesson measured: the tests check its claims on these numbers.
-RESULT = {"layer_gradients": grads, "relu_over_sigmoid_first_layer": ratio, "figures": [figure]}
+RESULT = {
+    "layer_gradients": grads,
+    "relu_over_sigmoid_first_layer": ratio,
+    "figures": [figure],
+    "training_spread": spread,  # per epoch: output layer's mean |grad| / layer 1's
+    "pages": [OUT / "sigmoid-replay.html", OUT / "relu-replay.html", OUT / "sigmoid-vs-relu.html"],
+}

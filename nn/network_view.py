@@ -336,7 +336,7 @@ def backprop(net: Network, params: list[Value], x: np.ndarray, target, loss_fn) 
     try:
         for n in order:
             n.grad = NO_GRAD
-        steps = [{"on": owner.get(id(s.node), ""), "lines": s.lines()} for s in BackwardStepper(loss)]
+        steps = [{"on": owner.get(id(s.node), ""), "lines": s.lines()} for s in BackwardStepper(loss).run()]
         return {
             "x": [number(float(v)) for v in x],
             "loss": number(float(loss.data)),

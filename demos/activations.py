@@ -140,8 +140,9 @@ for name in ("sigmoid", "relu"):
 comparison = nn.compare(runs, OUT / "sigmoid-vs-relu.html", title="Sigmoid and ReLU, 5 hidden layers of 8")
 spread = {name: [g[-1] / g[0] for g in h.replay.layer_grads] for name, h in runs.items()}
 for name, h in runs.items():
+    ratio_seen = np.median(spread[name])
     print(f"{name:8s} final loss {h.loss[-1]:.3g}, accuracy {h.accuracy[-1]:.0%}; "
-          f"output layer / layer 1 mean |grad|: median {np.median(spread[name]):.0f}x over the epochs")  # fmt: skip
+          f"output layer / layer 1 mean |grad|: median {ratio_seen:.0f}x over the epochs")  # fmt: skip
 print(f"\nThe replays: {OUT / 'sigmoid-replay.html'} and {OUT / 'relu-replay.html'}")
 print(f"Side by side: {OUT / 'sigmoid-vs-relu.html'}")
 comparison

@@ -254,6 +254,12 @@ def test_activations_vanishing_gradient(lesson):
     assert all(a < b for a, b in zip(sigmoid, sigmoid[1:]))  # shrinks at every layer going back
     assert sigmoid[-1] / sigmoid[0] > 1e3
     assert max(relu) / min(relu) < 10
+    # trained and recorded: through the run sigmoid's layer 1 gets far less gradient than its output layer
+    spread = r["training_spread"]
+    assert np.median(spread["sigmoid"]) > 3 * np.median(spread["relu"])
+    for page in r["pages"]:
+        text = page.read_text(encoding="utf-8")
+        assert 'id="grad-chart"' in text or "data-run=" in text
 
 
 def test_normalization_converges_only_when_standardized(lesson):

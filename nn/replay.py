@@ -90,7 +90,8 @@ class Replay:
     boundaries: list[bool] = field(default_factory=list)
     #: Inside the network (nn.network_view): its layers of neurons, or None for a model it cannot read
     net: Network | None = None
-    #: why the page has no hidden neurons' maps, if it has none (a model too wide, or unreadable)
+    #: whether the page draws it (a network it can read, small enough), and why not if it does not
+    drawn: bool = False
     maps_note: str | None = None
     features: tuple[str, ...] | None = None  # fit(features=...)'s names: the inputs are these columns
     input_maps: np.ndarray | None = None  # (inputs, MAP_RES, MAP_RES): each input over the plane
@@ -187,11 +188,10 @@ class Recorder(Callback):
             rp.maps_note = (
                 f"this network has {net.hidden} hidden neurons and {len(net.names)} parameters; the page "
                 f"draws a network of up to {MAX_MAP_NEURONS} and {MAX_DRAWN_PARAMETERS} (a picture per "
-                "neuron and a line per weight at every frame), so it shows the output alone"
+                "neuron and a line per weight at every frame), so it shows the output and its gradients"
             )
-            rp.net = net = None
-            self.params = []
         else:
+            rp.drawn = True
             rp.input_maps = self.small.T.reshape(-1, MAP_RES, MAP_RES).astype(np.float32)
         self.snapshot(0)  # the initial weights
 
@@ -212,7 +212,7 @@ class Recorder(Callback):
         rp.images.append(png(cells.astype(np.uint8), self.palette))
         rp.boundaries.append(bool(edge.any()))
         net = rp.net
-        if net is None:
+        if net is None or not rp.drawn:
             return
         if net.hidden:
             hidden = activations(net, self.small)[:-1]
@@ -235,7 +235,7 @@ class Recorder(Callback):
 
     def before_last_step(self, run: Run, epoch: int) -> None:
         """Keep the numbers the epoch's last step starts from, at an epoch the replay records."""
-        if self.replay.net is None or not (epoch % self.replay.every == 0 or epoch == run.epochs):
+        if not self.replay.drawn or not (epoch % self.replay.every == 0 or epoch == run.epochs):
             return
         state = run.optimizer.state
         self.before = (epoch, self._named(run.weights()), [_copy(state.get(p)) for p in self.params])
@@ -445,11 +445,9 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
                 "boundary": line,
             }
         )
-    inside = None
-    if rp.net is not None and len(rp.weights) == len(frames):
-        inside = pieces(rp, frames, png)
-        if rp.layer_grads:
-            chart_svgs.append(_grad_chart(rp.layer_grads, frames, xmax))
+    inside = pieces(rp, frames, png) if rp.drawn and len(rp.weights) == len(frames) else None
+    if rp.layer_grads:  # also for a network too big to draw: the vanishing gradients show in it
+        chart_svgs.append(_grad_chart(rp.layer_grads, frames, xmax))
     final = frames[-1]
     points = _points(rp)
     legend = "".join(
@@ -529,6 +527,8 @@ the end of this page's address.</span> Made with autograd_lite; works offline.</
     captions = [(chart.label, bool(chart.val)) for chart in charts]
     longest = max((f["text"]["epoch"] for f in frames), key=len)
     if inside is None:
+        if rp.layer_grads:
+            captions.append(("Mean |grad| per layer (its weights; log scale)", True))
         height = _frame_height(title, detail, legend_items, longest, len(rows), captions)
     else:
         assert rp.net is not None

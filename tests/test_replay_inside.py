@@ -232,6 +232,7 @@ def test_a_network_too_wide_to_draw_says_so(monkeypatch):
     h = nn.fit(nn.MLP(2, [4, 1], seed=0), X, y, epochs=3, record=True, progress=False)
     page = h.to_html()
     assert '<svg class="net"' not in page and "17 parameters" in page and "up to 64 and 10" in page
+    assert 'id="grad-chart"' in page  # the gradients per layer still
 
 
 def test_a_sequential_is_drawn_with_torchs_names():

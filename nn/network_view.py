@@ -306,13 +306,13 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
 # --- one example's backward pass ---------------------------------------------------------------
 
 
-def backprop(net: Network, params: list[Value], x: np.ndarray, target, loss_fn) -> dict:
-    """One training example's backward pass through the model at its current weights, step by step,
-    as the stepper writes it (autograd_lite.stepper): each step's chain-rule lines and the neuron it
-    belongs to ("L.i", or "" for the loss), and the data and grad each neuron and weight ends with.
-    The parameters' grads are put back as they were."""
-    inputs = [Value(float(v), label=net.inputs[j]) for j, v in enumerate(x)]
-    h: list[Value] = inputs
+def example_loss(
+    net: Network, x: np.ndarray, target, loss_fn
+) -> tuple[Value, dict[int, str], list[list[Value]]]:
+    """One example's loss through the network, as a graph of scalars with its nodes named as the page
+    names them (inputs x1, x2 or the features, z2.3 a neuron's weighted sum, a2.3 its activation, L
+    the loss); also which neuron each node belongs to ("L.i" by id) and every neuron's output."""
+    h: list[Value] = [Value(float(v), label=net.inputs[j]) for j, v in enumerate(x)]
     owner: dict[int, str] = {}
     outs: list[list[Value]] = []
     for li, stage in enumerate(net.stages):
@@ -331,6 +331,15 @@ def backprop(net: Network, params: list[Value], x: np.ndarray, target, loss_fn) 
                 stack.extend(node.parents)
     loss = loss_fn(h[0] if len(h) == 1 else h, target)
     loss.label = "L"
+    return loss, owner, outs
+
+
+def backprop(net: Network, params: list[Value], x: np.ndarray, target, loss_fn) -> dict:
+    """One training example's backward pass through the model at its current weights, step by step,
+    as the stepper writes it (autograd_lite.stepper): each step's chain-rule lines and the neuron it
+    belongs to ("L.i", or "" for the loss), and the data and grad each neuron and weight ends with.
+    The parameters' grads are put back as they were."""
+    loss, owner, outs = example_loss(net, x, target, loss_fn)
     order = topological_order(loss)
     saved = [n.grad for n in order]
     try:
@@ -467,6 +476,9 @@ neuron it belongs to is marked in the network.</p>
 <span id="bp-step" class="where"></span>
 <button type="button" id="bp-next" class="primary">Next &#8594;</button></div>
 <pre id="bp-lines"></pre>
+<p class="code">Every step with its graph, for any training example at this epoch, in the backward-pass
+page: <code>history.replay.backward_steps(<span id="bp-code-epoch">{rp.frame_epochs[-1]}</span>,
+example=0).to_html("backprop.html", max_cells=None)</code></p>
 </div>
 </section>"""
     names = net.names

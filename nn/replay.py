@@ -17,6 +17,7 @@ each a RESOLUTION x RESOLUTION image of one byte per cell before compression
 from __future__ import annotations
 
 import base64
+import copy
 import io
 import math
 import os
@@ -26,6 +27,7 @@ from html import escape
 
 import numpy as np
 
+from autograd_lite import backward_steps
 from autograd_lite.display import frame
 from autograd_lite.html import (
     EM,
@@ -42,6 +44,7 @@ from autograd_lite.html import (
     write_page,
 )
 from autograd_lite.palette import OKABE_ITO
+from autograd_lite.stepper import BackwardStepper
 
 from .network_view import (
     MAP_RES,
@@ -50,6 +53,7 @@ from .network_view import (
     Network,
     activations,
     backprop,
+    example_loss,
     grid,
     layout,
     model_inputs,
@@ -106,6 +110,8 @@ class Replay:
     layer_grads: list[list[float]] = field(default_factory=list)
     #: per recorded epoch: one training example's backward pass (nn.network_view.backprop)
     backprops: list[dict | None] = field(default_factory=list)
+    #: for backward_steps(): a copy of the model, the loss, and the training inputs and targets
+    example: tuple | None = field(default=None, repr=False)
 
     @property
     def frames(self) -> int:
@@ -121,6 +127,32 @@ class Replay:
         if path is not None:
             write_page(path, text)
         return text
+
+    def backward_steps(self, epoch: int, example: int = 0) -> BackwardStepper:
+        """The backward pass of training example `example` (from 0) through the network at the weights
+        of the recorded epoch nearest `epoch`, as a stepper: step it, print it, or `.to_html(path)` for
+        the backward-pass page (a whole network's page is big: `max_cells=None`). The page's
+        "Backprop at this epoch" is the first example's. The recording is left as it is."""
+        if self.example is None or not self.weights:
+            raise ValueError(
+                "this replay has no network to step through: the recorder reads an MLP, a Layer or a "
+                f"Sequential of Linear layers{f' ({self.maps_note})' if self.maps_note else ''}"
+            )
+        model, fn, inputs, targets = self.example
+        if not isinstance(epoch, int | np.integer) or isinstance(epoch, bool):
+            raise TypeError(f"epoch must be a whole number, got {epoch!r}")
+        if not isinstance(example, int | np.integer) or not 0 <= example < len(inputs):
+            raise ValueError(
+                f"example must be a training example's index, 0 to {len(inputs) - 1}; got {example!r}"
+            )
+        k = min(range(len(self.frame_epochs)), key=lambda i: abs(self.frame_epochs[i] - epoch))
+        params = [p for _, p in model.named_parameters()]
+        for p, w in zip(params, self.weights[k].tolist()):
+            p.data = w
+        net = network(model, list(self.net.inputs) if self.net is not None else ["x1", "x2"])
+        assert net is not None
+        loss, _, _ = example_loss(net, inputs[example], targets[example], fn)
+        return backward_steps(loss)
 
     def frame(self, history: History, *, title: str | None = None) -> tuple[str, FrameHeight]:
         """The page (as `page()` makes it) and the height it takes in a frame (a notebook's)."""
@@ -193,6 +225,7 @@ class Recorder(Callback):
         else:
             rp.drawn = True
             rp.input_maps = self.small.T.reshape(-1, MAP_RES, MAP_RES).astype(np.float32)
+            rp.example = (copy.deepcopy(self.model), task.fn, run.X.copy(), np.array(run.targets, copy=True))
         self.snapshot(0)  # the initial weights
 
     def snapshot(self, epoch: int) -> None:

@@ -167,6 +167,15 @@
     showBackprop(f);
   }
 
+  // A step's lines all begin "node = expression: "; write that once, the rest of each line under it.
+  function shareHead(lines) {
+    var at = lines[0].indexOf(": ");
+    if (lines.length < 2 || at < 0) { return lines; }
+    var head = lines[0].slice(0, at + 2);
+    if (!lines.every(function (l) { return l.indexOf(head) === 0; })) { return lines; }
+    return [head.slice(0, -2) + ":"].concat(lines.map(function (l) { return "  " + l.slice(head.length); }));
+  }
+
   function showBackprop(f) {
     var bp = f.bp;
     byId("bp-none").hidden = !!bp;
@@ -179,12 +188,13 @@
     bpStep = Math.max(0, Math.min(n, bpStep));
     byId("bp-epoch").textContent = f.epoch === 0 ? "epoch 0 (before training)" : "epoch " + f.epoch;
     byId("bp-what").textContent = "x = (" + bp.x.join(", ") + "), loss L = " + bp.loss;
+    byId("bp-code-epoch").textContent = String(f.epoch);
     byId("bp-step").textContent = bpStep === 0 ? "start: L.grad = 1" : "step " + bpStep + " of " + n;
     byId("bp-prev").disabled = bpStep === 0;
     byId("bp-next").disabled = bpStep === n;
     var lines = bpStep === 0 ? ["L.grad = 1 (dL/dL). Next: each node passes its grad to its parents."] :
       unpack(bp.steps[bpStep - 1].lines);
-    byId("bp-lines").textContent = lines.join("\n");
+    byId("bp-lines").textContent = shareHead(lines).join("\n");
     var on = bpStep === 0 ? null : bp.steps[bpStep - 1].on;
     Array.prototype.forEach.call(document.querySelectorAll("g.node[data-neuron]"), function (g) {
       g.classList.toggle("bp-on", on !== null && g.getAttribute("data-neuron") === on);

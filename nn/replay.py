@@ -149,6 +149,7 @@ class Replay:
         params = [p for _, p in model.named_parameters()]
         for p, w in zip(params, self.weights[k].tolist()):
             p.data = w
+        model.zero_grad()  # the copy's own: a pass stepped before would add to its grads
         net = network(model, list(self.net.inputs) if self.net is not None else ["x1", "x2"])
         assert net is not None
         loss, _, _ = example_loss(net, inputs[example], targets[example], fn)

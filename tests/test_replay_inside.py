@@ -273,3 +273,36 @@ def test_recording_leaves_the_numbers_training_gives():
         runs.append((h.loss, [p.data for p in model.parameters()]))
     assert runs[0] == runs[1]
     assert math.isfinite(runs[0][0][-1])
+
+
+def test_backward_steps_at_an_epoch_is_the_pages_pass_and_ends_on_the_examples_slopes(run):
+    model, X, y, opt, history, page, data = run
+    rp = history.replay
+    before = [p.data for p in model.parameters()]
+    steps = rp.backward_steps(12).run()
+    assert [line for s in steps for line in s.lines()] == [
+        line for s in rp.backprops[12]["steps"] for line in s["lines"]
+    ]
+    assert [p.data for p in model.parameters()] == before  # the model itself is left alone
+    task = tasks.choose_task("bce_with_logits", model, y)
+    t = task.targets(y, 1, "y")
+    third = rp.backward_steps(12, example=3)
+    third.run()
+    leaves = {n.label: n for n in _leaves(third.root)}
+    try:
+        fd = central_differences(model, rp.weights[12].copy(), X[3:4], t[3:4], task.fn)
+    finally:
+        for p, v in zip(model.parameters(), before):
+            p.data = v
+    labels = [p.label for p in model.parameters()]
+    assert np.allclose([leaves[label].grad for label in labels], fd, rtol=1e-5, atol=1e-9)
+    with pytest.raises(ValueError, match="example must be a training example's index, 0 to 39"):
+        rp.backward_steps(12, example=40)
+    with pytest.raises(TypeError, match="epoch must be a whole number"):
+        rp.backward_steps("12")
+
+
+def _leaves(root):
+    from autograd_lite import topological_order
+
+    return [n for n in topological_order(root) if not n.parents]

@@ -121,6 +121,28 @@ figure = common.save(fig, OUT, "optimizers")
 fig
 
 # %% [markdown]
+# ## Inside two runs: the optimizer's state for every weight
+#
+# Train plain SGD and Adam again, recording them. In each replay page, point
+# at a weight: the tooltip shows the optimizer's state for it at that epoch
+# (Adam's step count, m and v) and the update it made, with the numbers
+# filled in. `nn.compare` shows both runs on one slider.
+
+# %%
+recorded = {}
+for name in ("SGD, lr 0.1", "Adam, lr 0.02"):
+    model = nn.MLP(2, [16, 16, 1], seed=SEED)
+    optimizer = OPTIMIZERS[name](model.parameters())
+    recorded[name] = nn.fit(model, X, y, loss="bce_with_logits", optimizer=optimizer, epochs=EPOCHS,
+                            record=True, progress=False)  # fmt: skip
+    recorded[name].to_html(OUT / f"{name.split(',')[0].lower()}-replay.html", title=f"Moons, {name}")
+adam = recorded["Adam, lr 0.02"]
+print("Adam's last step for the first weight:")
+print(adam.replay.steps[-1][0])
+side_by_side = nn.compare(recorded, OUT / "sgd-vs-adam.html", title="SGD and Adam on the moons")
+side_by_side
+
+# %% [markdown]
 # **Try next:** add `"SGD, lr 1.0"`: plain SGD with ten times the step
 # reaches the target too (momentum 0.9 makes steps up to 1 / (1 - 0.9) = 10
 # times larger, so part of its lead is just a bigger step). Or Adam at
@@ -134,4 +156,6 @@ RESULT = {
     "target": TARGET,
     "epochs": EPOCHS,
     "figures": [figure],
+    "adam_last_step": adam.replay.steps[-1][0],  # an nn.optim.Explanation
+    "pages": [OUT / "sgd-replay.html", OUT / "adam-replay.html", OUT / "sgd-vs-adam.html"],
 }

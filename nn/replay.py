@@ -543,7 +543,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 {points}
 </svg>
 <ul class="legend">{legend}{boundary_item}
-<li>paler shade: the model is less sure</li></ul>
+<li id="legend-sure">paler shade: the model is less sure</li></ul>
 {inside.scale_legend if inside is not None else ""}
 </figure>
 <div class="side">

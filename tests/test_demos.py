@@ -234,6 +234,9 @@ def test_optimizers_table(lesson):
     assert len(needed) == 5
     for name, epochs in needed.items():
         assert epochs is not None and epochs < r["epochs"], name
+    step = r["adam_last_step"]  # the recorded run's last Adam step, which ends on its last weight
+    assert step.state["step"] == r["epochs"] and step.rule.startswith("m ← β1·m")
+    assert all(page.exists() for page in r["pages"])
 
 
 def test_minibatch_per_update_and_per_example(lesson):

@@ -206,8 +206,10 @@
     shown = i;
     var f = frames[i];
     if (net) { showNetwork(f); } else { image.setAttribute("href", f.png); }
-    var line = byId("legend-boundary");  // named only while this frame draws a boundary
-    if (line) { line.hidden = f.boundary === false; }
+    var line = byId("legend-boundary");  // named only while this frame draws a boundary (of the regions)
+    var regions = !net || selected === null;
+    if (line) { line.hidden = f.boundary === false || !regions; }
+    byId("legend-sure").hidden = !regions;
     slider.value = String(i);
     slider.setAttribute("aria-valuetext", f.text.epoch);
     byId("r-epoch-nav").textContent = f.text.epoch;

@@ -65,6 +65,7 @@ class Network:
     layers: list[list[Unit]]
     activations: list[str]  # each layer's activation ("linear" for none)
     names: list[str]  # every parameter's name, in named_parameters() order
+    labels: list[str]  # every parameter's label (what the stepper's lines call it)
     #: each layer as a function of the previous layer's outputs (lists of Values)
     stages: list[Callable[[list[Value]], list[Value]]] = field(repr=False, default_factory=list)
 
@@ -72,9 +73,29 @@ class Network:
     def hidden(self) -> int:
         return sum(len(layer) for layer in self.layers[:-1])
 
+    @property
+    def mapped_layers(self) -> int:
+        """How many layers have a map per neuron: the hidden ones, and the output layer too when it has
+        several neurons (one output is shown by the regions)."""
+        return len(self.layers) if len(self.layers[-1]) > 1 else len(self.layers) - 1
+
     def keys(self) -> list[str]:
         """Every neuron's key "L.i" (layer and neuron, from 1), hidden and output."""
         return [f"{li + 1}.{ni + 1}" for li, layer in enumerate(self.layers) for ni in range(len(layer))]
+
+    def about(self) -> list[str]:
+        """What each parameter is, as the tooltip says it: "weight from a1.2 into neuron 2.3"."""
+        out = [""] * len(self.names)
+        for li, layer in enumerate(self.layers):
+            linear = li == 0 or self.activations[li - 1] == "linear"
+            for ni, unit in enumerate(layer):
+                key = f"{li + 1}.{ni + 1}"
+                for k, wi in enumerate(unit.weights):
+                    source = self.inputs[k] if li == 0 else f"{'z' if linear else 'a'}{li}.{k + 1}"
+                    out[wi] = f"weight from {source} into neuron {key}"
+                if unit.bias is not None:
+                    out[unit.bias] = f"bias of neuron {key}"
+        return out
 
     def weight_layers(self) -> list[list[int]]:
         """Each layer's weight indices (biases apart): the per-layer gradient chart's groups."""
@@ -85,6 +106,7 @@ def network(model, inputs: list[str]) -> Network | None:
     """The layers of neurons of an MLP, Layer or Sequential of Linear and activations; else None."""
     index = {id(p): i for i, (_, p) in enumerate(model.named_parameters())}
     names = [name for name, _ in model.named_parameters()]
+    labels = [p.label or name for name, p in model.named_parameters()]
 
     def units(layer: Layer) -> list[Unit]:
         return [
@@ -113,7 +135,7 @@ def network(model, inputs: list[str]) -> Network | None:
                 return None
     else:
         return None
-    return Network(inputs, [units(layer) for layer in layers], acts, names, stages)
+    return Network(inputs, [units(layer) for layer in layers], acts, names, labels, stages)
 
 
 def _then(stage, act: Activation):
@@ -194,29 +216,43 @@ TOP, LEFT = 40, 64  # room for the layers' captions, and the inputs' names
 
 @dataclass
 class Layout:
-    """Where the drawing puts each node: (x, y) of its square's top-left corner."""
+    """Where the drawing puts each node: (x, y) of its square's top-left corner, and the squares' size."""
 
     inputs: list[tuple[float, float]]
     layers: list[list[tuple[float, float]]]
     width: float
     height: float
+    node: float = NODE
+
+
+#: Columns taller than this many neurons get smaller squares, closer together, so a wide layer does
+#: not shrink the whole drawing (and its text) to fit its height.
+TALL = 10
 
 
 def layout(net: Network) -> Layout:
     columns = [len(net.inputs)] + [len(layer) for layer in net.layers]
     tallest = max(columns)
-    height = TOP + tallest * ROW + 24
+    row = ROW * min(1.0, TALL / tallest)
+    node = min(NODE, row - 8)
+    height = TOP + tallest * row + 24
     spots = []
     for c, count in enumerate(columns):
         x = float(LEFT + c * COLUMN)
-        y0 = TOP + (tallest - count) * ROW / 2
-        spots.append([(x, y0 + k * ROW) for k in range(count)])
-    return Layout(spots[0], spots[1:], LEFT + (len(columns) - 1) * COLUMN + NODE + 20, height)
+        y0 = TOP + (tallest - count) * row / 2
+        spots.append([(x, y0 + k * row) for k in range(count)])
+    return Layout(spots[0], spots[1:], LEFT + (len(columns) - 1) * COLUMN + NODE + 20, height, node)
 
 
-def width_of(w: float, top: float) -> float:
-    """A weight line's width: 0.6 for 0, up to 8 at |w| = top and beyond."""
-    return round(0.6 + 7.4 * min(abs(w) / top, 1.0), 2) if w == w else 0.6
+def widest(net: Network) -> float:
+    """The widest a weight line is drawn: 8, less where columns are tall (their lines lie closer)."""
+    tallest = max([len(net.inputs)] + [len(layer) for layer in net.layers])
+    return round(0.6 + 7.4 * min(1.0, 8 / tallest), 2)
+
+
+def width_of(w: float, top: float, most: float = 8.0) -> float:
+    """A weight line's width: 0.6 for 0, up to `most` at |w| = top and beyond."""
+    return round(0.6 + (most - 0.6) * min(abs(w) / top, 1.0), 2) if w == w else 0.6
 
 
 def colour_of(w: float) -> str:
@@ -228,6 +264,8 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
     """The network as SVG: every weight a line (data-weight: its name), every neuron a map (data-neuron
     "L.i"), every bias a mark on its neuron; weights and maps as at one frame (the script moves them)."""
     at = layout(net)
+    size = at.node
+    most = widest(net)
     parts = [
         f'<svg class="net" viewBox="0 0 {at.width:.0f} {at.height:.0f}" role="img" '
         'aria-label="the network: each neuron\'s output over the plane, each weight a line">'
@@ -236,7 +274,7 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
         "output" if i == len(net.layers) - 1 else f"layer {i + 1}" for i in range(len(net.layers))
     ]
     for c, caption in enumerate(captions):
-        x = LEFT + c * COLUMN + NODE / 2
+        x = LEFT + c * COLUMN + size / 2
         sub = (
             ""
             if c == 0
@@ -250,23 +288,23 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
             x, y = at.layers[li][ni]
             for k, wi in enumerate(unit.weights):
                 sx, sy = sources[k]
-                x0, y0, x1, y1 = sx + NODE, sy + NODE / 2, x, y + NODE / 2
+                x0, y0, x1, y1 = sx + size, sy + size / 2, x, y + size / 2
                 mid = (x0 + x1) / 2
                 w = float(weights[wi])
                 lines.append(
                     f'<path class="w" data-weight="{escape(net.names[wi])}" data-i="{wi}" '
                     f'd="M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}" '
-                    f'stroke="{colour_of(w)}" stroke-width="{width_of(w, top)}" fill="none"/>'
+                    f'stroke="{colour_of(w)}" stroke-width="{width_of(w, top, most)}" fill="none"/>'
                 )
         sources = at.layers[li]
     for k, (x, y) in enumerate(at.inputs):
         href = f' href="{input_maps[k]}"' if input_maps else ""
         nodes.append(
             f'<g class="node input" data-input="{k + 1}">'
-            f'<image x="{x}" y="{y}" width="{NODE}" height="{NODE}"'
-            f'{href} preserveAspectRatio="none"/><rect x="{x}" y="{y}" width="{NODE}" height="{NODE}" '
+            f'<image x="{x}" y="{y}" width="{size:g}" height="{size:g}"'
+            f'{href} preserveAspectRatio="none"/><rect x="{x}" y="{y}" width="{size:g}" height="{size:g}" '
             f'fill="{"none" if input_maps else "#f4f4f4"}" stroke="#555"/>'
-            f'<text x="{x - 6}" y="{y + NODE / 2 + 5}" text-anchor="end">{escape(net.inputs[k])}</text></g>'
+            f'<text x="{x - 6}" y="{y + size / 2 + 5}" text-anchor="end">{escape(net.inputs[k])}</text></g>'
         )
     m = 0
     last = len(net.layers) - 1
@@ -274,13 +312,13 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
         for ni, unit in enumerate(layer):
             x, y = at.layers[li][ni]
             key = f"{li + 1}.{ni + 1}"
-            if li == last:
-                href = output if len(layer) == 1 else ""
+            if li == last and len(layer) == 1:
+                href = output  # one output: the regions
             else:
                 href = maps[m] if maps else ""
                 m += 1
             image = (
-                f'<image x="{x}" y="{y}" width="{NODE}" height="{NODE}" href="{href}" '
+                f'<image x="{x}" y="{y}" width="{size:g}" height="{size:g}" href="{href}" '
                 'preserveAspectRatio="none"/>'
             )
             bias = ""
@@ -289,13 +327,13 @@ def drawing(net: Network, weights: np.ndarray, top: float, input_maps: list[str]
                 r = round(2.5 + 4.5 * min(abs(b) / top, 1.0), 2)
                 bias = (
                     f'<rect class="b" data-weight="{escape(net.names[unit.bias])}" data-i="{unit.bias}" '
-                    f'x="{x - 4}" y="{y + NODE - 6}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+                    f'x="{x - 4}" y="{y + size - 6}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
                     f'fill="{colour_of(b)}" stroke="#111" stroke-width="0.8"/>'
                 )
             nodes.append(
                 f'<g class="node" data-neuron="{key}" tabindex="0" role="button" '
                 f'aria-label="neuron {key}: show its map">{image if href or li < last else ""}'
-                f'<rect class="frame" x="{x}" y="{y}" width="{NODE}" height="{NODE}" '
+                f'<rect class="frame" x="{x}" y="{y}" width="{size:g}" height="{size:g}" '
                 f'fill="{"none" if href else "#f4f4f4"}" '
                 f'stroke="#555"/>{bias}</g>'
             )
@@ -387,19 +425,20 @@ def pieces(rp, frames: list[dict], png: Callable[[np.ndarray, list], bytes]) -> 
     net: Network = rp.net
     colours = map_palette()
     keys = net.keys()
-    hidden_keys = keys[: net.hidden]
-    sizes = [len(layer) for layer in net.layers[:-1]]
+    sizes = [len(layer) for layer in net.layers[: net.mapped_layers]]
+    mapped_keys = keys[: sum(sizes)]
     layer_of = [li for li, n in enumerate(sizes) for _ in range(n)]
+    # one scale per layer for the whole run, robust to a blow-up's last frames: the 90th percentile
+    # over the frames of each frame's 99th percentile of |output|
     scales = [
-        scale([m[[i for i, at in enumerate(layer_of) if at == li]] for m in rp.maps])
+        _over_frames([scale([m[[i for i, at in enumerate(layer_of) if at == li]]]) for m in rp.maps])
         for li in range(len(sizes))
     ]
     input_urls = None
     if rp.input_maps is not None:
         input_urls = [data_url(png(cells(m, scale([m])), colours)) for m in rp.input_maps]
-    every_w = np.concatenate([np.abs(w[np.isfinite(w)]) for w in rp.weights]) if rp.weights else np.ones(1)
-    top = float(np.percentile(every_w, 95)) if every_w.size else 1.0
-    top = top if top > 1e-9 else 1.0
+    per_frame = [np.abs(w[np.isfinite(w)]) for w in rp.weights]
+    top = _over_frames([float(np.percentile(w, 95)) if w.size else 0.0 for w in per_frame])
     rule = ""
     templates: dict[str, int] = {}
     n_params = len(net.names)
@@ -445,7 +484,7 @@ numbers</span></figcaption>
  stroke-width="4"/></svg>weight &gt; 0</li>
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><line x1="0" y1="6" x2="24" y2="6" stroke="{NEGATIVE}"
  stroke-width="4"/></svg>weight &lt; 0</li>
-<li>thicker: larger |w| (thickest from {number(top)})</li>
+<li>thicker: larger |w| (full width at |w| &#8805; {number(top)})</li>
 <li><svg viewBox="0 0 12 12" aria-hidden="true"><rect x="2" y="2" width="8" height="8" fill="#777"
  stroke="#111"/></svg>bias, on its neuron</li>
 </ul>
@@ -468,35 +507,41 @@ numbers</span></figcaption>
 <p id="bp-none" hidden>This page keeps the backward pass every {bp_every} frames (each is a few hundred
 chain-rule lines): move the slider to one of those epochs.</p>
 <div id="bp-body">
-<p class="sub" id="bp-what">x = ({", ".join(bp0["x"])}), loss L = {bp0["loss"]}</p>
-<p>The chain rule that moved the weights: the engine's backward pass (autograd_lite's stepper) for the
-first training example, at this epoch's weights. Each step passes a node's grad to its parents; the
-neuron it belongs to is marked in the network.</p>
+<p class="sub" id="bp-what">example {bp0.get("example", 0)}: x = ({", ".join(bp0["x"])}),
+loss L = {bp0["loss"]}</p>
+<p>The chain rule that moved the weights: the engine's backward pass (autograd_lite's stepper) for one
+training example, the one the trained model gets most wrong, at this epoch's weights. Each step passes
+a node's grad to its parents; the neuron it belongs to is marked in the network (z2.3 is neuron 2.3's
+weighted sum, a2.3 its activation).</p>
 <div class="bp-controls"><button type="button" id="bp-prev">&#8592; Previous</button>
 <span id="bp-step" class="where"></span>
 <button type="button" id="bp-next" class="primary">Next &#8594;</button></div>
 <pre id="bp-lines"></pre>
 <p class="code">Every step with its graph, for any training example at this epoch, in the backward-pass
 page: <code>history.replay.backward_steps(<span id="bp-code-epoch">{rp.frame_epochs[-1]}</span>,
-example=0).to_html("backprop.html", max_cells=None)</code></p>
+example={bp0.get("example", 0)}).to_html("backprop.html", max_cells=None)</code></p>
 </div>
 </section>"""
     names = net.names
     data = {
         "neurons": keys,
-        "hidden": hidden_keys,
+        "mapped": mapped_keys,
         "activations": [net.activations[int(k.split(".")[0]) - 1] for k in keys],
         "names": names,
         "rule": rule,
         "optimizer": rp.optimizer,
         "top": top,
-        "scales": [number(scales[layer_of[k]]) for k in range(len(hidden_keys))],
+        "scales": [number(scales[layer_of[k]]) for k in range(len(mapped_keys))],
         "maps": bool(rp.maps),
         "note": rp.maps_note,
+        "features": list(rp.features) if rp.features else None,
         "templates": list(templates),
-        "stateKeys": state_keys,
+        "stateKeys": [f"{STATE_SYMBOLS[k]} ({k})" if k in STATE_SYMBOLS else k for k in state_keys],
+        "labels": net.labels,
+        "about": net.about(),
         "exEvery": ex_every,
         "bpEvery": bp_every,
+        "widest": widest(net),
         "positive": POSITIVE,
         "negative": NEGATIVE,
     }
@@ -524,9 +569,29 @@ def _shared(rows: list[list | None]) -> tuple[list, list[list[int] | None]]:
     return table, out
 
 
+def _over_frames(values: list[float]) -> float:
+    """The 90th percentile of per-frame values (1 if there are none or all are 0)."""
+    finite = [v for v in values if math.isfinite(v)]
+    top = float(np.percentile(finite, 90)) if finite else 0.0
+    return top if top > 1e-9 else 1.0
+
+
 def kept_every(cost: int, budget: int) -> int:
     """Keep every k-th recorded epoch's text so that cost / k stays within budget."""
     return max(1, math.ceil(cost / budget))
+
+
+#: The optimizers' state under torch's names, and the letter its rule writes (nn.optim.Optimizer.explain).
+STATE_SYMBOLS = {
+    "step": "t",
+    "momentum_buffer": "b",
+    "exp_avg": "m",
+    "exp_avg_sq": "v",
+    "max_exp_avg_sq": "vmax",
+    "square_avg": "v",
+    "grad_avg": "g̅",
+    "exp_inf": "u",
+}
 
 
 def _state_row(state: dict, keys: list[str]) -> list[str]:

@@ -27,7 +27,7 @@ from html import escape
 
 import numpy as np
 
-from autograd_lite import backward_steps
+from autograd_lite import backward_steps, no_grad
 from autograd_lite.display import frame
 from autograd_lite.html import (
     EM,
@@ -61,7 +61,7 @@ from .network_view import (
     pieces,
 )
 from .tasks import class_indices, decide, describe
-from .train import Callback, History, Run, predict
+from .train import Callback, History, Run, _divergence, predict
 
 MAX_FRAMES = 60  # frames after epoch 0; with it and the last epoch, at most 61
 RESOLUTION = 200  # cells per side of each decision-region image
@@ -112,6 +112,7 @@ class Replay:
     backprops: list[dict | None] = field(default_factory=list)
     #: for backward_steps(): a copy of the model, the loss, and the training inputs and targets
     example: tuple | None = field(default=None, repr=False)
+    chosen: int = 0  # the training example the page steps through
 
     @property
     def frames(self) -> int:
@@ -145,13 +146,10 @@ class Replay:
             raise ValueError(
                 f"example must be a training example's index, 0 to {len(inputs) - 1}; got {example!r}"
             )
+        if not 0 <= epoch <= self.frame_epochs[-1]:
+            raise ValueError(f"epoch must be from 0 to {self.frame_epochs[-1]} (the run's last); got {epoch}")
         k = min(range(len(self.frame_epochs)), key=lambda i: abs(self.frame_epochs[i] - epoch))
-        params = [p for _, p in model.named_parameters()]
-        for p, w in zip(params, self.weights[k].tolist()):
-            p.data = w
-        model.zero_grad()  # the copy's own: a pass stepped before would add to its grads
-        net = network(model, list(self.net.inputs) if self.net is not None else ["x1", "x2"])
-        assert net is not None
+        net = _copy_at(self, k)  # the copy's grads start from none: a pass stepped before would add to them
         loss, _, _ = example_loss(net, inputs[example], targets[example], fn)
         return backward_steps(loss)
 
@@ -227,6 +225,7 @@ class Recorder(Callback):
             rp.drawn = True
             rp.input_maps = self.small.T.reshape(-1, MAP_RES, MAP_RES).astype(np.float32)
             rp.example = (copy.deepcopy(self.model), task.fn, run.X.copy(), np.array(run.targets, copy=True))
+        self.start_loss = run.training_loss() if run.epochs else math.nan  # to tell a blow-up, as fit does
         self.snapshot(0)  # the initial weights
 
     def snapshot(self, epoch: int) -> None:
@@ -248,8 +247,8 @@ class Recorder(Callback):
         net = rp.net
         if net is None or not rp.drawn:
             return
-        if net.hidden:
-            hidden = activations(net, self.small)[:-1]
+        if net.mapped_layers:
+            hidden = activations(net, self.small)[: net.mapped_layers]
             with np.errstate(over="ignore", invalid="ignore"):  # a diverged run's neurons: inf, drawn deepest
                 rp.maps.append(np.concatenate(hidden).reshape(-1, MAP_RES, MAP_RES).astype(np.float32))
         run = self.run
@@ -257,8 +256,6 @@ class Recorder(Callback):
         rp.weights.append(weights)
         rp.grads.append(grads)
         rp.steps.append(self._explain(epoch, grads))
-        run_X = run.X
-        rp.backprops.append(backprop(net, self.params, run_X[0], run.targets[0], self.task.fn))
 
     def _named(self, values) -> np.ndarray:
         """Numbers in the optimizer's order, put in named_parameters() order (nan: not the optimizer's)."""
@@ -298,18 +295,68 @@ class Recorder(Callback):
                     for idx in net.weight_layers()
                 ]  # fmt: skip
             )
-        if epoch % self.replay.every == 0:
-            self.snapshot(epoch)
+        if (
+            epoch % self.replay.every == 0
+            or run.step_error
+            or _divergence(run.history.loss[-1], self.start_loss)
+        ):
+            self.snapshot(epoch)  # a blow-up too: the weights are put back after this (Divergence)
         return False
 
     def finish(self, run: Run) -> None:
-        """Record the last epoch if it was not; keep the replay on the history; write the page if asked."""
+        """Record the last epoch if it was not; the backward pass of the example the trained model gets
+        most wrong at every frame; keep the replay on the history; write the page if asked."""
         history = run.history
-        if self.replay.frame_epochs[-1] != history.epochs:
+        rp = self.replay
+        if rp.frame_epochs[-1] != history.epochs:
             self.snapshot(history.epochs)
-        history.replay = self.replay
+        if rp.drawn and rp.example is not None:
+            rp.chosen = _worst(rp)
+            rp.backprops = [_backprop_at(rp, k, rp.chosen) for k in range(rp.frames)]
+        history.replay = rp
         if self.path is not None:
             self.replay.page(history, self.path)
+
+
+#: the examples the recorder weighs to choose the one the page steps through
+MAX_WEIGHED = 2_000
+
+
+def _worst(rp: Replay) -> int:
+    """The training example with the largest loss at the last frame (among the first MAX_WEIGHED):
+    the page steps through it, so its grads are not all 0 (hinge's examples past the margin are)."""
+    assert rp.example is not None
+    model, fn, inputs, targets = rp.example
+    net = _copy_at(rp, len(rp.weights) - 1)
+    losses = []
+    with no_grad(), np.errstate(all="ignore"):
+        for i in range(min(len(inputs), MAX_WEIGHED)):
+            loss, _, _ = example_loss(net, inputs[i], targets[i], fn)
+            losses.append(float(loss.data))
+    finite = [v if math.isfinite(v) else -math.inf for v in losses]
+    return int(np.argmax(finite)) if finite else 0
+
+
+def _copy_at(rp: Replay, k: int) -> Network:
+    """The replay's copy of the model at frame k's weights, as layers of neurons."""
+    assert rp.example is not None
+    model = rp.example[0]
+    for (_, p), w in zip(model.named_parameters(), rp.weights[k].tolist()):
+        p.data = w
+    model.zero_grad()
+    net = network(model, list(rp.net.inputs) if rp.net is not None else ["x1", "x2"])
+    assert net is not None
+    return net
+
+
+def _backprop_at(rp: Replay, k: int, example: int) -> dict:
+    assert rp.example is not None
+    model, fn, inputs, targets = rp.example
+    net = _copy_at(rp, k)
+    out = backprop(net, [p for _, p in model.named_parameters()], inputs[example], targets[example], fn)
+    out["example"] = example
+    out["point"] = [f"{v:.4g}" for v in rp.X[example]]
+    return out
 
 
 def _copy(state: dict | None) -> dict:
@@ -514,8 +561,17 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
     detail = (
         f"{rp.model}, {history.loss_name} loss, {len(rp.X)} training points, "
         f"{trained} epoch{'s' if trained != 1 else ''}"
-        + (", stopped early" if history.stopped_early else "")
-        + (", diverged" if history.diverged else "")
+        + (
+            f", stopped early (best epoch {history.best_epoch}, its weights kept)"
+            if history.stopped_early and history.best_epoch is not None
+            else ""
+        )
+        + (
+            f", diverged at epoch {trained}: lower the learning rate (the model was put back to epoch "
+            f"{history.restored_epoch}'s weights)"
+            if history.diverged and history.restored_epoch is not None
+            else (", diverged" if history.diverged else "")
+        )
         + f". {rp.frames} frames: epoch 0, then every {rp.every} epoch{'s' if rp.every > 1 else ''}."
         + (f" Not drawn: {rp.maps_note}." if rp.maps_note else "")
     )
@@ -623,11 +679,22 @@ def _inside_height(
             items.append(20.3 * flex_lines(words, width, 14) + width * CHART_HEIGHT / CHART_WIDTH + 0.4)
         side = sum(max(items[k : k + n]) for k in range(0, len(items), n))
         about = (
-            "The chain rule that moved the weights: the engine's backward pass (autograd_lite's stepper) "
-            "for the first training example, at this epoch's weights. Each step passes a node's grad to "
-            "its parents; the neuron it belongs to is marked in the network."
+            "The chain rule that moved the weights: the engine's backward pass (autograd_lite's stepper) for "
+            "one training example, the one the trained model gets most wrong, at this epoch's weights. Each "
+            "step passes a node's grad to its parents; the neuron it belongs to is marked in the network "
+            "(z2.3 is neuron 2.3's weighted sum, a2.3 its activation)."
         )
-        bp = 22.3 + 20.3 + 20.3 * wrapped_lines(about, content - 28, 14) + 55.2 + 12.6 * 10.5 + 20
+        code = (
+            "Every step with its graph, for any training example at this epoch, in the backward-pass page: "
+            'history.replay.backward_steps(400, example=100).to_html("backprop.html", max_cells=None)'
+        )
+        what = "example 100: x = (-1.234, -1.234), loss L = 0.1234: past the margin, so every grad is 0 here"
+        bp = (
+            22.3
+            + 20.3 * wrapped_lines(what, content - 28, 14)
+            + 20.3 * wrapped_lines(about, content - 28, 14)
+        )
+        bp += 55.2 + 12.6 * 10.5 + 20 + 7 + 17.3 * wrapped_lines(code, content - 28, 11.9, "mono")
         keys = (  # in a frame the page's address is the notebook's: the footer leaves it out
             "Drag the slider or press ← →; Space plays and pauses, Home / End jump. "
             "Made with autograd_lite; works offline."

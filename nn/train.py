@@ -692,7 +692,15 @@ def fit(
         plane, X, names = _with_features(X, features)
         if isinstance(validation, tuple | list) and len(validation) == 2:
             validation = (_with_features(validation[0], names)[1], validation[1])
-    X = check_X(model, X)
+    try:
+        X = check_X(model, X)
+    except ValueError as e:
+        if plane is None:
+            raise
+        raise ValueError(
+            f"{e}: with features={list(names)} the model sees {len(names)} columns, so build it to "
+            f"take {len(names)} inputs, e.g. nn.MLP({len(names)}, [...])"
+        ) from None
     y = plain_labels(y)
     if isinstance(validation, tuple | list) and len(validation) == 2:
         validation = (validation[0], plain_labels(validation[1]))

@@ -48,7 +48,7 @@ def test_every_hidden_neuron_has_a_map_in_every_frame_and_the_drawing_marks_ever
     model, X, y, opt, history, page, data = run
     rp = history.replay
     assert rp.frame_epochs == list(range(31))
-    assert data["hidden"] == ["1.1", "1.2", "1.3", "2.1", "2.2"] and data["neurons"][-1] == "3.1"
+    assert data["mapped"] == ["1.1", "1.2", "1.3", "2.1", "2.2"] and data["neurons"][-1] == "3.1"
     for key in data["neurons"]:
         assert page.count(f'data-neuron="{key}"') == 1
     for f in data["frames"]:
@@ -92,11 +92,11 @@ def test_the_last_frames_optimizer_state_is_the_optimizers_own(run):
     model, X, y, opt, history, page, data = run
     keys, last = data["stateKeys"], data["frames"][-1]
     for i, (_, p) in enumerate(model.named_parameters()):
-        shown = dict(zip(keys, last["st"][i]))
+        shown = dict(zip(keys, last["st"][i]))  # keys as the tooltip writes them: "m (exp_avg)"
         state = opt.state[p]
-        assert int(shown["step"]) == state["step"] == 30
-        for k in ("exp_avg", "exp_avg_sq"):
-            assert float(shown[k].replace("−", "-")) == pytest.approx(state[k], rel=1e-3, abs=1e-12)
+        assert int(shown["t (step)"]) == state["step"] == 30
+        for k, name in (("m (exp_avg)", "exp_avg"), ("v (exp_avg_sq)", "exp_avg_sq")):
+            assert float(shown[k].replace("−", "-")) == pytest.approx(state[name], rel=1e-3, abs=1e-12)
 
 
 def test_each_weights_last_step_ends_on_that_frames_weight(run):
@@ -157,23 +157,32 @@ def test_the_recorded_gradients_and_the_per_layer_means_are_the_losss_slopes(run
     assert 'id="grad-chart"' in page and "log scale" in page
 
 
+def test_the_page_steps_through_the_example_the_trained_model_gets_most_wrong(run):
+    model, X, y, opt, history, page, data = run
+    task = tasks.choose_task("bce_with_logits", model, y)
+    t = task.targets(y, 1, "y")
+    each = [float(task.fn(model(X[i : i + 1]), t[i : i + 1]).data) for i in range(len(X))]  # final weights
+    assert history.replay.chosen == int(np.argmax(each)) and max(each) > 0
+    assert all(b["example"] == history.replay.chosen for b in history.replay.backprops)
+
+
 def test_the_backward_pass_of_one_example_ends_on_its_losss_slopes(run):
-    """The page's example: the first training point at frame 10's weights; its weights' grads after
-    the stepper's last step are the central differences of that one example's loss."""
+    """The page's example at frame 10's weights: its weights' grads after the stepper's last step
+    are the central differences of that one example's loss."""
     model, X, y, opt, history, page, data = run
     rp = history.replay
-    bp = rp.backprops[10]
+    bp, i = rp.backprops[10], rp.chosen
     task = tasks.choose_task("bce_with_logits", model, y)
     t = task.targets(y, 1, "y")
     saved = [p.data for p in model.parameters()]
     try:
-        fd = central_differences(model, rp.weights[10].copy(), X[:1], t[:1], task.fn)
+        fd = central_differences(model, rp.weights[10].copy(), X[i : i + 1], t[i : i + 1], task.fn)
     finally:
         for p, v in zip(model.parameters(), saved):
             p.data = v
     got = np.array([float(g.replace("−", "-")) for g in bp["grads"]])
     assert np.allclose(got, fd, rtol=2e-3, atol=1e-6)  # 4 significant digits
-    assert bp["x"] == [f"{v:.4g}" for v in X[0]]
+    assert bp["x"] == [f"{v:.4g}" for v in X[i]] == bp["point"]
     ons = [s["on"] for s in bp["steps"]]
     assert ons[0] == "" and "3.1" in ons and "1.1" in ons  # the loss first, then back through the layers
     assert ons.index("3.1") < ons.index("2.1") < ons.index("1.1")
@@ -279,7 +288,7 @@ def test_backward_steps_at_an_epoch_is_the_pages_pass_and_ends_on_the_examples_s
     model, X, y, opt, history, page, data = run
     rp = history.replay
     before = [p.data for p in model.parameters()]
-    steps = rp.backward_steps(12).run()
+    steps = rp.backward_steps(12, example=rp.chosen).run()
     assert [line for s in steps for line in s.lines()] == [
         line for s in rp.backprops[12]["steps"] for line in s["lines"]
     ]
@@ -300,9 +309,23 @@ def test_backward_steps_at_an_epoch_is_the_pages_pass_and_ends_on_the_examples_s
         rp.backward_steps(12, example=40)
     with pytest.raises(TypeError, match="epoch must be a whole number"):
         rp.backward_steps("12")
+    with pytest.raises(ValueError, match=r"epoch must be from 0 to 30 \(the run's last\); got 999"):
+        rp.backward_steps(999)
 
 
 def _leaves(root):
     from autograd_lite import topological_order
 
     return [n for n in topological_order(root) if not n.parents]
+
+
+def test_a_blow_up_is_recorded_before_the_weights_are_put_back():
+    """The frame of the diverged epoch holds the blown-up weights and their loss, not the restored ones."""
+    X, y = nn.datasets.moons(n=60, noise=0.1, seed=0)
+    model = nn.MLP(2, [8, 8, 1], activation="relu", seed=0)
+    with pytest.warns(RuntimeWarning, match="training diverged"):
+        h = nn.fit(model, X, y, optimizer="sgd", lr=50, epochs=100, record=True, progress=False)
+    rp = h.replay
+    assert h.diverged and rp.frame_epochs[-1] == h.epochs and h.epochs % rp.every != 0
+    assert not np.allclose(rp.weights[-1], rp.weights[0])  # the blow-up, not the restored start
+    assert [p.data for p in model.parameters()] == pytest.approx(rp.weights[0].tolist())  # restored after

@@ -19,7 +19,7 @@
   function parseHash() {
     var out = {}, parts = window.location.hash.replace(/^#/, "").split("&");
     parts.forEach(function (p) {
-      var m = /^epoch-(\d+)$/.exec(p);
+      var m = /^epoch[-=](\d+)$/i.exec(p);
       if (m) { out.epoch = parseInt(m[1], 10); return; }
       m = /^(neuron|step)=([0-9.]+)$/.exec(p);
       if (m) { out[m[1]] = m[2]; }
@@ -62,7 +62,7 @@
       el.setAttribute("width", (2 * r).toFixed(1)); el.setAttribute("height", (2 * r).toFixed(1));
       el.setAttribute("fill", colour);
     } else {
-      el.setAttribute("stroke-width", (0.6 + 7.4 * a).toFixed(2)); el.setAttribute("stroke", colour);
+      el.setAttribute("stroke-width", (0.6 + (net.widest - 0.6) * a).toFixed(2)); el.setAttribute("stroke", colour);
     }
   }
 
@@ -77,19 +77,21 @@
   function fillInspector(i, target) {
     var f = frames[shown];
     inspect.textContent = "";
-    add(inspect, "p", net.names[i], "name");
-    var kind = target.tagName === "rect" ? "bias" : "weight";
+    var head = add(inspect, "p", net.labels[i], "name");
+    add(head, "span", ": " + net.about[i] + " (" + net.names[i] + ")", "about");
+    var kind = target.tagName === "rect" ? "b" : "w";
     var grad = f.g ? f.g[i] : "—";
-    add(inspect, "p", kind + " = " + minus(f.w[i] === null ? "nan" : String(f.w[i])) + ",  grad = " +
-      minus(grad), "numbers");
-    var when = f.epoch === 0 ? "before training: no step yet" : "after epoch " + f.epoch;
-    add(inspect, "p", when, "when");
+    var when = f.epoch === 0 ? "before training: " : "after epoch " + f.epoch + ": ";
+    var numbers = add(inspect, "p", null, "numbers");
+    add(numbers, "span", when, "when");
+    add(numbers, "span", kind + " = " + minus(f.w[i] === null ? "nan" : String(f.w[i])) + ",  grad = " +
+      minus(grad));
     if (f.st && f.st[i]) {
       var state = add(inspect, "p", null, "state");
       add(state, "b", "optimizer state: ");
-      var shown = [];
-      f.st[i].forEach(function (v, k) { if (v !== "") { shown.push(net.stateKeys[k] + " = " + minus(v)); } });
-      add(state, "span", shown.join(",  "));
+      var parts = [];
+      f.st[i].forEach(function (v, k) { if (v !== "") { parts.push(net.stateKeys[k] + " = " + minus(v)); } });
+      add(state, "span", parts.join(",  "));
     }
     if (f.ex && f.ex[i]) {
       var head = add(inspect, "p", "Epoch " + f.epoch + "'s last step (" + net.optimizer + "):", "rule-head");
@@ -102,14 +104,21 @@
   }
 
   // Below the pointer (or the weight's middle), kept inside the network's figure.
+  // Below the pointer, or above it where the screen has no room below; on a narrow screen under the
+  // drawing, so it never covers the weights a finger taps next.
   function placeInspector(target, at) {
+    inspect.hidden = false;
+    if (window.innerWidth < 640) { inspect.style.left = ""; inspect.style.top = ""; return; }
     var box = byId("network").getBoundingClientRect(), r = target.getBoundingClientRect();
     var x = at ? at.x : r.left + r.width / 2, y = at ? at.y : r.top + r.height / 2;
-    inspect.hidden = false;
     var left = x - box.left - inspect.offsetWidth / 2;
     left = Math.max(4, Math.min(left, box.width - inspect.offsetWidth - 4));
+    var top = y - box.top + 16;
+    if (y + 16 + inspect.offsetHeight > window.innerHeight && y - 16 - inspect.offsetHeight > 0) {
+      top = y - box.top - 16 - inspect.offsetHeight;
+    }
     inspect.style.left = left + "px";
-    inspect.style.top = (y - box.top + 16) + "px";
+    inspect.style.top = top + "px";
   }
 
   function minus(text) { return text.replace(/^-/, "\u2212"); }
@@ -127,7 +136,7 @@
   }
 
   function showBig(f) {
-    var k = selected === null ? -1 : net.hidden.indexOf(selected);
+    var k = selected === null ? -1 : net.mapped.indexOf(selected);
     var maps = net.maps && f.maps;
     if (k >= 0 && maps) {
       image.setAttribute("href", f.maps[k]);
@@ -153,14 +162,14 @@
       weightStyle(el, f.w[parseInt(el.getAttribute("data-i"), 10)]);
     });
     if (net.maps && f.maps) {
-      net.hidden.forEach(function (key, k) {
+      net.mapped.forEach(function (key, k) {
         var img = document.querySelector('g.node[data-neuron="' + key + '"] image');
         if (img) { img.setAttribute("href", f.maps[k]); }
       });
     }
     var out = net.neurons[net.neurons.length - 1];
     var outImg = document.querySelector('g.node[data-neuron="' + out + '"] image');
-    if (outImg && net.neurons.length - net.hidden.length === 1) { outImg.setAttribute("href", f.png); }
+    if (outImg && net.neurons.length - net.mapped.length === 1) { outImg.setAttribute("href", f.png); }
     showBig(f);
     var on = pinned || hovered;
     if (on) { inspectWeight(on); }
@@ -187,7 +196,12 @@
     var n = bp.steps.length;
     bpStep = Math.max(0, Math.min(n, bpStep));
     byId("bp-epoch").textContent = f.epoch === 0 ? "epoch 0 (before training)" : "epoch " + f.epoch;
-    byId("bp-what").textContent = "x = (" + bp.x.join(", ") + "), loss L = " + bp.loss;
+    var what = "example " + bp.example + ": ";
+    what += net.features ? "(x1, x2) = (" + bp.point.join(", ") + ") \u2192 " + net.features.join(", ") +
+      " = (" + bp.x.join(", ") + ")" : "x = (" + bp.x.join(", ") + ")";
+    what += ", loss L = " + minus(bp.loss);
+    if (bp.loss === "0") { what += ": past the margin, so every grad is 0 here"; }
+    byId("bp-what").textContent = what;
     byId("bp-code-epoch").textContent = String(f.epoch);
     byId("bp-step").textContent = bpStep === 0 ? "start: L.grad = 1" : "step " + bpStep + " of " + n;
     byId("bp-prev").disabled = bpStep === 0;
@@ -262,7 +276,7 @@
   function applyHash() {
     if (!net) { return; }
     var h = parseHash();
-    selected = h.neuron && net.hidden.indexOf(h.neuron) >= 0 ? h.neuron : null;
+    selected = h.neuron && net.mapped.indexOf(h.neuron) >= 0 ? h.neuron : null;
     bpStep = h.step ? parseInt(h.step, 10) : 0;
   }
 
@@ -270,7 +284,7 @@
     Array.prototype.forEach.call(document.querySelectorAll("g.node[data-neuron]"), function (g) {
       function pick() {
         var key = g.getAttribute("data-neuron");
-        selected = net.hidden.indexOf(key) >= 0 && selected !== key ? key : null;
+        selected = net.mapped.indexOf(key) >= 0 && selected !== key ? key : null;
         show(shown, true);
       }
       g.addEventListener("click", pick);

@@ -60,6 +60,7 @@ HEADLESS_CHROMIUM = [
 
 __all__ = [
     "FrameHeight",
+    "Page",
     "backward_frame",
     "backward_page",
     "check_html_path",
@@ -152,6 +153,25 @@ def write_page(path: str | Path, text: str) -> Path:
     except OSError as e:
         raise OSError(f"cannot write a page to {str(path)!r}: {e.strerror or e}") from None
     return path
+
+
+class Page(str):
+    """A page's HTML, as `to_html()` returns it: a str (write it, search it, compare it) whose repr is
+    one line, its size and where it was written, so a REPL or a cell's last line does not echo
+    megabytes of HTML."""
+
+    path: Path | None
+
+    def __new__(cls, text: str, path: str | Path | None = None) -> Page:
+        page = super().__new__(cls, text)
+        page.path = None if path is None else Path(path)
+        return page
+
+    def __repr__(self) -> str:
+        size = len(self.encode("utf-8"))
+        amount = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+        where = f"written to {str(self.path)!r}" if self.path is not None else "not written (pass a path)"
+        return f"<HTML page, {amount}, {where}>"
 
 
 _PROLOG = re.compile(r"<\?xml.*?\?>|<!DOCTYPE[^>]*>|<!--.*?-->", re.S)
@@ -411,7 +431,7 @@ def backward_page(
     page, _ = backward_frame(root, title=title, max_cells=max_cells)
     if path is not None:
         write_page(path, page)
-    return page
+    return Page(page, path)
 
 
 def backward_frame(

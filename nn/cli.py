@@ -715,10 +715,19 @@ def run(args: argparse.Namespace) -> int:
     if patience is not None and validation is None:
         print("note: --early-stopping without --val watches the training loss", file=sys.stderr)
 
+    if classes and len(np.unique(y_train)) < 2:  # a small or lopsided split: nothing to separate
+        raise CLIError(
+            f"{name}: the {len(y_train)} point{'s' if len(y_train) != 1 else ''} left to train on "
+            f"{'are' if len(y_train) != 1 else 'is'} all of class {int(y_train[0])}: nothing to separate; "
+            "use more points (--n) or a larger --train-ratio"
+        )
     what = f"{classes} classes" if classes else "regression"
     notes = [data.about] if data.about else []
-    if test is not None:
-        notes.append(f"{len(X)} to train, {len(test[0])} to test")
+    if test is not None or validation is not None:
+        parts = [f"{len(X_train)} to train"]
+        parts += [f"{len(validation[0])} to validate"] if validation is not None else []
+        parts += [f"{len(test[0])} to test"] if test is not None else []
+        notes.append(", ".join(parts))
     points = f"{len(X) + (len(test[0]) if test else 0)} {'rows' if data.table is not None else 'points'}"
     points += f" ({'; '.join(notes)})" if notes else ""
     source = f" from {args.load}" if loaded is not None else ""

@@ -35,6 +35,7 @@ from autograd_lite.html import (
     FRAME_SIDE,
     FRAME_WIDTHS,
     FrameHeight,
+    Page,
     check_html_path,
     document,
     flex_lines,
@@ -127,7 +128,7 @@ class Replay:
         text, _ = _page(self, history, title)
         if path is not None:
             write_page(path, text)
-        return text
+        return Page(text, path)
 
     def backward_steps(self, epoch: int, example: int = 0) -> BackwardStepper:
         """The backward pass of training example `example` (from 0) through the network at the weights

@@ -29,7 +29,7 @@ def test_train_moons_writes_plots_and_a_model_that_loads(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "moons: 100 points, 2 classes" in out and "loss hinge" in out
+    assert "moons: 100 points (80 to train, 20 to validate), 2 classes" in out and "loss hinge" in out
     accuracy = float(re.search(r"final train accuracy: ([\d.]+)%", out).group(1)) / 100
     assert accuracy >= 0.9
     assert "final validation accuracy" in out
@@ -571,11 +571,11 @@ def test_a_csv_target_of_other_numbers_is_regression_and_minus_one_plus_one_are_
     out = capsys.readouterr().out
     assert "curve.csv: 21 rows (x -> y), regression;" in out and "MLP(1-16-16-1" in out
     signs = tmp_path / "signs.csv"
-    signs.write_text("x1,x2,y\n1,1,1\n-1,-1,-1\n2,2,1\n-2,-2,-1\n")  # -1/+1: classes 0/1
+    signs.write_text("x1,x2,y\n" + "".join(f"{k},{k},1\n-{k},-{k},-1\n" for k in range(1, 5)))  # -1/+1: 0/1
     args = ["--csv", str(signs), "--target", "y", "--features", "x1,x2,x1*x2", "--train-ratio", "0.5"]
     assert main(["train", *args, "--epochs", "3", "--quiet"]) == 0
     out = capsys.readouterr().out
-    assert "signs.csv: 4 rows (x1, x2 -> y; 2 to train, 2 to test), 2 classes" in out and "MLP(3-" in out
+    assert "signs.csv: 8 rows (x1, x2 -> y; 4 to train, 4 to test), 2 classes" in out and "MLP(3-" in out
 
 
 @pytest.mark.parametrize(
@@ -668,3 +668,10 @@ def test_the_mistakes_shown_in_docs_cli_md_give_those_lines(tmp_path, capsys, mo
         assert main(["train", *args]) == 2, args
         err = re.sub(r"\(looked in [^)]*\)", "(looked in ...)", capsys.readouterr().err)
         assert err == re.sub(r"\(looked in [^)]*\)", "(looked in ...)", answer) + "\n"
+
+
+def test_a_split_that_leaves_one_class_to_train_on_is_refused(capsys):
+    assert main(["train", "circle", "--n", "10", "--train-ratio", "0.1", "--epochs", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "the 1 point left to train on is all of class" in err and "nothing to separate" in err
+    assert "Traceback" not in err

@@ -154,7 +154,10 @@ def _checked(runs) -> list[tuple[str, History]]:
         pairs = list(runs)
         for item in pairs:
             if not isinstance(item, tuple | list) or len(item) != 2:
-                raise TypeError(f"compare() takes (name, History) pairs; one item is {item!r:.60}")
+                raise TypeError(
+                    "compare() takes a dict of names and runs, e.g. nn.compare({'lr 0.01': h1, "
+                    f"'lr 0.5': h2}}) (or (name, History) pairs); one item is {item!r:.60}"
+                )
     if not pairs:
         raise ValueError("compare() needs at least one run: a dict of name -> History")
     if len(pairs) > MAX_RUNS:

@@ -425,6 +425,16 @@ def load_csv(
                 )
             if len(set(picked)) != len(picked):
                 raise ValueError(f"{path}: columns names a column twice: {list(columns)!r}")
+        if columns is not None and len(picked) not in (1, 2):
+            raise ValueError(
+                f"{path}: pick one or two input columns (x1, x2: the plane the pictures draw), as "
+                f"{words['columns']}; got {len(picked)}: {', '.join(repr(names[i]) for i in picked)}"
+            )
+        if not picked:
+            raise ValueError(
+                f"{path}: the table holds the target {target!r} and nothing else: it needs one or two "
+                "input columns beside it"
+            )
         if len(picked) not in (1, 2):
             shown = ", ".join(repr(names[i]) for i in picked) or "none"
             raise ValueError(

@@ -62,7 +62,7 @@ def test_quoted_cells_are_csv_not_python(tmp_path):
         ("a,b,c,y\n1,2,3,0\n", ("y",),
          r"3 columns besides the target 'y' \('a', 'b', 'c'\); the inputs are one or two columns .*"
          r"pick them with columns=\['a', 'b'\]"),
-        ("y\n1\n", ("y",), r"0 columns besides the target 'y' \(none\)"),
+        ("y\n1\n", ("y",), r"holds the target 'y' and nothing else: it needs one or two input columns"),
         ("x1,,y\n1,2,0\n", ("y",), "column 2 of the header has no name"),
         ("x1,x2,y\n1,2,0\n3,4\n", ("y",), "data.csv, line 3: 2 cells, but the header names 3 columns"),
         ("x1,x2,y\n1,2,0\n3,4,1,5\n", ("y",), "line 3: 4 cells"),
@@ -158,3 +158,10 @@ def test_a_table_trains_like_the_arrays_it_holds(tmp_path):
     model = nn.MLP(2, [1], activation="linear", seed=0)
     nn.fit(model, Xc, check_labels(yc), epochs=30, progress=False, seed=0)
     assert nn.accuracy(model, X, y) > 0.95
+
+
+def test_three_columns_picked_by_name_are_refused_as_such(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,c,y\n1,2,3,0\n4,5,6,1\n")
+    with pytest.raises(ValueError, match=r"pick one or two input columns .*; got 3: 'a', 'b', 'c'"):
+        load_csv(path, "y", columns=["a", "b", "c"])

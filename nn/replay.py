@@ -515,8 +515,8 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
         x = _cx(epoch, xmax)
         ys = {}
         for chart in charts:
-            ys[chart.key] = _cy(_at(chart.train, epoch), chart.scale)
-            ys["val_" + chart.key] = _cy(_at(chart.val, epoch), chart.scale)
+            ys[chart.key] = chart.y(_at(chart.train, epoch))
+            ys["val_" + chart.key] = chart.y(_at(chart.val, epoch))
         frames.append(
             {
                 "epoch": epoch,
@@ -872,24 +872,62 @@ class _Chart:
     label: str
     train: list[float]
     val: list[float]
-    scale: tuple[float, float]  # the values at the bottom and the top of the chart
+    scale: tuple[float, float]  # the values at the bottom and the top of the chart (log10 of them if log)
+    log: bool = False  # a log scale: a loss that blows up (or falls) by more than SPAN
 
     @classmethod
     def of(cls, key: str, label: str, train, val, *, scale: tuple[float, float] | None = None) -> _Chart:
-        """A chart scaled to its values (from 0, 5% of headroom) unless `scale` is given."""
+        """A chart scaled to its values (from 0, 5% of headroom) unless `scale` is given; on a log scale
+        (whole decades) when its positive values span more than SPAN."""
         if scale is None:
             finite = [v for v in list(train) + list(val) if math.isfinite(v)]
+            positive = [v for v in finite if v > 0]
+            if positive and min(finite) > 0 and max(positive) / min(positive) > SPAN:
+                decades = (
+                    float(math.floor(math.log10(min(positive)))),
+                    float(math.ceil(math.log10(max(positive)))),
+                )
+                return cls(key, label + ", log scale", list(train), list(val), decades, True)
             lo, hi = 0.0, (max(finite) * 1.05 if finite and max(finite) > 0 else 1.0)
             if finite and min(finite) < 0:
                 lo = min(finite) * 1.05
             scale = (lo, hi)
         return cls(key, label, list(train), list(val), scale)
 
+    def y(self, value: float | None) -> float | None:
+        """The chart's y coordinate of a value (None for none), clipped to the scale."""
+        if value is None:
+            return None
+        if self.log:
+            value = math.log10(value) if value > 0 else self.scale[0]
+        return _y(value, self.scale)
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """(y coordinate, text) of the y axis's ticks."""
+        lo, hi = self.scale
+        if not self.log:
+            return [(_y(v, self.scale), _tick_text(v)) for v in _nice_ticks(lo, hi, 4)]
+        step = max(1, math.ceil((hi - lo) / 4))
+        return [
+            (_y(e, self.scale), f"1e{e:g}" if abs(e) > 1 else f"{10.0**e:g}") for e in _steps(lo, hi, step)
+        ]
+
+
+#: A chart whose positive values span more than this factor is drawn on a log scale.
+SPAN = 1e3
+
+
+def _steps(lo: float, hi: float, step: int) -> list[float]:
+    out, e = [], lo
+    while e <= hi:
+        out.append(e)
+        e += step
+    return out
+
 
 def _chart_svg(chart: _Chart, *, xmax: int, best_epoch: int | None) -> str:
     """A curve chart as static SVG; the page's script moves its marker and dots."""
     key, label, train, val = chart.key, chart.label, chart.train, chart.val
-    lo, hi = chart.scale
     names = f'<span style="color:{OKABE_ITO["blue"]}">&#9473;&#9473; training</span>'
     if val:
         names += '<span style="color:#9a6700">&#9476;&#9476; validation</span>'
@@ -900,10 +938,9 @@ def _chart_svg(chart: _Chart, *, xmax: int, best_epoch: int | None) -> str:
         f'<rect x="{CHART_LEFT}" y="{CHART_TOP}" width="{CHART_RIGHT - CHART_LEFT}" '
         f'height="{CHART_BOTTOM - CHART_TOP}" fill="#fff" stroke="#999"/>',
     ]
-    for v in _nice_ticks(lo, hi, 4):
-        y = _y(v, (lo, hi))
+    for y, text in chart.ticks():
         parts.append(f'<line x1="{CHART_LEFT}" y1="{y}" x2="{CHART_RIGHT}" y2="{y}" stroke="#e3e3e3"/>')
-        parts.append(f'<text x="{CHART_LEFT - 6}" y="{y + 5}" text-anchor="end">{_tick_text(v)}</text>')
+        parts.append(f'<text x="{CHART_LEFT - 6}" y="{y + 5}" text-anchor="end">{text}</text>')
     for v in _nice_ticks(0, xmax, 5):
         x = _cx(v, xmax)
         parts.append(f'<text x="{x:.1f}" y="{CHART_BOTTOM + 20}" text-anchor="middle">{_tick_text(v)}</text>')
@@ -921,7 +958,7 @@ def _chart_svg(chart: _Chart, *, xmax: int, best_epoch: int | None) -> str:
         series.append(("val_" + key, val, OKABE_ITO["orange"], ' stroke-dasharray="7 4"'))
     for _, values, colour, dash in series:
         for run in _finite_runs(values):
-            pts = " ".join(f"{_cx(e, xmax):.1f},{_cy(v, (lo, hi))}" for e, v in run)
+            pts = " ".join(f"{_cx(e, xmax):.1f},{chart.y(v)}" for e, v in run)
             parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
     final_x = _cx(xmax, xmax)
     parts.append(
@@ -929,7 +966,7 @@ def _chart_svg(chart: _Chart, *, xmax: int, best_epoch: int | None) -> str:
         f'stroke="{OKABE_ITO["vermillion"]}" stroke-width="2"/>'
     )
     for name, values, colour, _ in series:
-        dot_y = _cy(_at(values, xmax), (lo, hi))
+        dot_y = chart.y(_at(values, xmax))
         vis = "hidden" if dot_y is None else "visible"
         parts.append(
             f'<circle class="dot" data-series="{name}" cx="{final_x:.1f}" cy="{dot_y or 0}" r="5.5" '

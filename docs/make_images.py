@@ -1,6 +1,6 @@
 """Regenerate the pictures the README shows: `python docs/make_images.py`.
 
-The screenshots of the two HTML pages need Debian's `chromium` and Playwright
+The screenshots of the HTML pages need Debian's `chromium` and Playwright
 (the `test` extra); without them they are left as they are.
 """
 
@@ -31,6 +31,8 @@ def main() -> None:
     render_svg(steps.draw(), HERE / "neuron-step-3.svg")
     print(f"wrote pictures to {HERE}")
     page_screenshots()
+    replay_screenshots()
+    compare_screenshot()
     jupyterlab_screenshots()
 
 
@@ -83,6 +85,99 @@ def page_screenshots(folder: Path = HERE, phone: bool = False) -> list[Path]:
                 path = folder / f"{name}{suffix}.png"
                 page.screenshot(path=path)
                 shots.append(path)
+            page.close()
+        browser.close()
+    shutil.rmtree(work)
+    print("wrote " + ", ".join(str(p) for p in shots))
+    return shots
+
+
+#: The points of an SVG line where it, and nothing drawn over it, takes the pointer.
+POINTS_ON = """el => {
+  const m = el.getScreenCTM(), len = el.getTotalLength(), spots = [];
+  for (let k = 1; k < 60; k++) {
+    const p = el.getPointAtLength(len * k / 60);
+    spots.push({x: m.a * p.x + m.c * p.y + m.e, y: m.b * p.x + m.d * p.y + m.f});
+  }
+  return spots.filter(p => document.elementFromPoint(p.x, p.y) === el);
+}"""
+
+
+def replay_screenshots(folder: Path = HERE) -> list[Path]:
+    """The replay inside the network: a 2-8-8-1 tanh net on moons at #epoch-40 with neuron 2.3 shown
+    large and the tooltip of its heaviest incoming weight open (replay-network.png, 1280x800), the
+    same address on a phone (replay-phone.png, 390x844). [] without chromium or Playwright."""
+    sync_playwright = _browser("the replay screenshots")
+    if sync_playwright is None:
+        return []
+    import nn
+
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=0)
+    history = nn.fit(nn.MLP(2, [8, 8, 1], activation="tanh", seed=0), X, y, loss="bce_with_logits",
+                     epochs=200, seed=0, record=True, progress=False)  # fmt: skip
+    rp = history.replay
+    assert rp.net is not None  # an MLP: the page draws it
+    frame = rp.frame_epochs.index(40)
+    into = rp.net.layers[1][2].weights  # neuron 2.3's weights, from layer 1
+    heaviest = max(into, key=lambda i: abs(rp.weights[frame][i]))
+    work = Path(tempfile.mkdtemp())
+    history.to_html(work / "run.html")
+    address = (work / "run.html").as_uri() + "#epoch-40&neuron=2.3"
+    shots = [folder / "replay-network.png", folder / "replay-phone.png"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=HEADLESS_CHROMIUM)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(address)
+        # the header scrolled away under the controls' bar, the pointer as high on the line as it
+        # goes: the tooltip (some 610 x 520 px) opens below it, over the network's lower half
+        page.evaluate("window.scrollTo(0, document.getElementById('network').offsetTop - 90)")
+        spots = page.locator(f"svg.net path.w[data-i='{heaviest}']").evaluate(POINTS_ON)
+        spot = min(spots, key=lambda s: s["y"])
+        page.mouse.move(spot["x"], spot["y"])
+        page.locator("#inspect").wait_for()
+        page.screenshot(path=shots[0])
+        page.close()
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(address)
+        page.screenshot(path=shots[1])
+        browser.close()
+    shutil.rmtree(work)
+    for path in shots:
+        palette_png(path)
+    print("wrote " + ", ".join(str(p) for p in shots))
+    return shots
+
+
+def compare_screenshot(folder: Path = HERE, phone: bool = False) -> list[Path]:
+    """Three learning rates on moons side by side (nn.compare) at #epoch-40: compare-page.png at
+    1280x800 (and compare-page-phone.png at 390 px wide with phone=True); [] without chromium."""
+    sync_playwright = _browser("the comparison screenshot")
+    if sync_playwright is None:
+        return []
+    import warnings
+
+    import nn
+
+    X, y = nn.datasets.moons(n=100, noise=0.1, seed=0)
+    runs = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # lr 100 diverges: the point of the lesson
+        for lr in (0.01, 1.0, 100.0):
+            runs[f"lr {lr:g}"] = nn.fit(nn.MLP(2, [8, 1], seed=0), X, y, optimizer="sgd", lr=lr, epochs=100,
+                                        seed=0, record=True, progress=False)  # fmt: skip
+    work = Path(tempfile.mkdtemp())
+    nn.compare(runs, work / "runs.html", title="Learning rate: too small, good, too large")
+    sizes: list[tuple[str, Any]] = [("", {"width": 1280, "height": 800})]
+    if phone:
+        sizes.append(("-phone", {"width": 390, "height": 844}))
+    shots = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=HEADLESS_CHROMIUM)
+        for suffix, viewport in sizes:
+            page = browser.new_page(viewport=viewport)
+            page.goto((work / "runs.html").as_uri() + "#epoch-40")
+            shots.append(folder / f"compare-page{suffix}.png")
+            page.screenshot(path=shots[-1])
             page.close()
         browser.close()
     shutil.rmtree(work)

@@ -476,8 +476,8 @@ def pieces(rp, frames: list[dict], png: Callable[[np.ndarray, list], bytes]) -> 
     final = frames[-1]
     drawing_svg = drawing(net, rp.weights[-1], top, input_urls, final.get("maps"), final["png"])
     network_html = f"""<figure class="network panel" id="network">
-<figcaption><b>The network</b> <span class="hint">click a neuron for its map, point at a weight for its
-numbers</span></figcaption>
+<figcaption><b>The network</b> <span class="hint">click a neuron for its map, point at or tap a weight
+for its numbers</span></figcaption>
 {drawing_svg}
 <ul class="legend">
 <li><svg viewBox="0 0 24 12" aria-hidden="true"><line x1="0" y1="6" x2="24" y2="6" stroke="{POSITIVE}"

@@ -647,7 +647,7 @@ def _inside_height(
         top = 7 + 22.68 * wrapped_lines(title, content, 18.9, "bold") + 2.8
         top += 20.3 * wrapped_lines(detail, content, 14) + 7 + 53.3
         inner = net_col - 27.6
-        cap = "The network click a neuron for its map, point at a weight for its numbers"
+        cap = "The network click a neuron for its map, point at or tap a weight for its numbers"
         legend_net = [
             "weight > 0",
             "weight < 0",

@@ -104,18 +104,21 @@
   }
 
   // Below the pointer (or the weight's middle), kept inside the network's figure.
-  // Below the pointer, or above it where the screen has no room below; on a narrow screen under the
-  // drawing, so it never covers the weights a finger taps next.
+  // Beside the pointer (right of it, or left where the screen has no room), kept on the screen; on a
+  // narrow screen under the drawing, so it never covers the weights a finger taps next.
   function placeInspector(target, at) {
     inspect.hidden = false;
     if (window.innerWidth < 640) { inspect.style.left = ""; inspect.style.top = ""; return; }
-    var box = byId("network").getBoundingClientRect(), r = target.getBoundingClientRect();
+    var r = target.getBoundingClientRect();
     var x = at ? at.x : r.left + r.width / 2, y = at ? at.y : r.top + r.height / 2;
-    var left = x - box.left - inspect.offsetWidth / 2;
-    left = Math.max(4, Math.min(left, box.width - inspect.offsetWidth - 4));
-    var top = y - box.top + 16;
-    if (y + 16 + inspect.offsetHeight > window.innerHeight && y - 16 - inspect.offsetHeight > 0) {
-      top = y - box.top - 16 - inspect.offsetHeight;
+    var w = inspect.offsetWidth, h = inspect.offsetHeight, room = window.innerWidth - 8;
+    var left, top;
+    if (x + 24 + w <= room || x - 24 - w >= 8) {  // beside the pointer
+      left = x + 24 + w <= room ? x + 24 : x - 24 - w;
+      top = Math.max(8, Math.min(y - h / 3, window.innerHeight - h - 8));
+    } else {  // too wide for either side: below the pointer, or above it
+      left = Math.max(8, Math.min(x - w / 2, room - w));
+      top = y + 24 + h <= window.innerHeight - 8 ? y + 24 : Math.max(8, y - 24 - h);
     }
     inspect.style.left = left + "px";
     inspect.style.top = top + "px";
@@ -286,6 +289,9 @@
         var key = g.getAttribute("data-neuron");
         selected = net.mapped.indexOf(key) >= 0 && selected !== key ? key : null;
         show(shown, true);
+        if (window.innerWidth < 760 && selected !== null) {  // one column: the big map is below
+          document.querySelector("figure.boundary").scrollIntoView({ block: "start" });
+        }
       }
       g.addEventListener("click", pick);
       g.addEventListener("keydown", function (e) {

@@ -330,4 +330,5 @@ def test_a_blow_up_is_recorded_before_the_weights_are_put_back():
     assert not np.allclose(rp.weights[-1], rp.weights[0])  # the blow-up, not the restored start
     assert [p.data for p in model.parameters()] == pytest.approx(rp.weights[0].tolist())  # restored after
     page = h.to_html()
-    assert "Loss (hinge), log scale" in page and f"diverged at epoch {h.epochs}: lower the learning rate" in page
+    assert "Loss (hinge), log scale" in page
+    assert f"diverged at epoch {h.epochs}: lower the learning rate" in page

@@ -616,26 +616,29 @@ HOLE = "\u0001"
 def pack(series: list[list[str] | None], templates: dict[str, int]) -> list[list | None]:
     """The same lines at each recorded epoch (series[frame] is one slot's lines then, or None), as
     templates (kept once in `templates`, text -> index) and the numbers that change between epochs:
-    a line becomes [template index, number, ...], filled back in by the page's script, or stays a
-    string where its words change. Lossless: filling each template gives the line back."""
-    known = [s for s in series if s is not None]
+    a line becomes [template index, number, ...], filled back in by the page's script. A line whose
+    words differ between epochs (the stepper writes `x · 1.0 = 0.5` but `x · 0.5 = 0.3 · 0.5 = 0.15`)
+    gets a template per wording. Lossless: filling each template gives the line back."""
+    known = [lines_then for lines_then in series if lines_then is not None]
     if not known:
         return list(series)
-    lines = max(len(s) for s in known)
-    shapes: list[tuple[str, list[bool]] | None] = []
+    lines = max(len(lines_then) for lines_then in known)
+    # per line, per wording (its words between the numbers): which numbers change between epochs
+    shapes: list[dict[tuple[str, ...], tuple[str, list[bool]]]] = []
     for j in range(lines):
-        texts = [s[j] for s in known if j < len(s)]
-        split = [(_NUMBER.split(t), _NUMBER.findall(t)) for t in texts]
-        words = split[0][0]
-        if len(texts) < len(known) or any(w != words for w, _ in split):
-            shapes.append(None)
-            continue
-        columns = list(zip(*[n for _, n in split]))
-        varying = [len(set(c)) > 1 for c in columns]
-        text = words[0]
-        for k, part in enumerate(words[1:]):
-            text += (HOLE if varying[k] else columns[k][0]) + part
-        shapes.append((text, varying))
+        columns: dict[tuple[str, ...], list[list[str]]] = {}
+        for lines_then in known:
+            if j < len(lines_then):
+                line = lines_then[j]
+                columns.setdefault(tuple(_NUMBER.split(line)), []).append(_NUMBER.findall(line))
+        shape = {}
+        for words, numbers in columns.items():
+            varying = [len(set(c)) > 1 for c in zip(*numbers)]
+            text = words[0]
+            for k, part in enumerate(words[1:]):
+                text += (HOLE if varying[k] else numbers[0][k]) + part
+            shape[words] = (text, varying)
+        shapes.append(shape)
     out: list[list | None] = []
     for s in series:
         if s is None:
@@ -643,11 +646,7 @@ def pack(series: list[list[str] | None], templates: dict[str, int]) -> list[list
             continue
         row: list = []
         for j, line in enumerate(s):
-            shape = shapes[j] if j < len(shapes) else None
-            if shape is None:
-                row.append(line)
-                continue
-            text, flags = shape
+            text, flags = shapes[j][tuple(_NUMBER.split(line))]
             tid = templates.setdefault(text, len(templates))
             numbers = _NUMBER.findall(line)
             row.append([tid, *[n for n, v in zip(numbers, flags) if v]])

@@ -318,7 +318,7 @@ def test_a_200_epoch_run_records_51_frames_into_a_bounded_page(moons_run, tmp_pa
     path = tmp_path / "run.html"
     page = history.to_html(path, title=HOSTILE)
     assert path.read_text() == page
-    # 4.3 MB measured for this 2-16-16-1 net (337 weights, 32 hidden neurons): regions ~0.1 MB, the
+    # 2.8 MB measured for this 2-16-16-1 net (337 weights, 32 hidden neurons): regions ~0.1 MB, the
     # neurons' maps 51 x 32 x ~0.5 kB, the weights and grads 51 x 337 x ~20 B, and the budgets for the
     # optimizer's steps (6,000 weight-frames) and the backward pass (12,000 line-frames)
     assert 20_000 < len(page) < 6_000_000

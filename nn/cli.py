@@ -605,9 +605,10 @@ def run(args: argparse.Namespace) -> int:
     _writable("--history-plot", args.history_plot, (".png", ".svg"))
     _writable("--save", args.save, (".json",))
     _writable("--html", args.html, (".html",))
-    if args.html and kind == "regression":
+    if args.html and kind == "regression" and data.inputs != 2:
         raise CLIError(
-            f"--html replays decision regions, which needs classes; {name} is a regression dataset"
+            f"--html replays a regression's output over the plane of two input columns, and {name} gives "
+            f"{data.inputs}" + (": add a second with --columns A B" if data.table is not None else "")
         )
     if epochs == 0 and (args.html or args.history_plot):
         option = "--html" if args.html else "--history-plot"

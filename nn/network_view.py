@@ -491,7 +491,7 @@ for its numbers</span></figcaption>
 <div class="inspect panel" id="inspect" role="status" aria-live="polite" hidden></div>
 </figure>"""
     showing = (
-        '<p class="showing"><span id="showing">Output: the class the model predicts</span> '
+        f'<p class="showing"><span id="showing">{escape(output_label(rp))}</span> '
         '<button type="button" id="to-output" hidden>Show the output</button></p>'
     )
     bands = "".join(
@@ -535,6 +535,7 @@ example={bp0.get("example", 0)}).to_html("backprop.html", max_cells=None)</code>
         "maps": bool(rp.maps),
         "note": rp.maps_note,
         "features": list(rp.features) if rp.features else None,
+        "outputLabel": output_label(rp),
         "templates": list(templates),
         "stateKeys": [f"{STATE_SYMBOLS[k]} ({k})" if k in STATE_SYMBOLS else k for k in state_keys],
         "labels": net.labels,
@@ -567,6 +568,15 @@ def _shared(rows: list[list | None]) -> tuple[list, list[list[int] | None]]:
             ids.append(index[key])
         out.append(ids)
     return table, out
+
+
+def output_label(rp) -> str:
+    """What the big map shows when no neuron is picked."""
+    return (
+        "Output: the class the model predicts"
+        if rp.classes
+        else "Output: the model's prediction over the plane"
+    )
 
 
 def _over_frames(values: list[float]) -> float:

@@ -54,9 +54,11 @@ from .network_view import (
     Network,
     activations,
     backprop,
+    cells,
     example_loss,
     grid,
     layout,
+    map_palette,
     model_inputs,
     network,
     pieces,
@@ -114,6 +116,9 @@ class Replay:
     #: for backward_steps(): a copy of the model, the loss, and the training inputs and targets
     example: tuple | None = field(default=None, repr=False)
     chosen: int = 0  # the training example the page steps through
+    #: a regression's targets (the points are coloured by them) and the number its map draws deepest
+    targets: np.ndarray | None = None
+    value_scale: float = 1.0
 
     @property
     def frames(self) -> int:
@@ -178,29 +183,35 @@ class Recorder(Callback):
         X = run.plane if run.plane is not None else run.X  # with features: the plane they came from
         if X.shape[1] != 2:
             raise ValueError(
-                f"record= replays decision regions in the plane, so X needs 2 features; it has {X.shape[1]}"
+                f"record= replays the model over the plane, so X needs 2 features; it has {X.shape[1]}"
                 + ("" if run.plane is None else " (before fit's features=)")
-            )
-        if not task.classifies:
-            raise ValueError(
-                f"record= replays decision regions, which needs class labels; the {task.name} loss is "
-                "for regression"
             )
         self.model = run.model
         self.task = task
         self.run = run
         self.features = run.features
-        labels = class_indices(run.y)
         out = predict(self.model, model_inputs(X[:1], self.features))
-        classes = max(int(labels.max()) + 1, out.shape[1] if out.ndim == 2 else 2)
+        if task.classifies:
+            labels = class_indices(run.y)
+            classes = max(int(labels.max()) + 1, out.shape[1] if out.ndim == 2 else 2)
+        elif out.ndim == 2 and out.shape[1] != 1:
+            raise ValueError(
+                f"record= draws a regression's one output over the plane; this model has {out.shape[1]}"
+            )
+        else:  # a regression (the Playground's plane and multi-gauss): the output's value over the plane
+            labels, classes = np.zeros(len(X), dtype=int), 0
         lo, hi = X.min(axis=0), X.max(axis=0)
         pad = 0.1 * np.maximum(hi - lo, 1e-9) + 0.1
         extent = (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
         self.grid = model_inputs(grid(extent, RESOLUTION), self.features)  # top row first: y max
-        self.palette = _palette(classes)
+        self.palette = _palette(classes) if classes else map_palette()
         self.replay = rp = Replay(
             X.copy(), labels, classes, extent, describe(self.model), run.epochs, every(run.epochs)
         )
+        if not classes:
+            targets = np.asarray(run.y, dtype=float).ravel()
+            rp.targets = targets
+            rp.value_scale = float(np.max(np.abs(targets[np.isfinite(targets)]), initial=0.0)) or 1.0
         rp.features = self.features
         rp.optimizer = f"{type(run.optimizer).__name__}, lr = {run.optimizer.lr:g}"
         inputs = list(self.features) if self.features is not None else ["x1", "x2"]
@@ -230,21 +241,34 @@ class Recorder(Callback):
         self.snapshot(0)  # the initial weights
 
     def snapshot(self, epoch: int) -> None:
-        """Record the regions the model predicts now, as the frame of `epoch`."""
+        """Record the regions the model predicts now (a regression: its output), as the frame of `epoch`."""
+        rp = self.replay
+        if not rp.classes:
+            with np.errstate(over="ignore", invalid="ignore"):
+                out = np.ravel(predict(self.model, self.grid))
+            rp.frame_epochs.append(epoch)
+            rp.images.append(png(cells(out, rp.value_scale).reshape(RESOLUTION, RESOLUTION), self.palette))
+            rp.boundaries.append(False)
+            self._inside(epoch)
+            return
         with np.errstate(over="ignore", invalid="ignore"):
             out = predict(self.model, self.grid)
             cls, sure = _regions(out, self.task)
-        cells = cls * BANDS + np.minimum((sure * BANDS).astype(int), BANDS - 1)
-        cells = cells.reshape(RESOLUTION, RESOLUTION)
+        pixels = cls * BANDS + np.minimum((sure * BANDS).astype(int), BANDS - 1)
+        pixels = pixels.reshape(RESOLUTION, RESOLUTION)
         cls = cls.reshape(RESOLUTION, RESOLUTION)
         edge = np.zeros_like(cls, dtype=bool)
         edge[:, 1:] |= cls[:, 1:] != cls[:, :-1]
         edge[1:, :] |= cls[1:, :] != cls[:-1, :]
-        cells[edge] = len(self.palette) - 1
-        rp = self.replay
+        pixels[edge] = len(self.palette) - 1
         rp.frame_epochs.append(epoch)
-        rp.images.append(png(cells.astype(np.uint8), self.palette))
+        rp.images.append(png(pixels.astype(np.uint8), self.palette))
         rp.boundaries.append(bool(edge.any()))
+        self._inside(epoch)
+
+    def _inside(self, epoch: int) -> None:
+        """The frame's view inside the network: every neuron's map, the weights, grads and steps."""
+        rp = self.replay
         net = rp.net
         if net is None or not rp.drawn:
             return
@@ -537,6 +561,15 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
         f"class {c}</li>"
         for c in range(rp.classes)
     )
+    if not rp.classes:  # a regression: the output's value, and the points' targets, on one scale
+        bands = "".join(
+            f'<rect x="{i * 12}" y="0" width="12" height="12" fill="rgb{c}"/>'
+            for i, c in enumerate(map_palette())
+        )
+        top = f"{rp.value_scale:.3g}"
+        bar = f'<svg class="bar" viewBox="0 0 {12 * len(map_palette())} 12" aria-hidden="true">{bands}</svg>'
+        legend = f"<li>{bar}the output and each point's target: &#8722;{top} &#8230; 0 &#8230; +{top}</li>"
+    sure = '\n<li id="legend-sure">paler shade: the model is less sure</li>' if rp.classes else ""
     boundary_item = (
         f'\n<li id="legend-boundary"{"" if final["boundary"] else " hidden"}><svg viewBox="0 0 16 16" '
         'aria-hidden="true"><line x1="0" y1="8" x2="16" y2="8" stroke="#333" stroke-width="3"/></svg>'
@@ -599,8 +632,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 {_axis_ticks(x0, x1, y0, y1)}
 {points}
 </svg>
-<ul class="legend">{legend}{boundary_item}
-<li id="legend-sure">paler shade: the model is less sure</li></ul>
+<ul class="legend">{legend}{boundary_item}{sure}</ul>
 {inside.scale_legend if inside is not None else ""}
 </figure>
 <div class="side">
@@ -838,12 +870,20 @@ def _marker(cls: int, x: float, y: float, colour: str, r: float = 5.5) -> str:
 
 
 def _points(rp: Replay) -> str:
+    """The training points: a shape and colour per class; a regression's coloured by their target."""
     x0, x1, y0, y1 = rp.extent
     out = []
-    for (a, b), c in zip(rp.X, rp.labels):
+    if rp.classes or rp.targets is None:
+        fills = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in rp.labels]
+    else:
+        colours = map_palette()
+        fills = [
+            "#{:02x}{:02x}{:02x}".format(*colours[k]) for k in cells(rp.targets, rp.value_scale).tolist()
+        ]
+    for (a, b), c, fill in zip(rp.X, rp.labels, fills):
         px = PAD + (a - x0) / (x1 - x0) * PLOT
         py = 12 + (y1 - b) / (y1 - y0) * PLOT
-        out.append(_marker(int(c), px, py, CLASS_COLORS[int(c) % len(CLASS_COLORS)]))
+        out.append(_marker(int(c), px, py, fill))
     return '<g class="points">' + "".join(out) + "</g>"
 
 

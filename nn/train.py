@@ -670,9 +670,9 @@ def fit(
     moments) is cleared, so training again with a lower lr starts afresh.
     numpy's own overflow warnings are silenced inside the loop.
     schedule: an nn.optim schedule (or optimizer -> schedule), stepped per epoch.
-    record: True keeps decision-region snapshots of a 2-D classifier in
-    `history.replay` for `History.to_html()`; a path ending in .html also
-    writes that page when training ends (see `nn.replay`).
+    record: True keeps snapshots of a model of the plane (a classifier's regions, a regression's
+    output, every neuron and weight) in `history.replay` for `History.to_html()`; a path ending
+    in .html also writes that page when training ends (see `nn.replay`).
     callbacks: more `Callback`s, called each epoch before fit's own (which may stop the run).
     compile: True (the default) trains on the tape (`autograd_lite.tape`): the loss traced once
     per batch size and replayed as a few numpy calls per layer, the parameters in one buffer the

@@ -407,7 +407,6 @@ def test_three_classes_get_three_colours_and_shapes():
     "X, y, record, error, words",
     [
         (np.zeros((4, 1)), np.array([0.0, 1, 0, 1]), True, ValueError, "needs 2 features"),
-        (np.zeros((4, 2)), np.array([0.1, 0.5, 0.3, 2.0]), True, ValueError, "for regression"),
         (np.zeros((4, 2)), np.array([0, 1, 0, 1]), "run.png", ValueError, "must end in .html"),
         (np.zeros((4, 2)), np.array([0, 1, 0, 1]), "no/such/run.html", FileNotFoundError, "does not exist"),
         (np.zeros((4, 2)), np.array([0, 1, 0, 1]), 3, TypeError, "record must be True or the path"),
@@ -436,8 +435,13 @@ def test_train_html_on_the_command_line(tmp_path, capsys):
     assert f"wrote {path}" in capsys.readouterr().out
     page = path.read_text()
     assert "<h1>Training replay: xor</h1>" in page and len(frames_of(page)) == 21
-    assert main(["train", "sine", "--quiet", "--html", str(path)]) == 2
-    assert "needs classes" in capsys.readouterr().err
+    assert main(["train", "sine", "--quiet", "--html", str(path)]) == 2  # a regression over one input
+    assert "over the plane of two input columns, and sine gives 1" in capsys.readouterr().err
+    assert main(["train", "plane", "--n", "200", "--epochs", "5", "--quiet", "--html", str(path)]) == 0
+    assert (
+        "the output and each point&#x27;s target" in path.read_text()
+        or "each point's target" in path.read_text()
+    )
     assert main(["train", "xor", "--quiet", "--html", str(tmp_path / "run.txt")]) == 2
     assert "must end in .html" in capsys.readouterr().err
     assert main(["train", "xor", "--quiet", "--html", str(tmp_path / "run.htm")]) == 2  # as the message says

@@ -509,7 +509,8 @@ def test_features_with_the_replay_and_the_plots_draw_over_the_plane(tmp_path, ca
         (["gauss"], "unknown dataset 'gauss' (the Playground's 'gauss' is gaussians here); choose one of:"),
         (["multi-gauss"], "(the Playground's 'multi-gauss' is multi_gaussian here)"),
         (["moon"], "unknown dataset 'moon' (did you mean moons?)"),
-        (["plane", "--html", "r.html"], "--html replays decision regions, which needs classes"),
+        (["sine", "--html", "r.html"], "--html replays a regression's output over the plane of two input "
+         "columns, and sine gives 1"),
         (["plane", "--plot", "p.png"], "--plot draws a regression's curve over one input, and plane has 2"),
         ([], "give a DATASET (one of: xor, moons"),
     ],
@@ -606,8 +607,10 @@ def test_a_csv_target_of_other_numbers_is_regression_and_minus_one_plus_one_are_
          "--loss cross_entropy for classes, --loss mse"),
         ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--columns", "x", "--html", "r.html"], "--html "
          "draws the plane of two input columns, and data.csv gives one: add a second with --columns A B"),
-        ("x,y,label\n1,2,0\n3,4,1\n", ["--target", "label", "--loss", "mse", "--html", "r.html"], "--html "
-         "replays decision regions, which needs classes; data.csv is a regression dataset"),
+        ("x,y,label\n1,2,0\n3,4,1\n",
+         ["--target", "label", "--columns", "x", "--loss", "mse", "--html", "r.html"],
+         "--html replays a regression's output over the plane of two input columns, and data.csv gives 1: "
+         "add a second with --columns A B"),
         ("x,y,t\n1,2,0.5\n3,4,1.5\n", ["--target", "t", "--loss", "hinge"], "not class labels"),
         ("x,y,t\n1,2,0.5\n3,4,1.5\n", ["--target", "t", "--columns", "x", "--loss", "bce"],
          "not class labels"),

@@ -332,3 +332,27 @@ def test_a_blow_up_is_recorded_before_the_weights_are_put_back():
     page = h.to_html()
     assert "Loss (hinge), log scale" in page
     assert f"diverged at epoch {h.epochs}: lower the learning rate" in page
+
+
+def test_a_regression_over_the_plane_replays_its_output_and_colours_the_points_by_target():
+    """The Playground's plane: target (x1 + x2)/10; the page's map is the output's value, vermillion
+    above 0 and blue below, and each point is coloured by its target on the same scale."""
+    Xt, yt, _, _ = nn.datasets.playground("plane", n=200, seed=0)
+    model = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    h = nn.fit(model, Xt / 6, yt, epochs=40, record=True, progress=False)
+    rp = h.replay
+    assert h.loss_name == "mse" and rp.classes == 0 and rp.value_scale == pytest.approx(np.abs(yt).max())
+    page = h.to_html()
+    data = replay_data(page)
+    assert "the output and each point's target" in page and "decision boundary" not in page
+    assert data["outputLabel"] == "Output: the model's prediction over the plane"
+    out = nn.predict(model, nv.grid(rp.extent, 200)).ravel()  # the trained model, worked apart
+    pixels = png_pixels(data["frames"][-1]["png"]).reshape(-1, 3)
+    far = np.abs(out) > 0.2 * rp.value_scale
+    assert far.sum() > 1000 and np.all((pixels[:, 0] > pixels[:, 2])[far] == (out > 0)[far])
+    fills = re.findall(r'<circle cx="[^"]+" cy="[^"]+" r="[^"]+" fill="(#[0-9a-f]{6})"', page)
+    assert len(fills) == len(Xt)
+    reds = [int(f[1:3], 16) > int(f[5:7], 16) for f in fills]
+    assert sum(r == (t > 0) for r, t in zip(reds, yt) if abs(t) > 0.2 * rp.value_scale) >= 0.99 * sum(
+        abs(t) > 0.2 * rp.value_scale for t in yt
+    )

@@ -150,7 +150,7 @@
       toOutput.hidden = false;
     } else {
       image.setAttribute("href", f.png);
-      bigLabel.textContent = "Output: the class the model predicts";
+      bigLabel.textContent = net.outputLabel;
       byId("scale").hidden = true;
       toOutput.hidden = true;
     }
@@ -226,7 +226,7 @@
     var line = byId("legend-boundary");  // named only while this frame draws a boundary (of the regions)
     var regions = !net || selected === null;
     if (line) { line.hidden = f.boundary === false || !regions; }
-    byId("legend-sure").hidden = !regions;
+    if (byId("legend-sure")) { byId("legend-sure").hidden = !regions; }
     slider.value = String(i);
     slider.setAttribute("aria-valuetext", f.text.epoch);
     byId("r-epoch-nav").textContent = f.text.epoch;

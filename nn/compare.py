@@ -49,7 +49,7 @@ from autograd_lite.html import (
 )
 from autograd_lite.palette import SERIES
 
-from .replay import CLASS_COLORS, Replay, _marker, _nice_ticks, _tick_text
+from .replay import CLASS_COLORS, Replay, _marker, _nice_ticks, _tick_text, point_fills
 from .train import History
 
 __all__ = ["MAX_BYTES", "MAX_RUNS", "Comparison", "compare", "estimate"]
@@ -407,10 +407,10 @@ def _points(rp: Replay) -> str:
     """The run's training points over its regions, in the panel's square."""
     x0, x1, y0, y1 = rp.extent
     out = []
-    for (a, b), c in zip(rp.X, rp.labels):
+    for (a, b), c, fill in zip(rp.X, rp.labels, point_fills(rp)):  # a regression's by its target
         px = (a - x0) / (x1 - x0) * SQUARE
         py = (y1 - b) / (y1 - y0) * SQUARE
-        out.append(_marker(int(c), px, py, CLASS_COLORS[int(c) % len(CLASS_COLORS)], 7.5))
+        out.append(_marker(int(c), px, py, fill, 7.5))
     return '<g class="points">' + "".join(out) + "</g>"
 
 

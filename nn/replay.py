@@ -1,10 +1,11 @@
-"""A training run replayed in one self-contained HTML page: decision regions epoch by epoch.
+"""A training run replayed in one self-contained HTML page: the model over the plane epoch by epoch.
 
 `fit(..., record=True)` runs a `Recorder`, a fit callback reading the `Run`
 the loop hands it, which keeps a `Replay` on the History: the data and, at
 recorded epochs, the plane coloured by the class the model predicts (shaded
-by how sure it is, the boundary drawn dark) as a tiny palette PNG encoded by
-Pillow. `History.to_html(path)` (or `record="run.html"`) asks the Replay for
+by how sure it is, the boundary drawn dark; a regression: its output's value)
+as a tiny palette PNG encoded by Pillow, and inside the network (nn.network_view)
+every neuron's map, the weights, grads and the optimizer's last step. `History.to_html(path)` (or `record="run.html"`) asks the Replay for
 the page: the regions with the points on top, the loss and accuracy curves
 with a marker at the shown epoch, a slider and Play / Pause.
 

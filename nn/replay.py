@@ -5,7 +5,8 @@ the loop hands it, which keeps a `Replay` on the History: the data and, at
 recorded epochs, the plane coloured by the class the model predicts (shaded
 by how sure it is, the boundary drawn dark; a regression: its output's value)
 as a tiny palette PNG encoded by Pillow, and inside the network (nn.network_view)
-every neuron's map, the weights, grads and the optimizer's last step. `History.to_html(path)` (or `record="run.html"`) asks the Replay for
+every neuron's map, the weights, grads and the optimizer's last step.
+`History.to_html(path)` (or `record="run.html"`) asks the Replay for
 the page: the regions with the points on top, the loss and accuracy curves
 with a marker at the shown epoch, a slider and Play / Pause.
 
@@ -870,18 +871,19 @@ def _marker(cls: int, x: float, y: float, colour: str, r: float = 5.5) -> str:
     return f'<polygon points="{coords}" {style}/>'
 
 
+def point_fills(rp: Replay) -> list[str]:
+    """Each training point's colour: its class's; a regression's point its target's on the map scale."""
+    if rp.classes or rp.targets is None:
+        return [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in rp.labels]
+    colours = map_palette()
+    return ["#{:02x}{:02x}{:02x}".format(*colours[k]) for k in cells(rp.targets, rp.value_scale).tolist()]
+
+
 def _points(rp: Replay) -> str:
     """The training points: a shape and colour per class; a regression's coloured by their target."""
     x0, x1, y0, y1 = rp.extent
     out = []
-    if rp.classes or rp.targets is None:
-        fills = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in rp.labels]
-    else:
-        colours = map_palette()
-        fills = [
-            "#{:02x}{:02x}{:02x}".format(*colours[k]) for k in cells(rp.targets, rp.value_scale).tolist()
-        ]
-    for (a, b), c, fill in zip(rp.X, rp.labels, fills):
+    for (a, b), c, fill in zip(rp.X, rp.labels, point_fills(rp)):
         px = PAD + (a - x0) / (x1 - x0) * PLOT
         py = 12 + (y1 - b) / (y1 - y0) * PLOT
         out.append(_marker(int(c), px, py, fill))

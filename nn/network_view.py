@@ -442,10 +442,8 @@ def pieces(rp, frames: list[dict], png: Callable[[np.ndarray, list], bytes]) -> 
     rule = ""
     templates: dict[str, int] = {}
     n_params = len(net.names)
-    last = len(frames) - 1
-    ex_every = kept_every(len(frames) * n_params, STEP_BUDGET)
-    lines = max((sum(len(s["lines"]) for s in b["steps"]) for b in rp.backprops if b), default=0)
-    bp_every = kept_every(len(frames) * lines, LINE_BUDGET)
+    # the recorder kept the optimizer's steps and the backward pass within their budgets
+    ex_every, bp_every = rp.ex_every, rp.bp_every
     state_keys: list[str] = []
     explained = [[None if st is None or st[k] is None else list(st[k].lines) for st in rp.steps]
                  for k in range(n_params)]  # fmt: skip
@@ -463,13 +461,11 @@ def pieces(rp, frames: list[dict], png: Callable[[np.ndarray, list], bytes]) -> 
         g = rp.grads[i]
         f["g"] = None if g is None else [number(v) if v == v else "—" for v in g.tolist()]
         steps = rp.steps[i]
-        if steps is not None and (i % ex_every == 0 or i == last):
+        if steps is not None:
             f["exl"], f["ex"] = _shared([packed_ex[k][i] for k in range(n_params)])
             f["st"] = [None if e is None else _state_row(e.state, state_keys) for e in steps]
             rule = rule or next((e.rule for e in steps if e is not None), "")
         bp = rp.backprops[i]
-        if bp is not None and not (i % bp_every == 0 or i == last):
-            bp = None
         if bp is not None:
             bp = dict(bp, steps=[dict(s, lines=packed_bp[k][i]) for k, s in enumerate(bp["steps"])])
         f["bp"] = bp
@@ -501,7 +497,7 @@ for its numbers</span></figcaption>
         f'<p class="scale" id="scale" hidden><svg viewBox="0 0 {12 * len(colours)} 12" aria-hidden="true">'
         f'{bands}</svg> <span id="scale-text"></span></p>'
     )
-    bp0 = rp.backprops[-1]
+    bp0 = next(b for b in reversed(rp.backprops) if b is not None)
     backprop_html = f"""<section class="backprop panel" id="backprop" aria-label="Backprop at this epoch">
 <h2>Backprop at <span id="bp-epoch">this epoch</span>: one training example</h2>
 <p id="bp-none" hidden>This page keeps the backward pass every {bp_every} frames (each is a few hundred
@@ -619,7 +615,15 @@ def _state_row(state: dict, keys: list[str]) -> list[str]:
 
 # A number as the pages write it (a negative one may be bracketed); digits inside a name (x1, z2.3,
 # β1) are not numbers here, so they stay in the template.
-_NUMBER = re.compile(r"(?<![\w.])(?:\([−-][\d.]+(?:e[+-]?\d+)?\)|[−-]?\d[\d.]*(?:e[+-]?\d+)?|nan|inf)")
+_NUMBER = re.compile(r"(?<![\w.])(\([−-][\d.]+(?:e[+-]?\d+)?\)|[−-]?\d[\d.]*(?:e[+-]?\d+)?|nan|inf)")
+
+
+def _parts(line: str) -> tuple[tuple[str, ...], list[str]]:
+    """A line's words between its numbers, and its numbers (one regex pass: the group splits both)."""
+    pieces = _NUMBER.split(line)
+    return tuple(pieces[0::2]), pieces[1::2]
+
+
 HOLE = "\u0001"
 
 
@@ -635,30 +639,32 @@ def pack(series: list[list[str] | None], templates: dict[str, int]) -> list[list
     lines = max(len(lines_then) for lines_then in known)
     # per line, per wording (its words between the numbers): which numbers change between epochs
     shapes: list[dict[tuple[str, ...], tuple[str, list[bool]]]] = []
+    split = [
+        [_parts(line) for line in lines_then] if lines_then is not None else None for lines_then in series
+    ]
     for j in range(lines):
         columns: dict[tuple[str, ...], list[list[str]]] = {}
-        for lines_then in known:
-            if j < len(lines_then):
-                line = lines_then[j]
-                columns.setdefault(tuple(_NUMBER.split(line)), []).append(_NUMBER.findall(line))
+        for parts in split:
+            if parts is not None and j < len(parts):
+                words, numbers = parts[j]
+                columns.setdefault(words, []).append(numbers)
         shape = {}
-        for words, numbers in columns.items():
-            varying = [len(set(c)) > 1 for c in zip(*numbers)]
-            text = words[0]
-            for k, part in enumerate(words[1:]):
-                text += (HOLE if varying[k] else numbers[0][k]) + part
-            shape[words] = (text, varying)
+        for wording, seen in columns.items():
+            varying = [len(set(c)) > 1 for c in zip(*seen)]
+            text = wording[0]
+            for k, part in enumerate(wording[1:]):
+                text += (HOLE if varying[k] else seen[0][k]) + part
+            shape[wording] = (text, varying)
         shapes.append(shape)
     out: list[list | None] = []
-    for s in series:
-        if s is None:
+    for parts in split:
+        if parts is None:
             out.append(None)
             continue
         row: list = []
-        for j, line in enumerate(s):
-            text, flags = shapes[j][tuple(_NUMBER.split(line))]
+        for j, (words, numbers) in enumerate(parts):
+            text, flags = shapes[j][words]
             tid = templates.setdefault(text, len(templates))
-            numbers = _NUMBER.findall(line)
             row.append([tid, *[n for n, v in zip(numbers, flags) if v]])
         out.append(row)
     return out

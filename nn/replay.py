@@ -50,15 +50,18 @@ from autograd_lite.palette import OKABE_ITO
 from autograd_lite.stepper import BackwardStepper
 
 from .network_view import (
+    LINE_BUDGET,
     MAP_RES,
     MAX_DRAWN_PARAMETERS,
     MAX_MAP_NEURONS,
+    STEP_BUDGET,
     Network,
     activations,
     backprop,
     cells,
     example_loss,
     grid,
+    kept_every,
     layout,
     map_palette,
     model_inputs,
@@ -118,6 +121,9 @@ class Replay:
     #: for backward_steps(): a copy of the model, the loss, and the training inputs and targets
     example: tuple | None = field(default=None, repr=False)
     chosen: int = 0  # the training example the page steps through
+    #: every how many frames the optimizer's steps and the backward pass are kept (STEP_BUDGET, LINE_BUDGET)
+    ex_every: int = 1
+    bp_every: int = 1
     #: a regression's targets (the points are coloured by them) and the number its map draws deepest
     targets: np.ndarray | None = None
     value_scale: float = 1.0
@@ -237,6 +243,8 @@ class Recorder(Callback):
             )
         else:
             rp.drawn = True
+            planned = len(range(0, run.epochs + 1, rp.every)) + (1 if run.epochs % rp.every else 0)
+            rp.ex_every = kept_every(planned * len(net.names), STEP_BUDGET)
             rp.input_maps = self.small.T.reshape(-1, MAP_RES, MAP_RES).astype(np.float32)
             rp.example = (copy.deepcopy(self.model), task.fn, run.X.copy(), np.array(run.targets, copy=True))
         self.start_loss = run.training_loss() if run.epochs else math.nan  # to tell a blow-up, as fit does
@@ -293,7 +301,10 @@ class Recorder(Callback):
 
     def before_last_step(self, run: Run, epoch: int) -> None:
         """Keep the numbers the epoch's last step starts from, at an epoch the replay records."""
-        if not self.replay.drawn or not (epoch % self.replay.every == 0 or epoch == run.epochs):
+        rp = self.replay
+        if not rp.drawn or not (epoch % rp.every == 0 or epoch == run.epochs):
+            return
+        if epoch != run.epochs and (epoch // rp.every) % rp.ex_every:  # a frame whose steps are not kept
             return
         state = run.optimizer.state
         self.before = (epoch, self._named(run.weights()), [_copy(state.get(p)) for p in self.params])
@@ -339,7 +350,12 @@ class Recorder(Callback):
             self.snapshot(history.epochs)
         if rp.drawn and rp.example is not None:
             rp.chosen = _worst(rp)
-            rp.backprops = [_backprop_at(rp, k, rp.chosen) for k in range(rp.frames)]
+            last = _backprop_at(rp, rp.frames - 1, rp.chosen)
+            lines = sum(len(s["lines"]) for s in last["steps"])
+            rp.bp_every = kept_every(rp.frames * lines, LINE_BUDGET)
+            rp.backprops = [
+                _backprop_at(rp, k, rp.chosen) if k % rp.bp_every == 0 else None for k in range(rp.frames - 1)
+            ] + [last]
         history.replay = rp
         if self.path is not None:
             self.replay.page(history, self.path)

@@ -206,16 +206,21 @@ def test_packing_lines_gives_them_back(lines):
 
 
 def test_the_steps_and_backward_pass_text_stay_within_their_budgets(run, monkeypatch):
+    import nn.replay as replay
+
     model, X, y, opt, history, page, data = run
     assert data["exEvery"] == 1 and data["bpEvery"] == 1
-    monkeypatch.setattr(nv, "STEP_BUDGET", 100)  # 31 frames x 20 weights: every 7th frame keeps them
-    monkeypatch.setattr(nv, "LINE_BUDGET", 200)
-    small = replay_data(history.to_html())
-    assert small["exEvery"] == 7
-    kept = [i for i, f in enumerate(small["frames"]) if "ex" in f]
-    assert kept == [7, 14, 21, 28, 30]  # every 7th frame and the last (epoch 0 has no step)
-    assert small["bpEvery"] > 1
-    assert [i for i, f in enumerate(small["frames"]) if f["bp"]][-1] == 30
+    monkeypatch.setattr(replay, "STEP_BUDGET", 100)  # 31 frames x 20 weights: every 7th frame keeps them
+    monkeypatch.setattr(replay, "LINE_BUDGET", 200)
+    small = nn.fit(nn.MLP(2, [3, 2, 1], activation="tanh", seed=0), X, y, loss="bce_with_logits", epochs=30,
+                   record=True, progress=False)  # fmt: skip
+    assert sum(s is not None for s in small.replay.steps) == 5  # the other frames' steps were never made
+    kept = replay_data(small.to_html())
+    assert kept["exEvery"] == 7
+    assert [i for i, f in enumerate(kept["frames"]) if "ex" in f] == [7, 14, 21, 28, 30]  # and the last
+    assert kept["bpEvery"] > 1
+    with_bp = [i for i, f in enumerate(kept["frames"]) if f["bp"]]
+    assert with_bp[-1] == 30 and all(i % kept["bpEvery"] == 0 for i in with_bp[:-1])
 
 
 def test_a_model_the_view_cannot_read_shows_the_output_and_says_why():

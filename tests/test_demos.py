@@ -196,6 +196,9 @@ def test_xor_learned_by_a_hidden_layer_not_by_one_neuron(lesson):
     r = lesson("xor")
     assert r["accuracy"] == 1.0 and r["loss"] < 0.05
     assert r["single_neuron_loss"] >= math.log(2) - 1e-3 and r["single_neuron_accuracy"] <= 0.75
+    xnor = r["xnor"]  # the slides' "XOR" table, 1 for (0, 0) and (1, 1): XNOR, as hard for one neuron
+    assert xnor["accuracy"] == 1.0
+    assert xnor["single_neuron_loss"] >= math.log(2) - 1e-3 and xnor["single_neuron_accuracy"] <= 0.75
 
 
 def test_gradient_descent_beats_search(lesson):

@@ -624,7 +624,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
             if history.diverged and history.restored_epoch is not None
             else (", diverged" if history.diverged else "")
         )
-        + f". {rp.frames} frames: epoch 0, then every {rp.every} epoch{'s' if rp.every > 1 else ''}."
+        + f". {rp.frames} frames: epoch 0, then every {f'{rp.every} epochs' if rp.every > 1 else 'epoch'}."
         + (f" Not drawn: {rp.maps_note}." if rp.maps_note else "")
     )
     x0, x1, y0, y1 = rp.extent

@@ -44,6 +44,7 @@ LESSONS = (
     "gradient_check",
     "softmax",
     "xor",
+    "function_approximation",
     "search_vs_descent",
     "learning_rate",
     "local_minima",

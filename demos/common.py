@@ -47,6 +47,7 @@ LESSONS = (
     "function_approximation",
     "search_vs_descent",
     "learning_rate",
+    "error_surface",
     "local_minima",
     "optimizers",
     "minibatch",

@@ -54,6 +54,7 @@ for rank, modules in enumerate(
             "nn.datasets",
             "nn.compiled",
             "nn.train",
+            "nn.descend",
             "nn.micrograd",
             "nn.micrograd.engine",
             "nn.micrograd.nn",
@@ -61,7 +62,7 @@ for rank, modules in enumerate(
         ["nn.plot", "nn.network_view", "nn.replay", "nn.compare"],
         # command lines: ours, then nn's subcommand (found by entry point, never imported by name)
         ["autograd_lite.cli", "autograd_lite.__main__"],
-        ["nn.cli"],
+        ["nn.cli", "nn.descend_cli"],
         # the packages' front doors re-export everything below them
         ["autograd_lite", "nn"],
     ]

@@ -1,0 +1,266 @@
+"""Gradient descent on a formula in x (or x and y), one iteration at a time, for reading.
+
+`descend("x**2 - 3*x", start=4, lr=0.1)` parses the formula with the CLI's
+safe parser (never eval), takes each gradient from the engine's backward()
+and each step from an `nn.optim` optimizer on Parameters, and keeps every
+iteration (point, f, gradient, step) with why it stopped.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from autograd_lite.engine import Parameter, topological_order
+from autograd_lite.errors import counted
+from autograd_lite.expr import LOOKALIKES, ExprError, parse
+from autograd_lite.ops import FUNCTIONS
+
+from . import optim
+
+VARIABLES = ("x", "y")
+MAX_STEPS = 100_000
+#: A step shorter than this (in every coordinate) is no move at all: the descent has converged.
+TINY_STEP = 1e-12
+
+
+def _sgd(params, lr: float) -> optim.Optimizer:
+    return optim.SGD(params, lr=lr)
+
+
+#: The optimizers by the names `--optimizer` accepts; momentum is PyTorch's usual 0.9.
+OPTIMIZERS: dict[str, Callable[[list, float], optim.Optimizer]] = {
+    "sgd": _sgd,
+    "momentum": lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9),
+    "nesterov": lambda params, lr: optim.SGD(params, lr=lr, momentum=0.9, nesterov=True),
+    "rmsprop": lambda params, lr: optim.RMSProp(params, lr=lr),
+    "adam": lambda params, lr: optim.Adam(params, lr=lr),
+    "adamax": lambda params, lr: optim.Adamax(params, lr=lr),
+}
+
+
+class DescendError(ValueError):
+    """Input `descend` cannot start from: the message says what is wrong and what is accepted."""
+
+
+@dataclass(frozen=True)
+class Iterate:
+    """One iteration: where it was, f there, the gradient there, and the step the optimizer took."""
+
+    k: int
+    point: tuple[float, ...]
+    value: float
+    gradient: tuple[float, ...]
+    step: tuple[float, ...]
+
+
+@dataclass
+class Descent:
+    """A whole run: every iteration, where it ended, and why it stopped.
+
+    `status` is "steps" (ran them all), "converged" (the step fell below 1e-12),
+    "flat" (the gradient is 0 at the start), "diverged" or "undefined" (f cannot
+    be computed where the steps led).
+    """
+
+    expr: str
+    variables: tuple[str, ...]
+    optimizer: str
+    lr: float
+    start: tuple[float, ...]
+    iterates: list[Iterate] = field(default_factory=list)
+    status: str = "steps"
+    message: str = ""
+    end: tuple[float, ...] = ()
+    end_value: float = math.nan
+
+    def lines(self) -> list[str]:
+        """One line per iteration: k, the point, f, the derivative(s), which way it moves, the step."""
+        return [self._line(it) for it in self.iterates]
+
+    def _line(self, it: Iterate) -> str:
+        if len(self.variables) == 1:
+            (x,), (g,), (s,) = it.point, it.gradient, it.step
+            way = "moves left " if s < 0 else "moves right" if s > 0 else "stays      "
+            against = "  (momentum carries it uphill)" if s * g > 0 else ""
+            return (
+                f"{it.k:>4}  {self.variables[0]} = {_n(x):>12}  f = {_n(it.value):>12}  "
+                f"f' = {_n(g):>12}  → {way}  step {_n(s, sign=True)}{against}"
+            )
+        return (
+            f"{it.k:>4}  ({', '.join(self.variables)}) = {_point(it.point):>22}  f = {_n(it.value):>12}  "
+            f"∇f = {_point(it.gradient):>22}  step {_point(it.step, sign=True)}"
+        )
+
+    def summary(self) -> str:
+        """Where it ended and f there; or where and why it stopped."""
+        at = f"{_at(self.variables, self.end)}, f = {_n(self.end_value)}"
+        k = len(self.iterates)
+        if self.status == "flat":
+            return (
+                f"{self.message} ({at}), a minimum, a maximum or a flat spot; start elsewhere to see it move"
+            )
+        if self.status == "diverged":
+            return f"diverged at step {k}: {self.message}; lower --lr (try {_n(self.lr / 10)})"
+        if self.status == "undefined":
+            return f"stopped at step {k}: {self.message}"
+        if self.status == "converged":
+            return f"converged after {counted(k, 'step')} (the step fell below {TINY_STEP:g}): ended at {at}"
+        rising = self._rising()
+        if rising:
+            when = "every step" if rising == k else f"each of the last {rising} steps"
+            return (
+                f"ended after {counted(k, 'step')} at {at}; f rose at {when}, "
+                f"so it is diverging: lower --lr (try {_n(self.lr / 10)})"
+            )
+        return f"ended after {counted(k, 'step')} at {at}"
+
+    def _rising(self) -> int:
+        """How many of the last steps raised f, if 3 or more in a row did (else 0)."""
+        values = [it.value for it in self.iterates] + [self.end_value]
+        n = 0
+        while n + 1 < len(values) and values[-1 - n] > values[-2 - n]:
+            n += 1
+        return n if n >= 3 else 0
+
+
+def _n(x: float, sign: bool = False) -> str:
+    return f"{x:+.6g}" if sign else f"{x:.6g}"
+
+
+def _point(p: Sequence[float], sign: bool = False) -> str:
+    return "(" + ", ".join(_n(x, sign) for x in p) + ")"
+
+
+def _at(variables: Sequence[str], p: Sequence[float]) -> str:
+    if len(variables) == 1:
+        return f"{variables[0]} = {_n(p[0])}"
+    return f"({', '.join(variables)}) = {_point(p)}"
+
+
+def variables_of(expr: str) -> tuple[str, ...]:
+    """The variables `expr` uses, x then y; a DescendError for any other, or more than two."""
+    if not isinstance(expr, str):
+        raise DescendError("the expression must be text, such as 'x**2 - 3*x'")
+    try:
+        tree = ast.parse(expr.translate(LOOKALIKES).replace("^", "**"), mode="exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        try:
+            parse(expr, {})  # its message says where and what
+        except ExprError as e:
+            raise DescendError(str(e)) from None
+        raise DescendError("cannot parse the expression") from None
+    assigned = {t.id for n in ast.walk(tree) if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Name)}  # fmt: skip
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    used = sorted(
+        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        - assigned
+        - (called & set(FUNCTIONS))
+    )
+    if not used:
+        raise DescendError("the expression has no variable; write it in x (or x and y), e.g. 'x**2 - 3*x'")
+    others = [v for v in used if v not in VARIABLES]
+    if len(used) > 2:
+        raise DescendError(
+            f"the expression has {len(used)} variables ({', '.join(used)}); "
+            "descend takes at most two, x and y"
+        )
+    if others:
+        names = " and ".join(repr(v) for v in others)
+        raise DescendError(f"the expression uses {names}; descend's variables are x (and y): rename {names}")
+    return tuple(v for v in VARIABLES if v in used)
+
+
+def _check_lr(lr) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, int | float):
+        raise DescendError(f"the learning rate must be a number such as 0.1, got {lr!r}")
+    lr = float(lr)
+    if not math.isfinite(lr) or lr <= 0:
+        raise DescendError(f"the learning rate must be a number > 0 (such as 0.1), got {_n(lr)}")
+    return lr
+
+
+def _check_steps(steps) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int):
+        raise DescendError(f"the number of steps must be a whole number such as 20, got {steps!r}")
+    if steps < 1:
+        raise DescendError(f"the number of steps must be at least 1, got {steps}")
+    if steps > MAX_STEPS:
+        raise DescendError(f"{steps:,} steps is too many: the limit is {MAX_STEPS:,}")
+    return steps
+
+
+def _check_optimizer(name) -> str:
+    if isinstance(name, str) and name.lower() in OPTIMIZERS:
+        return name.lower()
+    close = difflib.get_close_matches(str(name).lower(), list(OPTIMIZERS), n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise DescendError(f"unknown optimizer {name!r}{hint}; choose one of: {', '.join(OPTIMIZERS)}")
+
+
+def _check_start(start, variables: tuple[str, ...]) -> tuple[float, ...]:
+    point = (start,) if isinstance(start, int | float) else tuple(start)
+    for c in point:
+        if isinstance(c, bool) or not isinstance(c, int | float) or not math.isfinite(c):
+            raise DescendError(f"the start must be finite numbers, got {c!r}")
+    if len(point) != len(variables):
+        example = "--start 4" if len(variables) == 1 else "--start 1,-2"
+        raise DescendError(
+            f"the expression is in {' and '.join(variables)}, so the start needs {len(variables)} "
+            f"number{'s' if len(variables) > 1 else ''} ({example}); got {len(point)}"
+        )
+    return tuple(float(c) for c in point)
+
+
+def _evaluate(expr: str, variables: tuple[str, ...], point: tuple[float, ...]):
+    """f at `point` and its gradient, by the engine (parse builds the graph; backward() fills grads)."""
+    expression = parse(expr, dict(zip(variables, point, strict=True)))
+    expression.backward()
+    leaves = {v.label: v for v in topological_order(expression.root) if not v.parents and v.label}
+    return float(expression.root.data), tuple(float(leaves[name].grad) for name in variables)
+
+
+def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str = "sgd") -> Descent:
+    """Run `steps` iterations of `optimizer` on f(x) or f(x, y) from `start`, recording each."""
+    variables = variables_of(expr)
+    lr, steps, name = _check_lr(lr), _check_steps(steps), _check_optimizer(optimizer)
+    point = _check_start(start, variables)
+    run = Descent(expr, variables, name, lr, point)
+    try:
+        value, gradient = _evaluate(expr, variables, point)
+    except ExprError as e:
+        raise DescendError(f"f cannot be computed at the start, {_at(variables, point)}: {e}") from None
+    limit = 1e12 * abs(value) + 1e6
+    params = [Parameter(c, label=v) for c, v in zip(point, variables, strict=True)]
+    opt = OPTIMIZERS[name](params, lr)
+    if all(g == 0 for g in gradient):
+        word = "derivative" if len(variables) == 1 else "gradient"
+        run.status, run.message = "flat", f"the {word} is 0 here: gradient descent cannot move"
+    for k in range(steps if run.status != "flat" else 0):
+        for p, g in zip(params, gradient, strict=True):
+            p.grad = g
+        opt.step()
+        new = tuple(float(p.data) for p in params)
+        run.iterates.append(Iterate(k, point, value, gradient, tuple(b - a for a, b in zip(point, new))))
+        point = new
+        if not all(math.isfinite(c) for c in point):
+            run.status, run.message = "diverged", f"the point is {_point(point)}"
+            break
+        try:
+            value, gradient = _evaluate(expr, variables, point)
+        except ExprError as e:
+            run.status, run.message = "undefined", f"at {_at(variables, point)}, {e}"
+            value = math.nan
+            break
+        if not math.isfinite(value) or abs(value) > limit:
+            run.status, run.message = "diverged", f"f = {_n(value)} at {_at(variables, point)}"
+            break
+        if all(abs(s) < TINY_STEP for s in run.iterates[-1].step):
+            run.status = "converged"
+            break
+    run.end, run.end_value = point, value
+    return run

@@ -37,7 +37,7 @@ def test_no_command_prints_the_usage_and_exits_2():
     out = cli()
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("usage: autograd-lite") and "graph" in out.stderr and "step" in out.stderr
-    assert out.stderr.endswith("autograd-lite: error: choose a COMMAND: graph, step, train\n")
+    assert out.stderr.endswith("autograd-lite: error: choose a COMMAND: graph, step, descend, train\n")
 
 
 def run(*args):

@@ -555,3 +555,17 @@ def test_the_stepper_hands_to_html_to_this_page():
 
     assert stepper.PAGE_WRITER is backward_page  # registered by html itself, when it is imported
     assert backward_steps(neuron()).to_html() == backward_page(neuron())
+
+
+ROOT = Path(__file__).parent.parent
+WEB_SCRIPTS = sorted(p for pkg in ("autograd_lite", "nn") for p in (ROOT / pkg / "web").glob("*.js"))
+
+
+@pytest.mark.parametrize("path", WEB_SCRIPTS, ids=lambda p: p.name)
+def test_every_script_is_ascii_so_its_hash_holds_however_the_host_page_is_decoded(path):
+    """A frame's srcdoc is decoded with the notebook page's charset; a page saved without one is
+    guessed (windows-1252 for a big file), and one non-ASCII letter in a script would change the
+    text the browser hashes, and the CSP would block the script. Non-ASCII goes in as \\uXXXX."""
+    text = path.read_text(encoding="utf-8")
+    bad = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.isascii()]
+    assert not bad, f"{path.name}: non-ASCII on lines {bad}"

@@ -650,7 +650,8 @@ def notebooks(tmp_path_factory):
         assert history.replay.maps  # the page draws the network
         cell = history._repr_mimebundle_()["text/html"]
         path = folder / f"{hidden[0]}x{len(hidden)}.html"
-        path.write_text(f"<!DOCTYPE html><html><body style='margin:0'>{cell}</body></html>", encoding="utf-8")
+        head = "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body style='margin:0'>"
+        path.write_text(f"{head}{cell}</body></html>", encoding="utf-8")
         out[name] = path
     return out
 

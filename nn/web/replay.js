@@ -80,7 +80,7 @@
     var head = add(inspect, "p", net.labels[i], "name");
     add(head, "span", ": " + net.about[i] + " (" + net.names[i] + ")", "about");
     var kind = target.tagName === "rect" ? "b" : "w";
-    var grad = f.g ? f.g[i] : "—";
+    var grad = f.g ? f.g[i] : "\u2014";
     var when = f.epoch === 0 ? "before training: " : "after epoch " + f.epoch + ": ";
     var numbers = add(inspect, "p", null, "numbers");
     add(numbers, "span", when, "when");

@@ -2,6 +2,7 @@
 
 from . import datasets, functional, losses, optim, replay
 from .compare import Comparison, compare  # noqa: F401 -- runs side by side; to go in __all__
+from .descend_page import Playground, descent_playground
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HingeLoss, L1Loss, MSELoss
 from .module import (
     MLP,
@@ -42,6 +43,8 @@ __all__ = [
     "accuracy",
     "classify",
     "datasets",
+    "descent_playground",
+    "Playground",
     "fit",
     "functional",
     "losses",

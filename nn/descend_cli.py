@@ -16,7 +16,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     parser = commands.add_parser(
         "descend",
-        usage="autograd-lite descend EXPR --start X[,Y] [--lr LR] [--steps N] [--optimizer NAME]",
+        usage="autograd-lite descend EXPR --start X[,Y] [--lr LR] [--steps N] [--optimizer NAME]\n"
+        "                             [--html PAGE]",
         help="run gradient descent on a formula in x (or x and y) and print every step",
         description="Minimise f(x) or f(x, y) by gradient descent, printing each step: the point, f, the\n"
         "derivative (from backward()), which way it moves and how far.\n\n"
@@ -24,7 +25,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         "  autograd-lite descend 'x**2 - 3*x' --start 4 --lr 0.1\n"
         "  autograd-lite descend 'x**2' --start 4 --lr 1.1                  too large a step: it diverges\n"
         "  autograd-lite descend '(1-x)**2 + 100*(y-x**2)**2' --start=-1.2,1 --lr 0.001 --steps 2000\n"
-        "  autograd-lite descend 'sin(x) + x**2/10' --start 3 --optimizer adam",
+        "  autograd-lite descend 'sin(x) + x**2/10' --start 3 --optimizer adam\n"
+        "  autograd-lite descend 'sin(x) + x**2/10' --start 3 --html descent.html   the playground page",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("expression", metavar="EXPR", help="a formula in x, or in x and y (quote it)")
@@ -40,6 +42,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--optimizer", metavar="NAME", default="sgd", help=f"one of: {', '.join(OPTIMIZERS)} (default: sgd)"
+    )
+    parser.add_argument(
+        "--html",
+        metavar="PAGE",
+        help="also write the playground page: this formula at nearby learning rates and starts, "
+        "Next iteration / Play / Reset, beside the presets (bowl, two minima, elongated bowl, "
+        "Rosenbrock, saddle)",
     )
     # argparse reads a word starting with - as an option unless it is a plain number: let `--start -1,2`
     # and an expression such as '-cos(x)' through as values (no option of ours looks like them).
@@ -80,14 +89,33 @@ def run(args: argparse.Namespace) -> int:
     if args.start is None:
         raise CLIError("give a start: --start 4 for x, --start 1,-2 for x and y")
     lr = _number("--lr", args.lr, "0.1")
+    if args.html is not None:
+        from autograd_lite.html import check_html_path
+
+        try:
+            check_html_path(args.html)  # before any work: a typo does not cost the run
+        except (ValueError, FileNotFoundError) as e:
+            raise CLIError(str(e)) from None
+    start, steps = _start(args.start), _steps(args.steps)
     try:
-        result = descend(args.expression, _start(args.start), lr, _steps(args.steps), args.optimizer)
+        result = descend(args.expression, start, lr, steps, args.optimizer)
     except DescendError as e:
         raise CLIError(str(e)) from None
     print(f"{args.expression}: {result.optimizer}, lr {lr:g}, from {_where(result)}")
     for line in result.lines():
         print(line)
     print(result.summary())
+    if args.html is not None:
+        from .descend_page import descent_playground
+
+        try:
+            page = descent_playground(args.expression, start, lr, steps, args.optimizer, path=args.html)
+        except DescendError as e:
+            raise CLIError(str(e)) from None
+        print(
+            f"wrote {args.html} ({len(page.html.encode('utf-8')) / 1000:,.0f} kB): your formula and "
+            f"the {len(page.names) - 1} presets, {page.runs} runs; open it in a browser"
+        )
     return 0
 
 

@@ -59,7 +59,7 @@ for rank, modules in enumerate(
             "nn.micrograd.engine",
             "nn.micrograd.nn",
         ],
-        ["nn.plot", "nn.network_view", "nn.replay", "nn.compare"],
+        ["nn.plot", "nn.network_view", "nn.replay", "nn.compare", "nn.descend_page"],
         # command lines: ours, then nn's subcommand (found by entry point, never imported by name)
         ["autograd_lite.cli", "autograd_lite.__main__"],
         ["nn.cli", "nn.descend_cli"],

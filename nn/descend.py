@@ -76,6 +76,7 @@ class Descent:
     message: str = ""
     end: tuple[float, ...] = ()
     end_value: float = math.nan
+    end_gradient: tuple[float, ...] = ()  # the gradient at `end` (empty when f has none there)
 
     def lines(self) -> list[str]:
         """One line per iteration: k, the point, f, the derivative(s), which way it moves, the step."""
@@ -118,9 +119,18 @@ class Descent:
             )
         return f"ended after {counted(k, 'step')} at {at}"
 
+    @property
+    def diverging(self) -> bool:
+        """Whether it diverged: the point or f blew up, or f rose at each of the last 3 or more steps."""
+        return self.status == "diverged" or bool(self._rising())
+
     def _rising(self) -> int:
-        """How many of the last steps raised f, if 3 or more in a row did (else 0)."""
+        """How many of the last steps raised f, if 3 or more in a row did and f ended above where it
+        started (else 0): momentum's f rises for a few steps on its way down, and that is not
+        diverging."""
         values = [it.value for it in self.iterates] + [self.end_value]
+        if not values or not values[-1] > values[0]:
+            return 0
         n = 0
         while n + 1 < len(values) and values[-1 - n] > values[-2 - n]:
             n += 1
@@ -249,12 +259,13 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
         point = new
         if not all(math.isfinite(c) for c in point):
             run.status, run.message = "diverged", f"the point is {_point(point)}"
+            value, gradient = math.nan, ()
             break
         try:
             value, gradient = _evaluate(expr, variables, point)
         except ExprError as e:
             run.status, run.message = "undefined", f"at {_at(variables, point)}, {e}"
-            value = math.nan
+            value, gradient = math.nan, ()
             break
         if not math.isfinite(value) or abs(value) > limit:
             run.status, run.message = "diverged", f"f = {_n(value)} at {_at(variables, point)}"
@@ -262,5 +273,5 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
         if all(abs(s) < TINY_STEP for s in run.iterates[-1].step):
             run.status = "converged"
             break
-    run.end, run.end_value = point, value
+    run.end, run.end_value, run.end_gradient = point, value, gradient
     return run

@@ -161,3 +161,13 @@ def test_a_mistyped_option_is_named(capsys):
         main(["descend", "x**2", "--strat", "4"])
     err = capsys.readouterr().err
     assert e.value.code == 2 and "unrecognized arguments: --strat 4" in err and "Traceback" not in err
+
+
+def test_momentum_whose_f_rises_for_a_few_steps_on_its_way_down_is_not_called_diverging():
+    """On x² + 10y² at lr 0.01, heavy-ball momentum's f goes up and down (it overshoots, the
+    velocity turns) and ends far below where it started: converging, not diverging."""
+    d = descend("x**2 + 10*y**2", start=(-4, 1.5), lr=0.01, steps=40, optimizer="momentum")
+    values = [it.value for it in d.iterates] + [d.end_value]
+    assert all(b > a for a, b in zip(values[-4:], values[-3:])), "the last three steps raise f"
+    assert d.end_value < values[0] / 10
+    assert not d.diverging and "diverging" not in d.summary()

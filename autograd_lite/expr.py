@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import copy
 import difflib
+import functools
 import keyword
 import math
 import re
@@ -183,6 +184,23 @@ def parse(text: str, variables: dict[str, float]) -> Expression:
     if "\0" in text:
         raise ExprError("the expression holds a NUL character (\\0), which is not text; type it again")
     source = text.translate(LOOKALIKES).replace("^", "**")
+    tree, names = _tree(source)
+    builder = _Builder(source, variables, names)
+    root = builder.run(tree)
+    unused = sorted(set(variables) - builder.used)
+    if unused:
+        typo = ""
+        if len(unused) == 1:
+            close = _close(unused[0], builder.used)
+            typo = f" (a typo for {close}?)" if close else " (a typo?)"
+        raise ExprError(f"--set gives {', '.join(unused)}, which the expression never uses{typo}")
+    return Expression(root, source, builder.nodes)
+
+
+@functools.lru_cache(maxsize=256)
+def _tree(source: str) -> tuple[ast.Module, frozenset[str]]:
+    """The checked syntax tree of `source` and the names it reads, kept for the next parse of the
+    same text (descend evaluates one formula at thousands of points). Nothing mutates the tree."""
     try:
         with warnings.catch_warnings():  # `2(x)` warns "'int' object is not callable": refused below
             warnings.simplefilter("ignore")
@@ -199,16 +217,7 @@ def parse(text: str, variables: dict[str, float]) -> Expression:
         )
     if not tree.body:
         raise ExprError("the expression is empty; try something like 'tanh(x*w + b)'")
-    builder = _Builder(source, variables, _names_used(tree))
-    root = builder.run(tree)
-    unused = sorted(set(variables) - builder.used)
-    if unused:
-        typo = ""
-        if len(unused) == 1:
-            close = _close(unused[0], builder.used)
-            typo = f" (a typo for {close}?)" if close else " (a typo?)"
-        raise ExprError(f"--set gives {', '.join(unused)}, which the expression never uses{typo}")
-    return Expression(root, source, builder.nodes)
+    return tree, frozenset(_names_used(tree))
 
 
 def _syntax_message(e: SyntaxError, source: str) -> str:
@@ -231,6 +240,7 @@ def _names_used(tree: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _text(node: ast.AST, source: str) -> str:
     """The user's text for an AST node: `x * 1e308`, numbers as they were typed; long ones cut."""
     segment = ast.get_source_segment(source, node) or ""
@@ -257,7 +267,7 @@ def _is_literal(node: ast.AST) -> bool:
 class _Builder:
     """Walks the whitelisted AST, building Values and remembering the text of each."""
 
-    def __init__(self, source: str, variables: dict[str, float], named: set[str]):
+    def __init__(self, source: str, variables: dict[str, float], named: frozenset[str]):
         self.source = source
         self.variables = variables
         self.env: dict[str, Value] = {name: Value(x, label=name) for name, x in variables.items()}

@@ -33,6 +33,7 @@ def main() -> None:
     page_screenshots()
     replay_screenshots()
     compare_screenshot()
+    descend_screenshots()
     jupyterlab_screenshots()
 
 
@@ -179,6 +180,37 @@ def compare_screenshot(folder: Path = HERE, phone: bool = False) -> list[Path]:
             shots.append(folder / f"compare-page{suffix}.png")
             page.screenshot(path=shots[-1])
             page.close()
+        browser.close()
+    shutil.rmtree(work)
+    print("wrote " + ", ".join(str(p) for p in shots))
+    return shots
+
+
+def descend_screenshots(folder: Path = HERE) -> list[Path]:
+    """The descent playground (`autograd-lite descend ... --html`): descend-tangent.png, sin(x) +
+    x²/10 from x = -3 after 3 iterations (the tangent, the trail), and descend-paths.png, Rosenbrock's
+    valley with six optimizers after 40 iterations at lr 0.002; 1280x1000; [] without chromium."""
+    sync_playwright = _browser("the descent playground screenshots")
+    if sync_playwright is None:
+        return []
+    import nn
+
+    work = Path(tempfile.mkdtemp())
+    nn.descent_playground("sin(x) + x**2/10", start=3, lr=0.1, steps=30, path=work / "descent.html")
+    shots = [folder / "descend-tangent.png", folder / "descend-paths.png"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=HEADLESS_CHROMIUM)
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto((work / "descent.html").as_uri())
+        page.select_option("#start", label="x = -3")
+        for _ in range(3):
+            page.locator("#next").click()
+        page.screenshot(path=shots[0])
+        page.select_option("#fn", label="Rosenbrock: (1-x)**2 + 100*(y-x**2)**2")
+        page.select_option("#lr", label="0.002")
+        for _ in range(40):
+            page.locator("#next").click()
+        page.screenshot(path=shots[1])
         browser.close()
     shutil.rmtree(work)
     print("wrote " + ", ".join(str(p) for p in shots))

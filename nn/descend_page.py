@@ -19,7 +19,7 @@ at 5 learning rates with at most 6 optimizers for at most MAX_PAGE_STEPS (200)
 iterations: at most 6 x 3 x 5 x 6 x 201 points (under 110,000, about 5 MB of
 JSON), plus one curve of CURVE_SAMPLES points or a GRID x GRID grid's contours
 per formula. The student's formula adds at most 3 x 5 x 6 x 201 points (0.9 MB)
-to the presets' 0.8 MB, and takes at most about 3 s to compute.
+to the presets' 1.1 MB, and takes a few seconds to compute.
 """
 
 from __future__ import annotations

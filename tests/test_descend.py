@@ -171,3 +171,24 @@ def test_momentum_whose_f_rises_for_a_few_steps_on_its_way_down_is_not_called_di
     assert all(b > a for a, b in zip(values[-4:], values[-3:])), "the last three steps raise f"
     assert d.end_value < values[0] / 10
     assert not d.diverging and "diverging" not in d.summary()
+
+
+def test_the_sessions_shown_in_docs_cli_md_print_those_lines(capsys):
+    import shlex
+    from pathlib import Path
+
+    lines = (Path(__file__).parent.parent / "docs" / "cli.md").read_text(encoding="utf-8").splitlines()
+    sessions = []
+    for i, line in enumerate(lines):
+        if line.startswith("$ autograd-lite descend "):
+            out = []
+            for answer in lines[i + 1 :]:
+                if answer.startswith("$ ") or answer.startswith("```"):
+                    break
+                out.append(answer)
+            if out:
+                sessions.append((shlex.split(line[2:])[1:], out))
+    assert len(sessions) >= 2
+    for args, out in sessions:
+        assert main(args) == 0, args
+        assert capsys.readouterr().out.splitlines() == out, args

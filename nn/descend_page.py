@@ -35,6 +35,7 @@ from typing import cast
 import numpy as np
 
 from autograd_lite.display import frame
+from autograd_lite.errors import counted
 from autograd_lite.expr import ExprError, build
 from autograd_lite.html import FrameHeight, check_html_path, document, json_script, web_file, write_page
 from autograd_lite.palette import SERIES
@@ -148,7 +149,7 @@ class Playground:
 
     def __repr__(self) -> str:
         return (
-            f"Playground({len(self.names)} formulas: {', '.join(self.names)}; {self.runs} runs, "
+            f"Playground({counted(len(self.names), 'formula')}: {', '.join(self.names)}; {self.runs} runs, "
             f"{len(self.html) / 1000:.0f} kB)"
         )
 

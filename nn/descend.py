@@ -62,7 +62,8 @@ class Descent:
     """A whole run: every iteration, where it ended, and why it stopped.
 
     `status` is "steps" (ran them all), "converged" (the step fell below 1e-12),
-    "flat" (the gradient is 0 at the start), "diverged" or "undefined" (f cannot
+    "flat" (the gradient is 0 at the start), "diverged", "unbounded" (f fell past
+    -1e12 times where it started: it has no minimum that way) or "undefined" (f cannot
     be computed where the steps led).
     """
 
@@ -106,6 +107,11 @@ class Descent:
             )
         if self.status == "diverged":
             return f"diverged at step {k}: {self.message}; lower --lr (try {_n(self.lr / 10)})"
+        if self.status == "unbounded":
+            return (
+                f"stopped at step {k}: {self.message}, and still falling: f has no minimum that way "
+                "(a smaller --lr only takes longer to get there)"
+            )
         if self.status == "undefined":
             return f"stopped at step {k}: {self.message}"
         if self.status == "converged":
@@ -117,7 +123,30 @@ class Descent:
                 f"ended after {counted(k, 'step')} at {at}; f rose at {when}, "
                 f"so it is diverging: lower --lr (try {_n(self.lr / 10)})"
             )
+        if self.bouncing:
+            return (
+                f"ended after {counted(k, 'step')} at {at}; it bounces back and forth without getting "
+                "closer, each step overshooting as far as the last: try a smaller --lr, "
+                f"such as {_n(self.lr / 2)}"
+            )
         return f"ended after {counted(k, 'step')} at {at}"
+
+    @property
+    def bouncing(self) -> bool:
+        """Whether the last 4 steps flip sign in some coordinate without getting shorter, and f has
+        all but stopped falling (by less than 0.1% over them): each step overshoots as far as the last."""
+        if self.status != "steps" or len(self.iterates) < 4 or self.diverging:
+            return False
+        last = self.iterates[-4:]
+        values = [it.value for it in last] + [self.end_value]
+        if values[-1] < values[0] - 1e-3 * (abs(values[0]) + 1e-9):
+            return False
+        for axis in range(len(self.variables)):
+            s = [it.step[axis] for it in last]
+            flips = all(a * b < 0 for a, b in zip(s, s[1:]))
+            if flips and abs(s[-1]) >= 0.99 * abs(s[0]) > 0:
+                return True
+        return False
 
     @property
     def diverging(self) -> bool:
@@ -173,6 +202,12 @@ def variables_of(expr: str) -> tuple[str, ...]:
     )
     if not used:
         raise DescendError("the expression has no variable; write it in x (or x and y), e.g. 'x**2 - 3*x'")
+    unknown = called - set(FUNCTIONS)
+    if unknown:  # sqrt(x): not a variable; the parser says what to write instead
+        try:
+            parse(expr, {v: 1.0 for v in used if v not in unknown})
+        except ExprError as e:
+            raise DescendError(str(e)) from None
     others = [v for v in used if v not in VARIABLES]
     if len(used) > 2:
         raise DescendError(
@@ -268,7 +303,8 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
             value, gradient = math.nan, ()
             break
         if not math.isfinite(value) or abs(value) > limit:
-            run.status, run.message = "diverged", f"f = {_n(value)} at {_at(variables, point)}"
+            kind = "unbounded" if value < 0 and value < run.iterates[-1].value else "diverged"
+            run.status, run.message = kind, f"f = {_n(value)} at {_at(variables, point)}"
             break
         if all(abs(s) < TINY_STEP for s in run.iterates[-1].step):
             run.status = "converged"

@@ -200,8 +200,7 @@ def descent_playground(
         raise DescendError("nothing to show: give a formula, or keep the presets")
     if presets:
         formulas.extend(_preset(p) for p in PRESETS)
-    default = f"Gradient descent on {expr}" if expr is not None else "Gradient descent, step by step"
-    heading = title or default
+    heading = title or "Gradient descent, step by step"  # the formula shown is chosen on the page
     data = [f.data() for f in formulas]
     html = _page(heading, formulas, data)
     page = Playground(html, tuple(f.name for f in formulas), sum(len(f.runs) for f in formulas), heading)
@@ -329,9 +328,10 @@ def _view(f: _Formula) -> tuple[float, ...]:
     """The picture's box for the student's formula: its starts and where the runs that did not
     diverge went, with a margin."""
     pts = list(f.starts)
+    reach = 10 * max(1.0, *(abs(c) for p in f.starts for c in p))  # past this, a run "leaves the picture"
     for d in f.runs.values():
-        if not d.diverging:
-            pts.extend(_finite_points(d))
+        if not d.diverging and d.status != "unbounded":
+            pts.extend(p for p in _finite_points(d) if all(abs(c) <= reach for c in p))
     out: list[float] = []
     for axis in range(len(f.variables)):
         lo, hi = min(p[axis] for p in pts), max(p[axis] for p in pts)
@@ -387,6 +387,13 @@ def _verdict(d: Descent, view: tuple[float, ...]) -> tuple[str, str, int]:
         what = (f"f rose at every step from iteration {at} on" if d.status != "diverged"
                 else f"at iteration {k}, {d.message}")  # fmt: skip
         return "diverged", f"Diverges: {what}. This learning rate is too large here: pick a smaller one.", at
+    if d.status == "unbounded":
+        return (
+            "unbounded",
+            f"Falls without bound: at iteration {k}, {d.message}. f has no minimum that way, and a "
+            "smaller learning rate only takes longer to get there.",
+            k,
+        )
     if d.status == "undefined":
         return "undefined", f"Stops at iteration {k}: {d.message}.", k
     if d.iterates and not _inside(d.end, view):
@@ -394,6 +401,13 @@ def _verdict(d: Descent, view: tuple[float, ...]) -> tuple[str, str, int]:
         falling = d.end_value < d.iterates[0].value
         why = ", f still falling: there is no minimum that way" if falling else ""
         return "left", f"Leaves the picture at iteration {out}{why}.", out
+    if d.bouncing:
+        return (
+            "bounces",
+            "Bounces back and forth without getting closer: each step overshoots as far as the last. "
+            "Pick a smaller learning rate.",
+            -1,
+        )
     if d.status == "converged":
         return "converged", f"Converges in {k} iterations (the step fell below 1e-12): {_where(d, d.end)}.", k
     return "steps", f"After {k} iterations: {_where(d, d.end)}, f = {_fmt(d.end_value)}.", -1

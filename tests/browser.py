@@ -3,8 +3,8 @@ or failed where AUTOGRAD_LITE_REQUIRE names chromium), one browser per module, a
 a fresh context that remembers every request, error and dialog, so a test can check at its end
 that the page asked for nothing beyond its own file and raised no error.
 
-A test module does `from tests.browser import browser, Tab` (browser is a module-scoped fixture)
-after `chromium_or_skip()` at its top.
+A test module calls `chromium_or_skip()` at its top and takes the `browser` fixture (conftest.py:
+one per module, launched by `launch()`).
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ def chromium_or_skip() -> str:
             pytest.fail(f"AUTOGRAD_LITE_REQUIRE names chromium, but {INSTALL['chromium']}", pytrace=False)
         pytest.skip(INSTALL["chromium"], allow_module_level=True)
     pytest.importorskip(
-        "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
+        "playwright.sync_api",
+        reason="playwright is missing: pip install -e '.[test]' enables the browser tests",
     )
     return path
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Debian's chromium through Playwright (never a downloaded browser), one per test module."""
+def launch():
+    """Debian's chromium through Playwright (never a downloaded browser), closed when done."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -116,3 +116,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else item.nodeid
         if module not in SPREAD:
             item.add_marker(pytest.mark.xdist_group(module))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless chromium through Playwright, one per test module (tests/browser.py); the
+    module calls tests.browser.chromium_or_skip() at its top."""
+    from tests.browser import launch
+
+    yield from launch()

@@ -9,30 +9,16 @@ page made no request beyond its own file and raised no error.
 """
 
 import base64
-import shutil
-from pathlib import Path
 
 import pytest
 
 import nn
 from autograd_lite import Value, backward_steps
 from autograd_lite.examples import by_label, lecture_neuron
-from autograd_lite.html import HEADLESS_CHROMIUM
 from autograd_lite.names import fmt, node_names
-from tests.conftest import INSTALL, required
+from tests.browser import DESKTOP, PHONE, Tab, chromium_or_skip
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:  # tests.conftest.need(), at module level: a skip, or a failure where CI requires it
-    if "chromium" in required():
-        pytest.fail(f"AUTOGRAD_LITE_REQUIRE names chromium, but {INSTALL['chromium']}", pytrace=False)
-    pytest.skip(INSTALL["chromium"], allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
-)
-
-ARGS = HEADLESS_CHROMIUM
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+chromium_or_skip()
 EPOCHS = 120  # recorded every 2 epochs: 61 frames
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2;alert(1)</script>'
 
@@ -41,14 +27,6 @@ def neuron(label_x1: str = "x1") -> Value:
     o = lecture_neuron()
     by_label(o)["x1"].label = label_x1
     return o
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
@@ -62,29 +40,6 @@ def pages(tmp_path_factory):
                      record=folder / "run.html", progress=False)  # fmt: skip
     assert history.replay.frame_epochs == list(range(0, EPOCHS + 1, 2))
     return folder, history
-
-
-class Tab:
-    """A page in a fresh context that remembers every request, error and dialog."""
-
-    def __init__(self, browser, viewport):
-        self.context = browser.new_context(viewport=viewport)
-        self.page = self.context.new_page()
-        self.requests, self.errors, self.dialogs = [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def open(self, path: Path, fragment: str = ""):
-        self.path = path
-        self.page.goto(path.as_uri() + fragment)
-        return self.page
-
-    def check_clean(self):
-        own = self.path.as_uri()
-        assert [u for u in self.requests if not u.startswith((own, "data:"))] == []
-        assert self.errors == [] and self.dialogs == []
 
 
 @pytest.fixture

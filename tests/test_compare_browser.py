@@ -10,36 +10,14 @@ The runs are tiny and recorded at different epochs: every epoch for 50 epochs, e
 """
 
 import base64
-import shutil
 import warnings
-from pathlib import Path
 
 import pytest
 
 import nn
-from autograd_lite.html import HEADLESS_CHROMIUM
-from tests.conftest import INSTALL, required
+from tests.browser import DESKTOP, PHONE, Tab, chromium_or_skip
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:  # tests.conftest.need(), at module level: a skip, or a failure where CI requires it
-    if "chromium" in required():
-        pytest.fail(f"AUTOGRAD_LITE_REQUIRE names chromium, but {INSTALL['chromium']}", pytrace=False)
-    pytest.skip(INSTALL["chromium"], allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
-)
-
-ARGS = HEADLESS_CHROMIUM
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+chromium_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -58,29 +36,6 @@ def pages(tmp_path_factory):
     assert runs["diverges"].diverged and runs["diverges"].replay.frame_epochs == [0, 2, 4]
     nn.compare(runs, folder / "runs.html")
     return folder, runs
-
-
-class Tab:
-    """A page in a fresh context that remembers every request, error and dialog."""
-
-    def __init__(self, browser, viewport):
-        self.context = browser.new_context(viewport=viewport)
-        self.page = self.context.new_page()
-        self.requests, self.errors, self.dialogs = [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def open(self, path: Path, fragment: str = ""):
-        self.path = path
-        self.page.goto(path.as_uri() + fragment)
-        return self.page
-
-    def check_clean(self):
-        own = self.path.as_uri()
-        assert [u for u in self.requests if not u.startswith((own, "data:", "about:"))] == []
-        assert self.errors == [] and self.dialogs == []
 
 
 @pytest.fixture

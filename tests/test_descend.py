@@ -192,3 +192,26 @@ def test_the_sessions_shown_in_docs_cli_md_print_those_lines(capsys):
     for args, out in sessions:
         assert main(args) == 0, args
         assert capsys.readouterr().out.splitlines() == out, args
+
+
+def test_a_formula_with_no_minimum_is_said_to_fall_without_bound_not_to_need_a_smaller_lr():
+    """-x² from 1 at lr 0.1: x ← 1.2x, so f = -1.44^k passes -1e12 - 1e6 at k = 76 (hand-worked)."""
+    run = descend("-x**2", start=1, lr=0.1, steps=200)
+    assert run.status == "unbounded" and len(run.iterates) == 76 and not run.diverging
+    assert "f has no minimum that way" in run.summary() and "lower --lr" not in run.summary()
+    assert descend("x**3", start=-1, lr=0.1, steps=200).status == "unbounded"
+
+
+def test_a_run_that_bounces_between_two_points_says_so():
+    """x² at lr 1: x ← x - 2x = -x, forever ±4; |x| at lr 0.3: steps of ±0.3, between 0.2 and -0.1."""
+    for expr, start, lr in [("x**2", 4, 1.0), ("abs(x)", 2, 0.3), ("x**2 + 10*y**2", (3, 1), 0.1)]:
+        run = descend(expr, start=start, lr=lr, steps=20)
+        assert run.bouncing, expr
+        assert "bounces back and forth without getting closer" in run.summary()
+    assert not descend("x**2", start=4, lr=0.9, steps=30).bouncing  # it zig-zags in: the steps shrink
+
+
+def test_an_unknown_function_gets_the_parsers_hint_not_a_rename_the_variable():
+    hint = r"unknown function 'sqrt' \(for a square root write x \*\* 0\.5\)"
+    with pytest.raises(DescendError, match=hint):
+        descend("sqrt(x)", start=0.01)

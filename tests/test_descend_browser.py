@@ -13,7 +13,7 @@ import re
 import pytest
 
 from nn.descend_page import FRAME_HEIGHT, descent_playground
-from tests.browser import PHONE, Tab, browser, chromium_or_skip  # noqa: F401 -- browser is a fixture
+from tests.browser import PHONE, Tab, chromium_or_skip
 
 chromium_or_skip()
 
@@ -44,8 +44,8 @@ def tab(browser):
 
 def plot_box(page) -> dict:
     return page.evaluate(
-        """() => { const s = document.getElementById('picture');
-        return {left: +s.dataset.left, top: +s.dataset.top, width: +s.dataset.width, height: +s.dataset.height}; }"""
+        """() => { const s = document.getElementById('picture').dataset;
+        return {left: +s.left, top: +s.top, width: +s.width, height: +s.height}; }"""
     )
 
 
@@ -81,7 +81,10 @@ def test_next_moves_the_point_and_redraws_the_tangent_with_the_derivatives_slope
         assert (px, py) == (pytest.approx(x, abs=1e-3 * (view[1] - view[0])), pytest.approx(f(x), abs=1e-2))
         slope, mx, my = tangent_slope(page, box, view)
         assert slope == pytest.approx(df(x), rel=2e-3, abs=1e-3), k  # to the pixels' rounding
-        assert (mx, my) == (pytest.approx(x, abs=1e-2), pytest.approx(f(x), abs=1e-2))  # it touches the curve there
+        assert (mx, my) == (
+            pytest.approx(x, abs=1e-2),
+            pytest.approx(f(x), abs=1e-2),
+        )  # it touches the curve there
         assert page.locator("#where").text_content() == f"iteration {k} of 30"
         assert page.locator("#readout dl").get_attribute("data-k") == str(k)
         page.locator("#next").click()
@@ -102,7 +105,16 @@ def test_changing_the_learning_rate_or_start_switches_trajectory_and_starts_over
     page.select_option("#start", label="x = -3")
     page.locator("#next").click()
     assert point(page)[0] == pytest.approx(-3 - 0.2 * df(-3), rel=1e-9)
-    assert "After 30 iterations" in page.locator("#verdict").text_content()
+    verdict = page.locator("#verdict")
+    assert verdict.text_content() == "Iteration 1 of 30: press Next iteration (or Play) to see where it goes."
+    for _ in range(29):
+        page.locator("#next").click()
+    m = re.fullmatch(r"After 30 iterations: x = (\S+), f = (\S+)\.", verdict.text_content())
+    lo, hi = -2.0, -1.0  # the minimum: where cos x + x/5 = 0, by bisection
+    for _ in range(60):
+        lo, hi = (lo, (lo + hi) / 2) if df((lo + hi) / 2) > 0 else ((lo + hi) / 2, hi)
+    assert float(m.group(1)) == pytest.approx(lo, abs=0.01)
+    assert float(m.group(2)) == pytest.approx(f(lo), abs=1e-3)
 
 
 def test_a_divergent_setting_says_so_and_the_point_flies_out(made, tab):
@@ -140,8 +152,12 @@ def test_two_variables_show_every_optimizers_path_and_say_which_diverge(made, ta
     rows = page.locator("#readout tr[data-optimizer]")
     assert rows.count() == 6
     page.select_option("#lr", label="0.11")
+    assert page.locator("#verdict").text_content().startswith("sgd diverges at this learning rate: f rose")
+    for _ in range(40):
+        page.locator("#next").click()
     assert re.match(r"sgd, nesterov diverge at this learning rate", page.locator("#verdict").text_content())
     assert page.locator("#readout tr[data-optimizer='sgd']").get_attribute("data-kind") == "diverged"
+    assert "Diverges" in page.locator("#readout tr.says[data-kind='diverged']").first.text_content()
 
 
 def test_play_runs_to_the_end_and_reset_and_keys_go_back(made, tab):
@@ -157,7 +173,9 @@ def test_play_runs_to_the_end_and_reset_and_keys_go_back(made, tab):
             break
         page.wait_for_timeout(100)
     assert page.locator("#where").text_content() == "iteration 3 of 3"
-    assert page.locator("#next").is_disabled() and page.locator("#play").get_attribute("aria-pressed") == "false"
+    assert (
+        page.locator("#next").is_disabled() and page.locator("#play").get_attribute("aria-pressed") == "false"
+    )
     page.locator("#reset").click()
     assert page.locator("#where").text_content() == "iteration 0 of 3"
     page.select_option("#lr", label="0.01")
@@ -176,7 +194,11 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(made, browser):
         page = t.open(path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         svg = page.locator("#picture").bounding_box()
-        assert svg["x"] >= 0 and svg["x"] + svg["width"] <= PHONE["width"] and svg["width"] > 0.8 * PHONE["width"]
+        assert (
+            svg["x"] >= 0
+            and svg["x"] + svg["width"] <= PHONE["width"]
+            and svg["width"] > 0.8 * PHONE["width"]
+        )
         page.locator("#next").tap()
         assert page.locator("#where").text_content() == "iteration 1 of 30"
         t.check_clean()

@@ -99,7 +99,10 @@ def test_the_page_is_offline_bounded_and_shows_in_a_notebook(page):
     assert "http" not in html.replace("http-equiv", "")
     assert len(html.encode()) < 1_500_000  # the presets and a formula in x: about 1 MB
     bundle = page._repr_mimebundle_()
-    assert bundle["text/html"].startswith('<div class="autograd-lite-frame"') and "srcdoc=" in bundle["text/html"]
+    assert (
+        bundle["text/html"].startswith('<div class="autograd-lite-frame"')
+        and "srcdoc=" in bundle["text/html"]
+    )
     assert repr(page).startswith("Playground(6 formulas: your formula, bowl") and "kB)" in repr(page)
 
 
@@ -107,7 +110,9 @@ def test_titles_and_formulas_are_text_not_markup():
     hostile = "<img src=x onerror=alert(1)>"
     page = descent_playground("x**2 - 3*x", start=4, title=hostile, presets=False)
     assert hostile not in page.html and "&lt;img src=x onerror=alert(1)&gt;" in page.html
-    assert unescape(re.search(r"<option[^>]*>(.*?)</option>", page.html).group(1)) == "your formula: x**2 - 3*x"
+    assert (
+        unescape(re.search(r"<option[^>]*>(.*?)</option>", page.html).group(1)) == "your formula: x**2 - 3*x"
+    )
 
 
 @pytest.mark.parametrize(
@@ -153,3 +158,10 @@ def test_the_cli_refuses_bad_input_in_one_line_before_any_work(tmp_path, monkeyp
     captured = capsys.readouterr()
     assert captured.out == "" and words in captured.err and len(captured.err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_formula_with_no_minimum_keeps_its_start_in_the_picture_and_says_it_falls():
+    (f,) = data_of(descent_playground("-x**2", start=1, lr=0.1, steps=100, presets=False).html)["formulas"]
+    assert f["view"][0] >= -20 and f["view"][1] <= 20  # not stretched to where the runs fled
+    run = f["runs"]["0.2.0"]  # start 1, lr 0.1, sgd: x ← 1.2x
+    assert run["kind"] == "unbounded" and "no minimum" in run["verdict"]

@@ -486,7 +486,14 @@ def test_every_web_file_is_package_data_that_importlib_finds():
         "controls.css", "page.html", "palette.css", "shell.css", "shell.js", "stepper.css", "stepper.html",
         "stepper.js",
     ]  # fmt: skip
-    assert WEB_FILES["nn"] == ["compare.css", "compare.js", "descend.css", "descend.js", "replay.css", "replay.js"]
+    assert WEB_FILES["nn"] == [
+        "compare.css",
+        "compare.js",
+        "descend.css",
+        "descend.js",
+        "replay.css",
+        "replay.js",
+    ]
     for pkg, names in WEB_FILES.items():
         for name in names:
             assert any(fnmatch(f"web/{name}", g) for g in globs[pkg]), f"{pkg}/web/{name} would not ship"

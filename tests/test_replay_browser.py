@@ -15,7 +15,6 @@ import base64
 import io
 import math
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,22 +23,10 @@ import pytest
 
 import nn
 from autograd_lite import Value, backward_steps
-from autograd_lite.html import HEADLESS_CHROMIUM
 from autograd_lite.palette import OKABE_ITO
-from tests.conftest import INSTALL, required
+from tests.browser import DESKTOP, PHONE, Tab, chromium_or_skip
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None:  # tests.conftest.need(), at module level: a skip, or a failure where CI requires it
-    if "chromium" in required():
-        pytest.fail(f"AUTOGRAD_LITE_REQUIRE names chromium, but {INSTALL['chromium']}", pytrace=False)
-    pytest.skip(INSTALL["chromium"], allow_module_level=True)
-sync_api = pytest.importorskip(
-    "playwright.sync_api", reason="playwright is missing: pip install -e '.[test]' enables the browser tests"
-)
-
-ARGS = HEADLESS_CHROMIUM
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+chromium_or_skip()
 EPOCHS = 60  # every epoch a frame (a replay records every epoch up to 60)
 HIDDEN = [4, 3]  # neurons 1.1-1.4, 2.1-2.3, then the output 3.1
 POSITIVE, NEGATIVE = OKABE_ITO["vermillion"], OKABE_ITO["blue"]  # a weight's colour by its sign
@@ -72,43 +59,12 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def run(tmp_path_factory):
     model, _, history = train(EPOCHS)
     path = tmp_path_factory.mktemp("replay") / "run.html"
     history.to_html(path)
     assert history.replay.frame_epochs == list(range(EPOCHS + 1))
     return Run(path, history, model, [name for name, _ in model.named_parameters()])
-
-
-class Tab:
-    """A page in a fresh context that remembers every request, error and dialog."""
-
-    def __init__(self, browser, viewport, **options):
-        self.context = browser.new_context(viewport=viewport, **options)
-        self.page = self.context.new_page()
-        self.requests, self.errors, self.dialogs = [], [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def open(self, path: Path, fragment: str = ""):
-        self.path = path
-        self.page.goto(path.as_uri() + fragment)
-        return self.page
-
-    def check_clean(self):
-        own = self.path.as_uri()
-        assert [u for u in self.requests if not u.startswith((own, "data:", "about:"))] == []
-        assert self.errors == [] and self.dialogs == []
 
 
 @pytest.fixture

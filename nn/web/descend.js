@@ -137,34 +137,60 @@
       setVerdict(run, i);
     } else {
       var table = document.createElement("table"), head = document.createElement("tr");
-      ["", "optimizer", "(x, y)", "f", "what happens"].forEach(function (t) {
+      ["optimizer", "(x, y)", "f"].forEach(function (t) {
         var th = document.createElement("th"); th.textContent = t; head.appendChild(th);
       });
       table.appendChild(head);
+      var bad = [], lowest = null;
       opts.forEach(function (o) {
         var run = runOf(f, o), i = Math.min(k, run.p.length - 1), p = run.p[i], tr = document.createElement("tr");
-        var cells = ["", f.optimizers[o], "(" + fmt(p[0]) + ", " + fmt(p[1]) + ")", fmt(run.f[i]),
-                     (run.at >= 0 && k >= run.at) || k >= run.p.length - 1 ? run.verdict : ""];
+        var cells = [f.optimizers[o], "(" + fmt(p[0]) + ", " + fmt(p[1]) + ")", fmt(run.f[i])];
         cells.forEach(function (t, c) {
-          var td = document.createElement("td"); td.textContent = t;
+          var td = document.createElement("td");
           if (c === 0) { var key = document.createElement("span"); key.className = "key";
                          key.style.background = f.colors[o]; td.appendChild(key); }
+          td.appendChild(document.createTextNode(t));
           tr.appendChild(td);
         });
         tr.setAttribute("data-optimizer", f.optimizers[o]); tr.setAttribute("data-kind", run.kind);
         table.appendChild(tr);
+        if (reached(run, k) && run.kind !== "steps") {  // "after N iterations": the row says it already
+          var says = document.createElement("tr"), td = document.createElement("td");
+          td.colSpan = 3; td.textContent = run.verdict; says.className = "says"; says.setAttribute("data-kind", run.kind);
+          says.appendChild(td); table.appendChild(says);
+          if (run.kind === "diverged") { bad.push(o); }
+        }
+        var still = run.kind !== "diverged" && run.kind !== "unbounded" && run.kind !== "left";
+        if (still && fAt(f, o, k) !== null && (lowest === null || fAt(f, o, k) < fAt(f, lowest, k))) { lowest = o; }
       });
       readout.appendChild(table);
-      var bad = opts.filter(function (o) { return runOf(f, o).kind === "diverged"; });
       verdict.className = "verdict" + (bad.length ? " bad" : "");
-      verdict.textContent = bad.length
-        ? bad.map(function (o) { return f.optimizers[o]; }).join(", ") + (bad.length > 1 ? " diverge" : " diverges") +
-          " at this learning rate: " + runOf(f, bad[0]).verdict.replace(/^Diverges: /, "")
-        : "Every optimizer starts at the same point with the same learning rate.";
+      if (bad.length) {
+        verdict.textContent = bad.map(function (o) { return f.optimizers[o]; }).join(", ") +
+          (bad.length > 1 ? " diverge" : " diverges") + " at this learning rate: " +
+          runOf(f, bad[0]).verdict.replace(/^Diverges: /, "");
+      } else if (k >= last && lowest !== null) {
+        verdict.textContent = "After " + last + " iterations the lowest f is " + f.optimizers[lowest] + "'s, " +
+          fmt(fAt(f, lowest, k)) + ".";
+      } else {
+        verdict.textContent = "Iteration " + k + " of " + last +
+          ": every optimizer from the same start at the same learning rate. Press Next iteration or Play.";
+      }
     }
   }
 
+  function fAt(f, o, k) { var run = runOf(f, o); return run.f[Math.min(k, run.p.length - 1)]; }
+
+  // Whether the student has stepped to where a run's fate shows (its verdict's iteration, or its end).
+  function reached(run, k) { return run.at >= 0 ? k >= run.at : k >= run.p.length - 1; }
+
   function setVerdict(run, i) {
+    if (!reached(run, i)) {
+      verdict.className = "verdict"; verdict.removeAttribute("data-kind");
+      verdict.textContent = "Iteration " + i + " of " + (run.p.length - 1) +
+        ": press Next iteration (or Play) to see where it goes.";
+      return;
+    }
     verdict.className = "verdict" + (run.kind === "diverged" || run.kind === "undefined" ? " bad" : "");
     verdict.setAttribute("data-kind", run.kind);
     verdict.textContent = run.verdict;

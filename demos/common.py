@@ -46,6 +46,7 @@ LESSONS = (
     "xor",
     "function_approximation",
     "search_vs_descent",
+    "gradient_descent",
     "learning_rate",
     "error_surface",
     "local_minima",

@@ -134,6 +134,8 @@ def check_html_path(path: str | Path) -> Path:
 
     Checked before any work, so a typo does not cost a long render or a training run.
     """
+    if not str(path).strip():
+        raise ValueError("cannot write a page to '': give it a file name ending in .html, such as page.html")
     path = Path(path)
     if path.suffix.lower() != ".html":
         raise ValueError(f"cannot write a page to {str(path)!r}: the name must end in .html")

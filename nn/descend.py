@@ -167,6 +167,7 @@ class Descent:
 
 
 def _n(x: float, sign: bool = False) -> str:
+    x += 0.0  # -0.0 prints as 0
     return f"{x:+.6g}" if sign else f"{x:.6g}"
 
 

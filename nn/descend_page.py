@@ -58,7 +58,7 @@ LR_FACTORS = (0.1, 0.5, 1.0, 2.0)
 
 # The picture, in SVG units: the plot box inside a W x H view box.
 W, H = 640, 420
-LEFT, RIGHT, TOP, BOTTOM = 60, 14, 12, 44
+LEFT, RIGHT, TOP, BOTTOM = 70, 14, 12, 44
 PW, PH = W - LEFT - RIGHT, H - TOP - BOTTOM
 
 
@@ -387,12 +387,13 @@ def _verdict(d: Descent, view: tuple[float, ...]) -> tuple[str, str, int]:
         what = (f"f rose at every step from iteration {at} on" if d.status != "diverged"
                 else f"at iteration {k}, {d.message}")  # fmt: skip
         return "diverged", f"Diverges: {what}. This learning rate is too large here: pick a smaller one.", at
-    if d.status == "unbounded":
+    if d.status == "unbounded":  # said from where it leaves the picture
+        out = next((i for i, it in enumerate(d.iterates) if not _inside(it.point, view)), k)
         return (
             "unbounded",
             f"Falls without bound: at iteration {k}, {d.message}. f has no minimum that way, and a "
             "smaller learning rate only takes longer to get there.",
-            k,
+            out,
         )
     if d.status == "undefined":
         return "undefined", f"Stops at iteration {k}: {d.message}.", k
@@ -441,13 +442,18 @@ def _axes(view: tuple[float, ...], y0: float, y1: float, xlabel: str, ylabel: st
     for v in _nice_ticks(y0, y1, 6):
         py = _sy(v, y0, y1)
         parts.append(f'<line class="tick" x1="{LEFT - 6}" y1="{py:.1f}" x2="{LEFT}" y2="{py:.1f}"/>')
-        parts.append(f'<text x="{LEFT - 9}" y="{py + 5:.1f}" text-anchor="end">{_tick_text(v)}</text>')
+        parts.append(f'<text x="{LEFT - 9}" y="{py + 5:.1f}" text-anchor="end">{_short(v)}</text>')
     parts.append(f'<text class="axis" x="{LEFT + PW / 2}" y="{H - 4}" text-anchor="middle">{xlabel}</text>')
     parts.append(
         f'<text class="axis" x="14" y="{TOP + PH / 2}" text-anchor="middle" '
         f'transform="rotate(-90 14 {TOP + PH / 2})">{ylabel}</text>'
     )
     return "".join(parts)
+
+
+def _short(v: float) -> str:
+    """A tick's number, short enough for the left margin: -1e+10 as -1e10."""
+    return _tick_text(v).replace("e+0", "e").replace("e+", "e").replace("e-0", "e-")
 
 
 def _curve(f: _Formula) -> tuple[str, tuple[float, float]]:

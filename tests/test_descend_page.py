@@ -148,6 +148,7 @@ def test_the_cli_writes_the_page_after_the_steps(tmp_path, capsys):
     "args, words",
     [
         (["--html", "page.svg"], "the name must end in .html"),
+        (["--html", ""], "give it a file name ending in .html"),
         (["--html", "no/such/folder/page.html"], "does not exist"),
         (["--lr", "0", "--html", "page.html"], "learning rate must be a number > 0"),
     ],
@@ -165,3 +166,5 @@ def test_a_formula_with_no_minimum_keeps_its_start_in_the_picture_and_says_it_fa
     assert f["view"][0] >= -20 and f["view"][1] <= 20  # not stretched to where the runs fled
     run = f["runs"]["0.2.0"]  # start 1, lr 0.1, sgd: x ← 1.2x
     assert run["kind"] == "unbounded" and "no minimum" in run["verdict"]
+    x = [p[0] for p in run["p"]]
+    assert run["at"] == next(k for k, v in enumerate(x) if v > f["view"][1])  # said as it leaves the view

@@ -5,7 +5,7 @@
   "use strict";
   function byId(id) { return document.getElementById(id); }
   var data = JSON.parse(byId("compare-data").textContent);
-  var runs = data.runs, steps = data.steps, last = steps.length - 1, shown = last, timer = null;
+  var runs = data.runs, steps = data.steps, last = steps.length - 1, shown = last;
   var slider = byId("slider"), play = byId("play"), where = byId("where");
   var panels = runs.map(function (run, r) {
     var el = document.querySelector('.run[data-run="' + r + '"]');
@@ -53,38 +53,9 @@
     if (updateHash) { shell.setHash("#epoch-" + s.epoch); }
   }
 
-  function pause() {
-    if (timer !== null) { window.clearInterval(timer); timer = null; }
-    play.textContent = "\u25B6 Play";
-    play.setAttribute("aria-pressed", "false");
-  }
-
-  function start() {
-    if (shown === last) { show(0, true); }
-    play.textContent = "|| Pause";
-    play.setAttribute("aria-pressed", "true");
-    timer = window.setInterval(function () {
-      if (shown >= last) { pause(); return; }
-      show(shown + 1, true);
-    }, data.delay);
-  }
-
-  play.addEventListener("click", function () { if (timer === null) { start(); } else { pause(); } });
-  slider.addEventListener("input", function () { pause(); show(parseInt(slider.value, 10), true); });
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
-    var onSlider = e.target === slider, onButton = e.target && e.target.tagName === "BUTTON";
-    if ((e.key === " " || e.key === "k") && !onButton) { play.click(); }
-    else if (!onSlider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
-      pause(); show(shown + (e.key === "ArrowRight" ? 1 : -1), true);
-    }
-    else if (!onSlider && (e.key === "Home" || e.key === "End")) {
-      pause(); show(e.key === "Home" ? 0 : last, true);
-    }
-    else { return; }
-    e.preventDefault();
-  });
-  window.addEventListener("hashchange", function () { pause(); show(fromHash(), false); });
+  var player = shell.player({ play: play, slider: slider, last: last, delay: data.delay, show: show,
+                              current: function () { return shown; } });
+  window.addEventListener("hashchange", function () { player.pause(); show(fromHash(), false); });
   byId("controls").hidden = false;
   show(fromHash(), false);
 })();

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("replay-data").textContent);
-  var frames = data.frames, last = frames.length - 1, shown = last, timer = null;
+  var frames = data.frames, last = frames.length - 1, shown = last;
   var slider = document.getElementById("slider");
   var play = document.getElementById("play");
   var image = document.getElementById("frame");
@@ -245,37 +245,8 @@
     if (updateHash) { shell.setHash(hashOf(i)); }
   }
 
-  function pause() {
-    if (timer !== null) { window.clearInterval(timer); timer = null; }
-    play.textContent = "\u25B6 Play";
-    play.setAttribute("aria-pressed", "false");
-  }
-
-  function start() {
-    if (shown === last) { show(0, true); }
-    play.textContent = "|| Pause";
-    play.setAttribute("aria-pressed", "true");
-    timer = window.setInterval(function () {
-      if (shown >= last) { pause(); return; }
-      show(shown + 1, true);
-    }, data.delay);
-  }
-
-  play.addEventListener("click", function () { if (timer === null) { start(); } else { pause(); } });
-  slider.addEventListener("input", function () { pause(); show(parseInt(slider.value, 10), true); });
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.defaultPrevented) { return; }
-    var onSlider = e.target === slider, onButton = e.target && e.target.tagName === "BUTTON";
-    if ((e.key === " " || e.key === "k") && !onButton) { play.click(); }
-    else if (!onSlider && (e.key === "ArrowRight" || e.key === "ArrowLeft")) {
-      pause(); show(shown + (e.key === "ArrowRight" ? 1 : -1), true);
-    }
-    else if (!onSlider && (e.key === "Home" || e.key === "End")) {
-      pause(); show(e.key === "Home" ? 0 : last, true);
-    }
-    else { return; }
-    e.preventDefault();
-  });
+  var player = shell.player({ play: play, slider: slider, last: last, delay: data.delay, show: show,
+                              current: function () { return shown; } });
   function applyHash() {
     if (!net) { return; }
     var h = parseHash();
@@ -322,7 +293,7 @@
     byId("bp-prev").addEventListener("click", function () { bpStep -= 1; show(shown, true); });
     byId("bp-next").addEventListener("click", function () { bpStep += 1; show(shown, true); });
   }
-  window.addEventListener("hashchange", function () { pause(); applyHash(); show(fromHash(), false); });
+  window.addEventListener("hashchange", function () { player.pause(); applyHash(); show(fromHash(), false); });
   byId("controls").hidden = false;
   applyHash();
   show(fromHash(), false);

@@ -110,6 +110,18 @@ SHELL_CSS = ("palette.css", "shell.css", "controls.css")
 SHELL_JS = "shell.js"
 
 
+def slider_controls(label: str, states: int, where_id: str, where: str = "") -> str:
+    """The bar the replay and the comparison play their epochs with (web/shell.js's player): Play,
+    a slider over `states` states starting at the last, and where the page is (`where_id`)."""
+    last = states - 1
+    return f"""<nav class="controls" id="controls" aria-label="{escape(label)}" hidden>
+<button type="button" id="play" class="primary" aria-pressed="false">&#9654; Play</button>
+<input type="range" id="slider" min="0" max="{last}" step="1" value="{last}"
+ aria-label="Shown epoch">
+<span class="where" id="{escape(where_id)}" aria-hidden="true">{escape(where)}</span>
+</nav>"""
+
+
 def document(title: str, body: str, *, script: str, css: str = "") -> str:
     """A whole HTML page (web/page.html): viewport meta, inline CSS and one inline script allowed
     by its hash: web/shell.js (framed or not, the address), then the page's own `script`.

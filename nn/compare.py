@@ -43,6 +43,7 @@ from autograd_lite.html import (
     document,
     flex_lines,
     json_script,
+    slider_controls,
     web_file,
     wrapped_lines,
     write_page,
@@ -539,12 +540,7 @@ def _page(
 <h1>{escape(title)}</h1>
 <p class="sub">{escape(sub)}</p>
 </header>
-<nav class="controls" id="controls" aria-label="Epoch of every run" hidden>
-<button type="button" id="play" class="primary" aria-pressed="false">&#9654; Play</button>
-<input type="range" id="slider" min="0" max="{len(steps) - 1}" step="1" value="{len(steps) - 1}"
- aria-label="Shown epoch">
-<span class="where" id="where" aria-hidden="true">{escape(final_step["label"])}</span>
-</nav>
+{slider_controls("Epoch of every run", len(steps), "where", final_step["label"])}
 <main class="compare">
 <div class="runs" data-count="{n}">
 {chr(10).join(panels)}

@@ -42,6 +42,7 @@ from autograd_lite.html import (
     document,
     flex_lines,
     json_script,
+    slider_controls,
     web_file,
     wrapped_lines,
     write_page,
@@ -632,12 +633,7 @@ def _page(rp: Replay, history: History, title: str | None) -> tuple[str, FrameHe
 <h1>{escape(title)}</h1>
 <p class="sub">{escape(detail)}</p>
 </header>
-<nav class="controls" id="controls" aria-label="Replay" hidden>
-<button type="button" id="play" class="primary" aria-pressed="false">&#9654; Play</button>
-<input type="range" id="slider" min="0" max="{len(frames) - 1}" step="1" value="{len(frames) - 1}"
- aria-label="Shown epoch">
-<span class="where" id="r-epoch-nav" aria-hidden="true"></span>
-</nav>
+{slider_controls("Replay", len(frames), "r-epoch-nav")}
 <main class="replay{" inside" if inside is not None else ""}">
 {inside.network if inside is not None else ""}
 <figure class="boundary">

@@ -201,6 +201,11 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(made, browser):
         )
         page.locator("#next").tap()
         assert page.locator("#where").text_content() == "iteration 1 of 30"
+        page.select_option("#fn", label="saddle: x**2 - y**2")  # the table of six optimizers
+        for _ in range(30):
+            page.locator("#next").tap()
+        assert page.locator("#readout tr.says").count() > 0  # their verdicts, under their rows
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         t.check_clean()
     finally:
         t.close()

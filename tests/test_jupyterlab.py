@@ -252,9 +252,12 @@ def open_notebook(page, lab: Lab, path: str) -> None:
 
 
 #: True once every code cell of the open notebook has run: its prompt reads [n], not [ ] or [*].
+#: Every code cell has run: its prompt shows [n]. A cell whose input is folded (a lesson's RESULT)
+#: has no prompt to read, so it counts once every cell has one that is not empty or [*].
 ALL_RAN = """() => {
     const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const read = prompts.map(p => p.textContent.trim()).filter(t => t !== '');
+    return read.length > 0 && read.every(t => /\\[\\d+\\]/.test(t));
 }"""
 
 

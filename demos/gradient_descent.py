@@ -140,8 +140,10 @@ valley_runs = {
     for start in (-2.5, 0.2, 2.5)
     for lr in (0.01, 0.1)
 }
-rows = [(f"{s:g}", f"{lr:g}", f"{r.end[0]:.4f}", f"{r.end_value:.4f}") for (s, lr), r in valley_runs.items()]
-print(common.table(["start", "lr", "ends at x", "f there"], rows))
+valley_rows = [
+    (f"{s:g}", f"{lr:g}", f"{r.end[0]:.4f}", f"{r.end_value:.4f}") for (s, lr), r in valley_runs.items()
+]
+print(common.table(["start", "lr", "ends at x", "f there"], valley_rows))
 
 # %% [markdown]
 # ## Step through it yourself: the playground page

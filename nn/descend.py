@@ -279,7 +279,9 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
     try:
         value, gradient = _evaluate(expr, variables, point)
     except ExprError as e:
-        raise DescendError(f"f cannot be computed at the start, {_at(variables, point)}: {e}") from None
+        infinite = str(e).startswith("the gradient of")  # f is there, its slope is not (x**0.5 at 0)
+        what = "f has no finite derivative" if infinite else "f cannot be computed"
+        raise DescendError(f"{what} at the start, {_at(variables, point)}: {e}") from None
     limit = 1e12 * abs(value) + 1e6
     params = [Parameter(c, label=v) for c, v in zip(point, variables, strict=True)]
     opt = OPTIMIZERS[name](params, lr)

@@ -119,6 +119,7 @@ def test_the_cli_reports_divergence(capsys):
     "args, words",
     [
         (["log(x)", "--start", "-1"], "f cannot be computed at the start, x = -1: log(x) needs x > 0"),
+        (["x**0.5", "--start", "0"], "f has no finite derivative at the start, x = 0: the gradient of x"),
         (["x + y + z", "--start", "1"], "3 variables (x, y, z); descend takes at most two, x and y"),
         (["x*w", "--start", "1"], "uses 'w'; descend's variables are x (and y)"),
         (["x**2", "--start", "1", "--steps", "100001"], "100,001 steps is too many: the limit is 100,000"),

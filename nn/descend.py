@@ -23,8 +23,10 @@ from . import optim
 
 VARIABLES = ("x", "y")
 MAX_STEPS = 100_000
-#: A step shorter than this (in every coordinate) is no move at all: the descent has converged.
+#: A step shorter than this (in every coordinate) is no move at all: the descent has converged...
 TINY_STEP = 1e-12
+#: ... unless the gradient is still larger than this: then the learning rate is too small to move.
+STALLED_GRADIENT = 1e-6
 
 
 def _sgd(params, lr: float) -> optim.Optimizer:
@@ -62,7 +64,8 @@ class Descent:
     """A whole run: every iteration, where it ended, and why it stopped.
 
     `status` is "steps" (ran them all), "converged" (the step fell below 1e-12),
-    "flat" (the gradient is 0 at the start), "diverged", "unbounded" (f fell past
+    "flat" (the gradient is 0 at the start), "stalled" (the steps are below 1e-12 while the
+    gradient is not: the learning rate is too small), "diverged", "unbounded" (f fell past
     -1e12 times where it started: it has no minimum that way) or "undefined" (f cannot
     be computed where the steps led).
     """
@@ -114,6 +117,8 @@ class Descent:
             )
         if self.status == "undefined":
             return f"stopped at step {k}: {self.message}"
+        if self.status == "stalled":
+            return f"stopped at step {k}: {self.message}: the learning rate is too small to move; raise --lr"
         if self.status == "converged":
             return f"converged after {counted(k, 'step')} (the step fell below {TINY_STEP:g}): ended at {at}"
         rising = self._rising()
@@ -173,6 +178,10 @@ def _n(x: float, sign: bool = False) -> str:
 
 def _point(p: Sequence[float], sign: bool = False) -> str:
     return "(" + ", ".join(_n(x, sign) for x in p) + ")"
+
+
+def _slope(variables: Sequence[str]) -> str:
+    return "derivative" if len(variables) == 1 else "gradient"
 
 
 def _at(variables: Sequence[str], p: Sequence[float]) -> str:
@@ -302,7 +311,13 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
         try:
             value, gradient = _evaluate(expr, variables, point)
         except ExprError as e:
-            run.status, run.message = "undefined", f"at {_at(variables, point)}, {e}"
+            # f or a step was growing: an overflow there is the run blowing up (exp(x**2) at lr 1)
+            its = run.iterates
+            growing = len(its) >= 2 and (
+                its[-1].value > its[-2].value or max(map(abs, its[-1].step)) > max(map(abs, its[-2].step))
+            )
+            run.status = "diverged" if growing else "undefined"
+            run.message = f"at {_at(variables, point)}, {e}"
             value, gradient = math.nan, ()
             break
         if not math.isfinite(value) or abs(value) > limit:
@@ -310,7 +325,12 @@ def descend(expr: str, start, lr: float = 0.1, steps: int = 20, optimizer: str =
             run.status, run.message = kind, f"f = {_n(value)} at {_at(variables, point)}"
             break
         if all(abs(s) < TINY_STEP for s in run.iterates[-1].step):
-            run.status = "converged"
+            if max(abs(g) for g in run.iterates[-1].gradient) > STALLED_GRADIENT:  # lr too small to move
+                run.status = "stalled"
+                slope = _n(gradient[0]) if len(gradient) == 1 else _point(gradient)
+                run.message = f"every step is below {TINY_STEP:g} while the {_slope(variables)} is {slope}"
+            else:
+                run.status = "converged"
             break
     run.end, run.end_value, run.end_gradient = point, value, gradient
     return run

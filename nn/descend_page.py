@@ -278,7 +278,7 @@ def _student(expr, start, lr, steps, optimizer) -> _Formula:
     for other in _other_starts(first.start):
         if other not in starts and _defined(expr, variables, other):
             starts.append(other)
-    lrs = sorted({_round(lr * m) for m in LR_FACTORS} | {lr})
+    lrs = sorted({r for r in (_round(lr * m) for m in LR_FACTORS) if math.isfinite(r) and r > 0} | {lr})
     if len(variables) == 1:
         optimizers = [o for o in OPTIMIZERS if o in ONE_D_OPTIMIZERS or o == optimizer]
     else:
@@ -356,6 +356,7 @@ def _run_data(d: Descent, view: tuple[float, ...]) -> dict:
         fs.append(_n(d.end_value))
         gs.append(list(map(_n, d.end_gradient)) if d.end_gradient else None)
     kind, words, at = _verdict(d, view)
+    at = min(at, len(pts) - 1)  # a point that blew up to inf is not on the page: say it at the last one
     return {"p": pts, "f": fs, "g": gs, "s": steps, "kind": kind, "verdict": words, "at": at}
 
 
@@ -365,7 +366,7 @@ def _fmt(x: float) -> str:
 
 def _where(d: Descent, p: Sequence[float]) -> str:
     if len(d.variables) == 1:
-        return f"x = {_fmt(p[0])}"
+        return f"{d.variables[0]} = {_fmt(p[0])}"
     return f"(x, y) = ({_fmt(p[0])}, {_fmt(p[1])})"
 
 
@@ -410,7 +411,14 @@ def _verdict(d: Descent, view: tuple[float, ...]) -> tuple[str, str, int]:
             -1,
         )
     if d.status == "converged":
-        return "converged", f"Converges in {k} iterations (the step fell below 1e-12): {_where(d, d.end)}.", k
+        where = _where(d, d.end)
+        return "converged", f"Converges in {counted(k, 'iteration')} (the step fell below 1e-12): {where}.", k
+    if d.status == "stalled":
+        return (
+            "stalled",
+            f"Does not move: {d.message}. This learning rate is too small here: pick a larger one.",
+            0,
+        )
     return "steps", f"After {k} iterations: {_where(d, d.end)}, f = {_fmt(d.end_value)}.", -1
 
 
@@ -506,7 +514,8 @@ def _picture(i: int, f: _Formula) -> tuple[str, list[float]]:
     clip = '<g clip-path="url(#plot)">'
     if len(f.variables) == 1:
         curve, (y0, y1) = _curve(f)
-        body = clip + curve + "</g>" + _axes(f.view, y0, y1, "x", "f(x)")
+        v = f.variables[0]  # x, or y for a formula in y alone
+        body = clip + curve + "</g>" + _axes(f.view, y0, y1, v, f"f({v})")
         view = [f.view[0], f.view[1], y0, y1]
     else:
         view = list(f.view)

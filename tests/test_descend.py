@@ -216,3 +216,18 @@ def test_an_unknown_function_gets_the_parsers_hint_not_a_rename_the_variable():
     hint = r"unknown function 'sqrt' \(for a square root write x \*\* 0\.5\)"
     with pytest.raises(DescendError, match=hint):
         descend("sqrt(x)", start=0.01)
+
+
+def test_a_learning_rate_too_small_to_move_is_said_to_stall_not_to_converge():
+    """x² from 4 at lr 1e-13: each step is 8e-13, below 1e-12, while f'(4) = 8 (by hand)."""
+    run = descend("x**2", start=4, lr=1e-13, steps=10)
+    assert run.status == "stalled"
+    assert "the derivative is 8" in run.summary() and "raise --lr" in run.summary()
+    assert descend("x**2", start=4, lr=0.5, steps=10).status == "converged"  # x - 0.5·2x = 0: a real minimum
+
+
+def test_an_overflow_while_f_grows_is_diverging_not_undefined():
+    """exp(x²) from 1 at lr 1: x = 1 - 2e = -4.44, then f' ~ -2e20 flings x to 3e9, where x² overflows exp."""
+    run = descend("exp(x**2)", start=1, lr=1, steps=10)
+    assert run.status == "diverged" and "lower --lr" in run.summary()
+    assert descend("log(x)", start=1, lr=2, steps=10).status == "undefined"  # one step to x = -1: log says so

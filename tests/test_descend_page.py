@@ -168,3 +168,24 @@ def test_a_formula_with_no_minimum_keeps_its_start_in_the_picture_and_says_it_fa
     assert run["kind"] == "unbounded" and "no minimum" in run["verdict"]
     x = [p[0] for p in run["p"]]
     assert run["at"] == next(k for k, v in enumerate(x) if v > f["view"][1])  # said as it leaves the view
+
+
+def test_a_formula_in_y_alone_is_labelled_y():
+    page = descent_playground("y**2 - y", start=2, lr=0.1, steps=10, presets=False)
+    (f,) = data_of(page.html)["formulas"]
+    assert f["vars"] == ["y"] and f["runs"]["0.0.0"]["verdict"].startswith("After 10 iterations: y = ")
+    assert ">f(y)</text>" in page.html and ">f(x)</text>" not in page.html
+
+
+def test_a_point_that_blows_up_to_infinity_still_gets_its_verdict_on_the_page():
+    """x² from 1 at lr 1e308: x - 1e308·2 is -inf, not drawn; the verdict is said at the last point."""
+    (f,) = data_of(descent_playground("x**2", start=1, lr=1e308, steps=5, presets=False).html)["formulas"]
+    assert all(math.isfinite(lr) and lr > 0 for lr in f["lrs"])  # lr times 2 would be inf: left out
+    run = f["runs"][f"0.{f['lrs'].index(1e308)}.0"]
+    assert run["kind"] == "diverged" and run["at"] == len(run["p"]) - 1 == 0
+
+
+def test_a_learning_rate_too_small_to_move_is_said_so_on_the_page():
+    (f,) = data_of(descent_playground("x**2", start=4, lr=1e-13, steps=5, presets=False).html)["formulas"]
+    run = f["runs"][f"0.{f['lrs'].index(1e-13)}.0"]
+    assert run["kind"] == "stalled" and "pick a larger one" in run["verdict"] and run["at"] == 0

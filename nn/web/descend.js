@@ -51,7 +51,7 @@
     var f = formula();
     startSel.textContent = ""; lrSel.textContent = ""; optSel.textContent = "";
     f.starts.forEach(function (s, i) {
-      option(startSel, f.dims === 1 ? "x = " + fmt(s[0]) : "(" + fmt(s[0]) + ", " + fmt(s[1]) + ")", i);
+      option(startSel, f.dims === 1 ? f.vars[0] + " = " + fmt(s[0]) : "(" + fmt(s[0]) + ", " + fmt(s[1]) + ")", i);
     });
     f.lrText.forEach(function (t, i) { option(lrSel, t, i); });
     f.optimizers.forEach(function (o, i) { option(optSel, o, i); });
@@ -61,7 +61,7 @@
       if (+g.getAttribute("data-fn") === state.fn) { g.removeAttribute("hidden"); }
       else { g.setAttribute("hidden", ""); }  // an SVG element has no .hidden property
     });
-    caption.textContent = (f.dims === 1 ? "f(x) = " : "f(x, y) = ") + f.expr + ". " + f.note;
+    caption.textContent = "f(" + f.vars.join(", ") + ") = " + f.expr + ". " + f.note;
     svg.setAttribute("data-dims", String(f.dims));
   }
 
@@ -80,6 +80,7 @@
     trails.textContent = ""; points.textContent = "";
     opts.forEach(function (o) {
       var run = runOf(f, o), i = Math.min(k, run.p.length - 1), colour = f.colors[o];
+      while (i > 0 && f.dims === 1 && run.f[i] === null) { i--; }  // where f is undefined: the last point it had
       trails.appendChild(el("path", { "class": "trail", d: trailPath(f, run, i), stroke: colour,
                                       "data-optimizer": f.optimizers[o] }));
       for (var j = 0; j < i; j++) {  // the earlier iterates, small
@@ -121,15 +122,16 @@
     if (f.dims === 1) {
       var run = runOf(f, opts[0]), i = Math.min(k, run.p.length - 1), x = run.p[i][0], g = run.g[i];
       var s = run.s[i], dl = document.createElement("dl"), name = f.optimizers[opts[0]];
-      var rows = [["iteration", String(i)], ["x", fmt(x)], ["f(x)", fmt(run.f[i])],
-                  ["f\u2032(x), the tangent's slope", g ? fmt(g[0]) : "\u2014"]];
+      var v = f.vars[0], fv = "f(" + v + ")", dv = "f\u2032(" + v + ")";  // x, or y for a formula in y
+      var rows = [["iteration", String(i)], [v, fmt(x)], [fv, fmt(run.f[i])],
+                  [dv + ", the tangent's slope", g ? fmt(g[0]) : "\u2014"]];
       if (s) {
         var way = s[0] < 0 ? "left" : s[0] > 0 ? "right" : "nowhere";
         var why = g && g[0] > 0 ? "f\u2032 > 0: downhill is to the left" :
                   g && g[0] < 0 ? "f\u2032 < 0: downhill is to the right" : "f\u2032 = 0";
         rows.push(["which way", why + (s[0] * (g ? g[0] : 0) > 0 ? "; momentum carries it " + way : "")]);
-        rows.push([name === "sgd" ? "step = \u2212lr \u00b7 f\u2032(x)" : "step (" + name + ")", signed(s[0])]);
-        rows.push(["next x", fmt(x + s[0])]);
+        rows.push([name === "sgd" ? "step = \u2212lr \u00b7 " + dv : "step (" + name + ")", signed(s[0])]);
+        rows.push(["next " + v, fmt(x + s[0])]);
       }
       rows.forEach(function (r) { line(r[0], r[1]).forEach(function (e) { dl.appendChild(e); }); });
       dl.setAttribute("data-k", String(i));
